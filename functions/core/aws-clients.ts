@@ -1,0 +1,41 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+interface ClientOptions {
+  region: string;
+  /** Set locally (dynalite, SES emulator); absent in AWS. */
+  endpoint?: string | undefined;
+}
+
+// Locally the emulators accept any credentials; the SDK still insists on having some.
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+// Short timeouts: API Gateway gives up at 30 s, and a reader should get a 503 with
+// Retry-After in seconds, not a hang. The SDK's retries (3 attempts) absorb blips.
+const requestHandler = { connectionTimeout: 1_000, requestTimeout: 3_000 };
+
+export interface DynamoClients {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+}
+
+export function makeDynamoClients({ region, endpoint }: ClientOptions): DynamoClients {
+  const client = new DynamoDBClient({
+    region,
+    maxAttempts: 3,
+    requestHandler,
+    ...(endpoint ? { endpoint, credentials: localCredentials } : {}),
+  });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { client, doc };
+}
+
+export function makeSesClient({ region, endpoint }: ClientOptions): SESv2Client {
+  return new SESv2Client({
+    region,
+    maxAttempts: 3,
+    requestHandler,
+    ...(endpoint ? { endpoint, credentials: localCredentials } : {}),
+  });
+}

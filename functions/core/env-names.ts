@@ -1,0 +1,15 @@
+/**
+ * The environment variables the functions read. infra/ imports these names too,
+ * so the stack and the code cannot drift apart.
+ */
+export const ENV = {
+  TIPS_TABLE: 'TIPS_TABLE',
+  DESK_ADDRESS: 'DESK_ADDRESS',
+  SENDER_ADDRESS: 'SENDER_ADDRESS',
+  /** Set only locally: the AWS SDK's endpoints for dynalite and the SES emulator. */
+  DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
+  SES_ENDPOINT: 'SES_ENDPOINT',
+  AWS_REGION: 'AWS_REGION',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];

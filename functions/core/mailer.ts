@@ -1,0 +1,41 @@
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { EmailContent } from './desk-alert-email';
+import { MailerError } from './errors';
+
+export interface Mailer {
+  /** Sends one email; resolves to the provider's message id. */
+  send(to: string[], content: EmailContent): Promise<string>;
+}
+
+export interface MailerProps {
+  ses: SESv2Client;
+  from: string;
+}
+
+const RETRYABLE = new Set(['TooManyRequestsException', 'LimitExceededException', 'SendingPausedException']);
+
+export function makeMailer({ ses, from }: MailerProps): Mailer {
+  return {
+    async send(to, { subject, text, html }) {
+      try {
+        const out = await ses.send(
+          new SendEmailCommand({
+            FromEmailAddress: from,
+            Destination: { ToAddresses: to },
+            Content: {
+              Simple: {
+                Subject: { Data: subject, Charset: 'UTF-8' },
+                Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
+              },
+            },
+          }),
+        );
+        return out.MessageId ?? 'unknown';
+      } catch (err) {
+        const name = err instanceof Error ? err.name : 'unknown';
+        const retryable = RETRYABLE.has(name) || (err as { $fault?: string }).$fault === 'server' || !('$metadata' in Object(err));
+        throw new MailerError(`SES refused the email (${name})`, retryable, { cause: err });
+      }
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The contract of a submitted tip. The server validates with it, the reader form's
+ * client-side checks are bundled from it and the OpenAPI document is generated from it:
+ * there is no second copy of these rules.
+ */
+export const TIP_KINDS = ['tip', 'question'] as const;
+export const TIP_TOPICS = [
+  'russia-ukraine-war',
+  'europe',
+  'middle-east',
+  'asia-pacific',
+  'americas',
+  'africa',
+  'other',
+] as const;
+
+export const TOPIC_LABELS: Record<TipTopic, string> = {
+  'russia-ukraine-war': 'Russia-Ukraine war',
+  europe: 'Europe',
+  'middle-east': 'Middle East',
+  'asia-pacific': 'Asia-Pacific',
+  americas: 'Americas',
+  africa: 'Africa',
+  other: 'Other',
+};
+
+export const LIMITS = {
+  subject: 200,
+  messageMin: 10,
+  messageMax: 10_000,
+  name: 100,
+  email: 254,
+  phone: 40,
+  sourceUrl: 2_000,
+  honeypot: 2_000,
+} as const;
+
+// C0 and C1 controls, DEL and the Unicode line/paragraph separators: none belongs in a
+// one-line field, and CR/LF there is how header injection starts.
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// In the message, newline and tab are text; every other control character is not.
+const MESSAGE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const PHONE = /^[0-9+().\- ]+$/;
+
+const oneLine = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} is empty: leave it out instead`)
+    .max(max, `${what} must be at most ${max} characters`)
+    .refine((s) => !ANY_CONTROL.test(s), `${what} must be a single line without control characters`);
+
+export const tipSubmissionSchema = z
+  .strictObject({
+    kind: z.enum(TIP_KINDS, { error: 'choose whether this is a tip or a question' }),
+    topic: z.enum(TIP_TOPICS, { error: 'choose one of the listed topics' }),
+    subject: oneLine(LIMITS.subject, 'subject').optional(),
+    message: z
+      .string({ error: 'write your tip or question' })
+      // Browsers send textarea line breaks as CRLF; one form of newline is stored.
+      .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+      .pipe(
+        z
+          .string()
+          .min(LIMITS.messageMin, `the message must be at least ${LIMITS.messageMin} characters`)
+          .max(LIMITS.messageMax, `the message must be at most ${LIMITS.messageMax} characters`)
+          .refine((s) => !MESSAGE_CONTROL.test(s), 'the message contains control characters'),
+      ),
+    name: oneLine(LIMITS.name, 'name').optional(),
+    email: z
+      .string()
+      .trim()
+      .max(LIMITS.email, `the email address must be at most ${LIMITS.email} characters`)
+      .pipe(z.email('enter a valid email address, like name@example.org'))
+      .optional(),
+    phone: z
+      .string()
+      .trim()
+      .min(1, 'phone is empty: leave it out instead')
+      .max(LIMITS.phone, `the phone number must be at most ${LIMITS.phone} characters`)
+      .regex(PHONE, 'the phone number may contain only digits, spaces and + ( ) - .')
+      .optional(),
+    anonymous: z.boolean().optional(),
+    sourceUrl: z
+      .string()
+      .trim()
+      .max(LIMITS.sourceUrl, `the link must be at most ${LIMITS.sourceUrl} characters`)
+      .pipe(z.url({ protocol: /^https?$/, error: 'the link must be an http(s) address' }))
+      .optional(),
+    consent: z.literal(true, { error: 'please accept the privacy notice so we can store your message' }),
+    /** Honeypot: hidden in the form, so only bots fill it. */
+    website: z.string().max(LIMITS.honeypot).optional(),
+  })
+  .superRefine((tip, ctx) => {
+    if (!tip.anonymous) return;
+    for (const field of ['name', 'email', 'phone'] as const) {
+      if (tip[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `an anonymous ${tip.kind} cannot carry a ${field}: remove it or turn off anonymous`,
+        });
+      }
+    }
+  });
+
+export type TipKind = (typeof TIP_KINDS)[number];
+export type TipTopic = (typeof TIP_TOPICS)[number];
+/** A tip as the reader sent it, before validation. */
+export type TipSubmissionInput = z.input<typeof tipSubmissionSchema>;
+/** A tip after validation: trimmed, normalised, every rule checked. */
+export type TipSubmission = z.output<typeof tipSubmissionSchema>;
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** Every issue of a failed validation, one per field problem, in a client-friendly shape. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: key, message: `${key} is not a field of a tip` }))
+      : [{ path: issue.path.join('.') || '(body)', message: issue.message }],
+  );
+}
