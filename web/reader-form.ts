@@ -58,7 +58,21 @@ function errorFor(issues: FieldIssue[], field: string): { attrs: string; html: s
 export function readerFormPage({ values = {}, issues = [], problem }: FormState = {}): string {
   const e = (f: string) => errorFor(issues, f);
   const kind = values.kind === 'question' ? 'question' : 'tip';
-  const other = issues.filter((i) => !['kind', 'topic', 'subject', 'message', 'name', 'email', 'phone', 'sourceUrl', 'consent', 'anonymous'].includes(i.path));
+  const other = issues.filter(
+    (i) =>
+      ![
+        'kind',
+        'topic',
+        'subject',
+        'message',
+        'name',
+        'email',
+        'phone',
+        'sourceUrl',
+        'consent',
+        'anonymous',
+      ].includes(i.path),
+  );
   const summary = problem ?? (issues.length > 0 ? 'Please correct the fields marked below.' : undefined);
   return page(
     'Send a tip to the world desk',

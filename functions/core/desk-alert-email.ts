@@ -35,7 +35,10 @@ function fields(tip: TipRecord): [string, string][] {
 export function deskAlertEmail(tip: TipRecord): EmailContent {
   const label = tip.kind === 'tip' ? 'New tip' : 'New question';
   const about = tip.subject ?? tip.message;
-  const subject = headerSafe(`[Tipline] ${label} · ${TOPIC_LABELS[tip.topic]} · ${about}`, 60 + SUBJECT_EXCERPT);
+  const subject = headerSafe(
+    `[Tipline] ${label} · ${TOPIC_LABELS[tip.topic]} · ${about}`,
+    60 + SUBJECT_EXCERPT,
+  );
 
   const rows = fields(tip);
   const width = Math.max(...rows.map(([k]) => k.length));

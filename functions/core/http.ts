@@ -9,7 +9,10 @@ import {
   ValidationError,
 } from './errors';
 
-export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+};
 
 /** Over this a body is refused before it is parsed (DESIGN: 413 over 64 KiB). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -67,8 +70,12 @@ export interface ParsedBody {
 function mediaTypeOf(event: APIGatewayProxyEventV2): MediaType {
   const raw = header(event, 'content-type');
   const [type = '', ...params] = (raw ?? '').split(';').map((s) => s.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new UnsupportedMediaTypeError(raw);
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    throw new UnsupportedMediaTypeError(raw);
   if (type === 'application/json') return 'json';
   if (type === 'application/x-www-form-urlencoded') return 'form';
   throw new UnsupportedMediaTypeError(raw);
@@ -77,7 +84,9 @@ function mediaTypeOf(event: APIGatewayProxyEventV2): MediaType {
 function bodyBytes(event: APIGatewayProxyEventV2): Buffer {
   const raw = event.body ?? '';
   // Checked before decoding: a huge body is refused without allocating it twice.
-  const approxBytes = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');
+  const approxBytes = event.isBase64Encoded
+    ? Math.floor((raw.length * 3) / 4)
+    : Buffer.byteLength(raw, 'utf8');
   if (approxBytes > MAX_BODY_BYTES + 3) throw new PayloadTooLargeError(MAX_BODY_BYTES);
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
@@ -140,10 +149,18 @@ export function errorResponse(err: unknown, requestId: string): HttpResponse {
     return json(415, { error: 'unsupported_media_type', message: err.message });
   }
   if (err instanceof RateLimitedError) {
-    return json(429, { error: 'rate_limited', message: err.message }, { 'retry-after': String(err.retryAfterSeconds) });
+    return json(
+      429,
+      { error: 'rate_limited', message: err.message },
+      { 'retry-after': String(err.retryAfterSeconds) },
+    );
   }
   if (err instanceof StoreUnavailableError) {
-    return json(503, { error: 'unavailable', message: err.message }, { 'retry-after': String(err.retryAfterSeconds) });
+    return json(
+      503,
+      { error: 'unavailable', message: err.message },
+      { 'retry-after': String(err.retryAfterSeconds) },
+    );
   }
   if (err instanceof NotFoundError) return json(404, { error: 'not_found', message: 'no such resource' });
   return json(500, { error: 'internal', message: 'something went wrong on our side', requestId });

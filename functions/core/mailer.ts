@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailContent } from './desk-alert-email';
 import { MailerError } from './errors';
 
@@ -33,7 +33,10 @@ export function makeMailer({ ses, from }: MailerProps): Mailer {
         return out.MessageId ?? 'unknown';
       } catch (err) {
         const name = err instanceof Error ? err.name : 'unknown';
-        const retryable = RETRYABLE.has(name) || (err as { $fault?: string }).$fault === 'server' || !('$metadata' in Object(err));
+        const retryable =
+          RETRYABLE.has(name) ||
+          (err as { $fault?: string }).$fault === 'server' ||
+          !('$metadata' in Object(err));
         throw new MailerError(`SES refused the email (${name})`, retryable, { cause: err });
       }
     },

@@ -8,7 +8,9 @@ import { randomInt } from 'node:crypto';
 export const RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const RECEIPT_SYMBOLS = 12;
 export const RECEIPT_BITS = RECEIPT_SYMBOLS * Math.log2(RECEIPT_ALPHABET.length);
-export const RECEIPT_PATTERN = new RegExp(`^[${RECEIPT_ALPHABET}]{4}-[${RECEIPT_ALPHABET}]{4}-[${RECEIPT_ALPHABET}]{4}$`);
+export const RECEIPT_PATTERN = new RegExp(
+  `^[${RECEIPT_ALPHABET}]{4}-[${RECEIPT_ALPHABET}]{4}-[${RECEIPT_ALPHABET}]{4}$`,
+);
 
 export function newReceiptCode(): string {
   let code = '';

@@ -43,7 +43,13 @@ export function buildTipRecord(
     ...(quarantineReason ? { quarantineReason } : {}),
     version: 1,
     history: [
-      { at: createdAt, by: 'reader', action: 'received', to: status, ...(quarantineReason ? { reason: quarantineReason } : {}) },
+      {
+        at: createdAt,
+        by: 'reader',
+        action: 'received',
+        to: status,
+        ...(quarantineReason ? { reason: quarantineReason } : {}),
+      },
     ],
   };
 }

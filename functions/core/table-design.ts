@@ -45,7 +45,9 @@ export const LIST_INDEXES: ListIndex[] = ALL_COMBINATIONS.map((fields) => {
 /** The index that serves exactly this set of filters. */
 export function listIndexFor(filters: Partial<Record<FilterField, string>>): ListIndex {
   const fields = FILTER_FIELDS.filter((f) => filters[f] !== undefined);
-  const index = LIST_INDEXES.find((i) => i.fields.length === fields.length && i.fields.every((f) => fields.includes(f)));
+  const index = LIST_INDEXES.find(
+    (i) => i.fields.length === fields.length && i.fields.every((f) => fields.includes(f)),
+  );
   if (!index) throw new Error(`no list index for ${fields.join(',')}`);
   return index;
 }

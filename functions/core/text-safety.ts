@@ -6,6 +6,15 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
+// C0 and C1 controls, DEL and the Unicode line/paragraph separators: none belongs in a
+// one-line field or a header, and CR/LF there is how header injection starts.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+export const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const ANY_CONTROL_ALL = new RegExp(ANY_CONTROL.source, 'g');
+/** In a message, newline and tab are text; every other control character is not. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+export const MESSAGE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
 /** Reader text is always text: escaped for element content and quoted attributes alike. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
@@ -16,9 +25,6 @@ export function escapeHtml(text: string): string {
  * space (CR/LF is how a header is injected), runs of spaces fold, and it is cut to `max`.
  */
 export function headerSafe(text: string, max: number): string {
-  const flat = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const flat = text.replace(ANY_CONTROL_ALL, ' ').replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }

@@ -1,6 +1,13 @@
 import type { TipKind, TipTopic } from './tip-schema';
 
-export const TIP_STATUSES = ['new', 'in-review', 'followed-up', 'published', 'dismissed', 'quarantined'] as const;
+export const TIP_STATUSES = [
+  'new',
+  'in-review',
+  'followed-up',
+  'published',
+  'dismissed',
+  'quarantined',
+] as const;
 export type TipStatus = (typeof TIP_STATUSES)[number];
 
 export interface HistoryEntry {

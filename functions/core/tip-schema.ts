@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANY_CONTROL, MESSAGE_CONTROL } from './text-safety';
 
 /**
  * The contract of a submitted tip. The server validates with it, the reader form's
@@ -37,11 +38,6 @@ export const LIMITS = {
   honeypot: 2_000,
 } as const;
 
-// C0 and C1 controls, DEL and the Unicode line/paragraph separators: none belongs in a
-// one-line field, and CR/LF there is how header injection starts.
-const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-// In the message, newline and tab are text; every other control character is not.
-const MESSAGE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const PHONE = /^[0-9+().\- ]+$/;
 
 const oneLine = (max: number, what: string) =>

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StoreUnavailableError } from './errors';
 import { indexAttributes } from './table-design';
 import type { TipRecord } from './tip-record';
@@ -63,7 +63,9 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
     async getTip(id, { consistent = false } = {}) {
       let item: Record<string, unknown> | undefined;
       try {
-        ({ Item: item } = await doc.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: consistent })));
+        ({ Item: item } = await doc.send(
+          new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: consistent }),
+        ));
       } catch (err) {
         throw toStoreError(err);
       }

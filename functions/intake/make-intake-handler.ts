@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { Logger } from '../core/logger';
-import { type HttpResponse, errorResponse, html, json, parseBody, wantsHtml } from '../core/http';
+import { readerFormPage, receiptPage } from '../../web/reader-form';
 import { RateLimitedError, StoreUnavailableError, ValidationError } from '../core/errors';
+import { errorResponse, type HttpResponse, html, json, parseBody, wantsHtml } from '../core/http';
+import type { Logger } from '../core/logger';
 import type { StoreHealth } from '../core/store-health';
 import type { SubmitTip } from '../core/submit-tip';
-import { readerFormPage, receiptPage } from '../../web/reader-form';
 
 export interface IntakeDeps {
   submitTip: SubmitTip;
@@ -16,10 +16,25 @@ export interface IntakeDeps {
 function htmlErrorPage(err: unknown, values: Record<string, unknown>): HttpResponse | undefined {
   if (err instanceof ValidationError) return html(400, readerFormPage({ values, issues: err.issues }));
   if (err instanceof StoreUnavailableError) {
-    return html(503, readerFormPage({ values, problem: 'We could not save your message just now. Nothing was lost: please send it again in a minute.' }), { 'retry-after': String(err.retryAfterSeconds) });
+    return html(
+      503,
+      readerFormPage({
+        values,
+        problem:
+          'We could not save your message just now. Nothing was lost: please send it again in a minute.',
+      }),
+      { 'retry-after': String(err.retryAfterSeconds) },
+    );
   }
   if (err instanceof RateLimitedError) {
-    return html(429, readerFormPage({ values, problem: 'Too many messages were sent from your connection. Please try again later.' }), { 'retry-after': String(err.retryAfterSeconds) });
+    return html(
+      429,
+      readerFormPage({
+        values,
+        problem: 'Too many messages were sent from your connection. Please try again later.',
+      }),
+      { 'retry-after': String(err.retryAfterSeconds) },
+    );
   }
   return undefined;
 }
@@ -32,22 +47,42 @@ export function makeIntakeHandler({ submitTip, storeHealth, logger }: IntakeDeps
       const body = parseBody(event);
       values = body.value as Record<string, unknown>;
       const { tip } = await submitTip(body.value);
-      logger.info('tip stored', { tipId: tip.id, kind: tip.kind, topic: tip.topic, status: tip.status, mediaType: body.mediaType });
+      logger.info('tip stored', {
+        tipId: tip.id,
+        kind: tip.kind,
+        topic: tip.topic,
+        status: tip.status,
+        mediaType: body.mediaType,
+      });
       if (asHtml) return html(201, receiptPage({ receipt: tip.receipt, kind: tip.kind }));
       // A quarantined tip gets the same answer as any other: bots learn nothing.
-      return json(201, { id: tip.id, receipt: tip.receipt, status: 'received' }, { location: `/tips/${tip.id}` });
+      return json(
+        201,
+        { id: tip.id, receipt: tip.receipt, status: 'received' },
+        { location: `/tips/${tip.id}` },
+      );
     } catch (err) {
       const response = (asHtml && htmlErrorPage(err, values)) || errorResponse(err, requestId);
       if (response.statusCode >= 500) {
-        logger.error('tip not stored', { requestId, error: err instanceof Error ? err.name : 'unknown', status: response.statusCode });
+        logger.error('tip not stored', {
+          requestId,
+          error: err instanceof Error ? err.name : 'unknown',
+          status: response.statusCode,
+        });
       } else {
-        logger.info('tip refused', { status: response.statusCode, error: err instanceof Error ? err.name : 'unknown' });
+        logger.info('tip refused', {
+          status: response.statusCode,
+          error: err instanceof Error ? err.name : 'unknown',
+        });
       }
       return response;
     }
   }
 
-  return async function handler(event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>): Promise<HttpResponse> {
+  return async function handler(
+    event: APIGatewayProxyEventV2,
+    context?: Pick<Context, 'awsRequestId'>,
+  ): Promise<HttpResponse> {
     const requestId = context?.awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
     logger.appendKeys({ requestId });
     try {
@@ -56,7 +91,13 @@ export function makeIntakeHandler({ submitTip, storeHealth, logger }: IntakeDeps
           return await postTip(event, requestId);
         case 'GET /health': {
           const health = await storeHealth();
-          return health.ok ? json(200, { ok: true }) : json(503, { ok: false, error: 'unavailable', message: 'the store does not answer' }, { 'retry-after': '5' });
+          return health.ok
+            ? json(200, { ok: true })
+            : json(
+                503,
+                { ok: false, error: 'unavailable', message: 'the store does not answer' },
+                { 'retry-after': '5' },
+              );
         }
         case 'GET /':
           return html(200, readerFormPage());

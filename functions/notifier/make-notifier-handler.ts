@@ -1,5 +1,5 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { deskAlertEmail } from '../core/desk-alert-email';
 import type { Logger } from '../core/logger';
@@ -23,7 +23,13 @@ type Outcome = 'alerted' | 'skipped' | 'already-alerted';
  * retried, and a retried record whose alert already went out is recognised by the
  * tip's `alertedAt` and not sent twice.
  */
-export function makeNotifierHandler({ store, mailer, deskAddress, logger, clock = () => new Date() }: NotifierDeps) {
+export function makeNotifierHandler({
+  store,
+  mailer,
+  deskAddress,
+  logger,
+  clock = () => new Date(),
+}: NotifierDeps) {
   async function alertFor(record: DynamoDBRecord): Promise<Outcome> {
     if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return 'skipped';
     const image = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>) as TipRecord;

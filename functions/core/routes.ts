@@ -1,0 +1,21 @@
+/**
+ * Every HTTP route, which function serves it and whether it needs a staff token.
+ * infra/ builds the HttpApi from this list and local/ builds its gateway from it, so the
+ * two cannot disagree about what is public.
+ */
+export type FunctionName = 'intake' | 'staff';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  target: FunctionName;
+  auth: 'public' | 'staff';
+}
+
+export const ROUTES: RouteSpec[] = [
+  { method: 'GET', path: '/', target: 'intake', auth: 'public' },
+  { method: 'POST', path: '/tips', target: 'intake', auth: 'public' },
+  { method: 'GET', path: '/health', target: 'intake', auth: 'public' },
+];
+
+export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method} ${r.path}`;

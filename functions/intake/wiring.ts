@@ -1,0 +1,23 @@
+import { type DynamoClients, makeDynamoClients } from '../core/aws-clients';
+import type { IntakeConfig } from '../core/config';
+import { makeLogger } from '../core/logger';
+import { makeStoreHealth } from '../core/store-health';
+import { makeSubmitTip } from '../core/submit-tip';
+import { makeTipStore } from '../core/tip-store';
+import { makeIntakeHandler } from './make-intake-handler';
+
+/** The intake function wired from its config: handler.ts in AWS, local/ on a laptop. */
+export function intakeFromConfig(
+  config: IntakeConfig,
+  dynamo: DynamoClients = makeDynamoClients({
+    region: config.AWS_REGION,
+    endpoint: config.DYNAMODB_ENDPOINT,
+  }),
+) {
+  const store = makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE });
+  return makeIntakeHandler({
+    submitTip: makeSubmitTip({ store }),
+    storeHealth: makeStoreHealth({ client: dynamo.client, tableName: config.TIPS_TABLE }),
+    logger: makeLogger('tipline-intake'),
+  });
+}

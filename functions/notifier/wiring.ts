@@ -1,0 +1,23 @@
+import { type DynamoClients, makeDynamoClients, makeSesClient } from '../core/aws-clients';
+import type { NotifierConfig } from '../core/config';
+import { makeLogger } from '../core/logger';
+import { makeMailer } from '../core/mailer';
+import { makeTipStore } from '../core/tip-store';
+import { makeNotifierHandler } from './make-notifier-handler';
+
+/** The notifier wired from its config: handler.ts in AWS, local/ on a laptop. */
+export function notifierFromConfig(
+  config: NotifierConfig,
+  dynamo: DynamoClients = makeDynamoClients({
+    region: config.AWS_REGION,
+    endpoint: config.DYNAMODB_ENDPOINT,
+  }),
+) {
+  const ses = makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT });
+  return makeNotifierHandler({
+    store: makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE }),
+    mailer: makeMailer({ ses, from: config.SENDER_ADDRESS }),
+    deskAddress: config.DESK_ADDRESS,
+    logger: makeLogger('tipline-notifier'),
+  });
+}

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+
+const require = createRequire(import.meta.url);
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** dynalite in-process; `path` keeps the data on disk between runs, none keeps it in memory. */
+export async function startDynalite({
+  port = 0,
+  host = '127.0.0.1',
+  path,
+}: {
+  port?: number;
+  host?: string;
+  path?: string;
+}): Promise<RunningServer> {
+  const dynalite = require('dynalite') as (opts: {
+    path?: string;
+    createTableMs: number;
+    deleteTableMs: number;
+    updateTableMs: number;
+  }) => Server;
+  if (path) mkdirSync(path, { recursive: true });
+  const server = dynalite({
+    ...(path ? { path } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  const actual = await listen(server, port, host);
+  return { port: actual, url: `http://${host}:${actual}`, close: () => closeServer(server) };
+}
+
+/** aws-ses-v2-local in-process (run through npx, its child outlives the parent). Mailbox page at `/`. */
+export async function startSesEmulator({
+  port = 0,
+  host = '127.0.0.1',
+}: {
+  port?: number;
+  host?: string;
+}): Promise<RunningServer> {
+  type SesStart = (c: { port: number; host: string }) => Promise<Server>;
+  // CommonJS seen through ESM: the function is `default`, or `default.default` under tsx.
+  const mod = (await import('aws-ses-v2-local')) as unknown as { default: SesStart | { default: SesStart } };
+  const start: SesStart = typeof mod.default === 'function' ? mod.default : mod.default.default;
+  // The emulator listens itself; port 0 would leave us not knowing where, so find a free one first.
+  const chosen = port === 0 ? await freePort(host) : port;
+  const server = await start({ port: chosen, host });
+  if (!server.listening) await new Promise((r) => server.once('listening', r));
+  return { port: chosen, url: `http://${host}:${chosen}`, close: () => closeServer(server) };
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, host, resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
+}

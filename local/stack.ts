@@ -1,0 +1,92 @@
+import { join, resolve } from 'node:path';
+import { makeDynamoClients } from '../functions/core/aws-clients';
+import { intakeConfigSchema, loadConfig, notifierConfigSchema } from '../functions/core/config';
+import { intakeFromConfig } from '../functions/intake/wiring';
+import { notifierFromConfig } from '../functions/notifier/wiring';
+import { startDynalite, startSesEmulator } from './emulators';
+import { startGateway } from './gateway';
+import { attachStreamFeed, type StreamFeed } from './stream-feed';
+import { ensureTable, tipsTableInput } from './tables';
+
+export interface LocalStackOptions {
+  /** 0 picks a free port (tests); npm start uses 3000 / 8000 / 8005. */
+  port?: number;
+  dynamoPort?: number;
+  sesPort?: number;
+  /** Where dynalite keeps its data; undefined keeps it in memory (tests). */
+  dataDir?: string;
+  tableName?: string;
+  deskAddress?: string;
+  senderAddress?: string;
+  /** The stream feed's first retry delay (the event source backs off similarly). */
+  retryDelayMs?: number;
+  /** Use emulators that already run (tests share one pair) instead of starting new ones. */
+  external?: { dynamoUrl: string; sesUrl: string };
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  dynamoUrl: string;
+  sesUrl: string;
+  /** The env a function would get in AWS, pointed at the local emulators. */
+  env: Record<string, string>;
+  feed: StreamFeed;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const noop = { close: async () => {} };
+  const dynamo = options.external
+    ? { url: options.external.dynamoUrl, ...noop }
+    : await startDynalite({
+        port: options.dynamoPort ?? 0,
+        ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
+      });
+  const ses = options.external
+    ? { url: options.external.sesUrl, ...noop }
+    : await startSesEmulator({ port: options.sesPort ?? 0 });
+
+  const env: Record<string, string> = {
+    TIPS_TABLE: options.tableName ?? 'tipline-tips',
+    DESK_ADDRESS: options.deskAddress ?? 'world-desk@newsroom.example',
+    SENDER_ADDRESS: options.senderAddress ?? 'tipline@newsroom.example',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: dynamo.url,
+    SES_ENDPOINT: ses.url,
+  };
+  const intakeConfig = loadConfig(intakeConfigSchema, env);
+  const notifierConfig = loadConfig(notifierConfigSchema, env);
+
+  const intakeDynamo = makeDynamoClients({ region: env.AWS_REGION as string, endpoint: dynamo.url });
+  await ensureTable(intakeDynamo.client, tipsTableInput(intakeConfig.TIPS_TABLE));
+
+  const notifier = notifierFromConfig(notifierConfig);
+  const feed = attachStreamFeed(intakeDynamo.client, {
+    tableName: intakeConfig.TIPS_TABLE,
+    consumer: notifier,
+    retryDelayMs: options.retryDelayMs ?? 500,
+    ...(dataDir ? { deadLetterFile: join(dataDir, 'alerts-dlq.jsonl') } : {}),
+  });
+
+  const gateway = await startGateway({
+    handlers: { intake: intakeFromConfig(intakeConfig, intakeDynamo) },
+    port: options.port ?? 0,
+  });
+
+  return {
+    apiUrl: gateway.url,
+    dynamoUrl: dynamo.url,
+    sesUrl: ses.url,
+    env,
+    feed,
+    async stop() {
+      await gateway.close();
+      await feed.drained();
+      feed.stop();
+      intakeDynamo.client.destroy();
+      await ses.close();
+      await dynamo.close();
+    },
+  };
+}

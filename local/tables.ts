@@ -1,0 +1,44 @@
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { LIST_INDEXES, TIPS_TABLE_KEY } from '../functions/core/table-design';
+
+/** The tips table as infra/ declares it (keys, list indexes); streams and TTL are AWS-only. */
+export function tipsTableInput(tableName: string): CreateTableCommandInput {
+  const attributes = new Set<string>([
+    TIPS_TABLE_KEY.partitionKey,
+    ...LIST_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]);
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [{ AttributeName: TIPS_TABLE_KEY.partitionKey, KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: LIST_INDEXES.map((i) => ({
+      IndexName: i.indexName,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}
+
+/** Creates the table unless it exists (kept data survives a restart). */
+export async function ensureTable(
+  client: DynamoDBClient,
+  input: CreateTableCommandInput,
+): Promise<'created' | 'existed'> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    return 'existed';
+  } catch (err) {
+    if (!(err instanceof Error) || err.name !== 'ResourceNotFoundException') throw err;
+  }
+  await client.send(new CreateTableCommand(input));
+  return 'created';
+}

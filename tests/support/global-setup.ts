@@ -1,0 +1,21 @@
+import type { TestProject } from 'vitest/node';
+import { startDynalite, startSesEmulator } from '../../local/emulators';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoUrl: string;
+    sesUrl: string;
+  }
+}
+
+/** Real emulators on free ports, started once for the whole test run and stopped after it. */
+export default async function setup(project: TestProject) {
+  const dynamo = await startDynalite({ port: 0 });
+  const ses = await startSesEmulator({ port: 0 });
+  project.provide('dynamoUrl', dynamo.url);
+  project.provide('sesUrl', ses.url);
+  return async () => {
+    await ses.close();
+    await dynamo.close();
+  };
+}
