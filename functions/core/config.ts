@@ -22,7 +22,13 @@ export const notifierConfigSchema = z.object({
   [ENV.SES_ENDPOINT]: optionalUrl,
 });
 
+export const staffConfigSchema = z.object({
+  ...storeConfigShape,
+  [ENV.CURSOR_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
+});
+
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
+export type StaffConfig = z.infer<typeof staffConfigSchema>;
 export type NotifierConfig = z.infer<typeof notifierConfigSchema>;
 
 /**

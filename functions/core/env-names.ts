@@ -10,6 +10,11 @@ export const ENV = {
   DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
   SES_ENDPOINT: 'SES_ENDPOINT',
   AWS_REGION: 'AWS_REGION',
+  /**
+   * Staff function only: the HMAC key that signs list cursors (at least 32 random characters).
+   * Locally a fixed dev key; in AWS a generated secret. Rotating it only invalidates open cursors.
+   */
+  CURSOR_SECRET: 'CURSOR_SECRET',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -59,3 +59,52 @@ export class MailerError extends Error {
     super(message, options);
   }
 }
+
+/** No valid staff identity reached the handler (the authorizer normally stops this first). */
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}
+
+/** A valid identity without the right to this route (not in the staff group). */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
+/** A list cursor that was forged, altered, or used with other filters than it was issued for. */
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+  constructor() {
+    super('the cursor is not valid for this list; start again without it');
+  }
+}
+
+/** The editor saw an older version of the tip than the one stored (optimistic concurrency). */
+export class VersionConflictError extends Error {
+  override name = 'VersionConflictError';
+  constructor(
+    readonly currentVersion: number,
+    readonly expectedVersion: number,
+  ) {
+    super(`the tip changed since version ${expectedVersion}; it is now at version ${currentVersion}`);
+  }
+}
+
+/** A status change the triage workflow does not allow from the tip's current status. */
+export class InvalidTransitionError extends Error {
+  override name = 'InvalidTransitionError';
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly allowed: readonly string[],
+    readonly currentVersion: number,
+  ) {
+    super(
+      `a tip cannot go from ${from} to ${to}; from ${from} it can go to ${allowed.length ? allowed.join(', ') : 'nothing'}`,
+    );
+  }
+}
+
+/** A write that must say which version it saw (If-Match) did not. */
+export class PreconditionRequiredError extends Error {
+  override name = 'PreconditionRequiredError';
+}

@@ -1,12 +1,18 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  ForbiddenError,
+  InvalidCursorError,
+  InvalidTransitionError,
   MalformedBodyError,
   NotFoundError,
   PayloadTooLargeError,
+  PreconditionRequiredError,
   RateLimitedError,
   StoreUnavailableError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
+  VersionConflictError,
 } from './errors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
@@ -163,5 +169,30 @@ export function errorResponse(err: unknown, requestId: string): HttpResponse {
     );
   }
   if (err instanceof NotFoundError) return json(404, { error: 'not_found', message: 'no such resource' });
+  if (err instanceof UnauthorizedError) {
+    return json(401, { error: 'unauthorized', message: err.message }, { 'www-authenticate': 'Bearer' });
+  }
+  if (err instanceof ForbiddenError) return json(403, { error: 'forbidden', message: err.message });
+  if (err instanceof InvalidCursorError) return json(400, { error: 'invalid_cursor', message: err.message });
+  if (err instanceof VersionConflictError) {
+    return json(
+      409,
+      { error: 'version_conflict', message: err.message, currentVersion: err.currentVersion },
+      { etag: `"${err.currentVersion}"` },
+    );
+  }
+  if (err instanceof InvalidTransitionError) {
+    return json(409, {
+      error: 'invalid_transition',
+      message: err.message,
+      from: err.from,
+      to: err.to,
+      allowed: err.allowed,
+      currentVersion: err.currentVersion,
+    });
+  }
+  if (err instanceof PreconditionRequiredError) {
+    return json(428, { error: 'precondition_required', message: err.message });
+  }
   return json(500, { error: 'internal', message: 'something went wrong on our side', requestId });
 }

@@ -16,6 +16,10 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/', target: 'intake', auth: 'public' },
   { method: 'POST', path: '/tips', target: 'intake', auth: 'public' },
   { method: 'GET', path: '/health', target: 'intake', auth: 'public' },
+  { method: 'GET', path: '/tips', target: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/tips/export', target: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/tips/{id}', target: 'staff', auth: 'staff' },
+  { method: 'PATCH', path: '/tips/{id}', target: 'staff', auth: 'staff' },
 ];
 
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method} ${r.path}`;

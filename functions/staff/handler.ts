@@ -1,0 +1,5 @@
+import { loadConfig, staffConfigSchema } from '../core/config';
+import { staffFromConfig } from './wiring';
+
+// Made once per container, outside the handler: a bad config fails the cold start, naming the variable.
+export const handler = staffFromConfig(loadConfig(staffConfigSchema));

@@ -1,0 +1,135 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { NotFoundError } from '../core/errors';
+import { CONTENT_TYPES, exportChunks, parseExportQuery } from '../core/export-tips';
+import { errorResponse, type HttpResponse, header, json, parseBody } from '../core/http';
+import { type ListTips, parseListQuery, summarise } from '../core/list-tips';
+import type { Logger } from '../core/logger';
+import { requireStaff } from '../core/staff-claims';
+import type { TipRecord } from '../core/tip-record';
+import type { TipStore } from '../core/tip-store';
+import { parseIfMatch, parseTriagePatch, type TriageTip } from '../core/triage-tip';
+
+export interface StaffDeps {
+  store: TipStore;
+  listTips: ListTips;
+  triageTip: TriageTip;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+/** A buffered Lambda response carries at most 6 MB; past this the export asks for narrower filters. */
+export const MAX_EXPORT_BYTES = 5 * 1024 * 1024;
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+function tipId(event: APIGatewayProxyEventV2): string {
+  const id = event.pathParameters?.id ?? '';
+  // Not a ULID cannot be a tip: answered without a read.
+  if (!ULID.test(id)) throw new NotFoundError('no such tip');
+  return id;
+}
+
+const withVersion = (tip: TipRecord) => ({ etag: `"${tip.version}"` });
+
+export function makeStaffHandler({
+  store,
+  listTips,
+  triageTip,
+  logger,
+  clock = () => new Date(),
+}: StaffDeps) {
+  async function route(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
+    const staff = requireStaff(event);
+    switch (event.routeKey) {
+      case 'GET /tips': {
+        const query = parseListQuery(event.queryStringParameters);
+        const page = await listTips(query);
+        logger.info('tips listed', {
+          user: staff.username,
+          count: page.items.length,
+          scanned: page.scanned,
+          consumedCapacity: page.consumedCapacity,
+          filters: {
+            status: query.status,
+            kind: query.kind,
+            topic: query.topic,
+            text: query.q !== undefined,
+          },
+        });
+        return json(200, {
+          items: page.items.map(summarise),
+          nextCursor: page.nextCursor ?? null,
+        });
+      }
+      case 'GET /tips/{id}': {
+        const tip = await store.getTip(tipId(event));
+        return json(200, tip, withVersion(tip));
+      }
+      case 'PATCH /tips/{id}': {
+        const id = tipId(event);
+        const expectedVersion = parseIfMatch(header(event, 'if-match'));
+        const patch = parseTriagePatch(parseBody(event).value);
+        const tip = await triageTip({ id, expectedVersion, patch, by: staff.username });
+        logger.info('tip triaged', {
+          user: staff.username,
+          tipId: id,
+          status: tip.status,
+          version: tip.version,
+        });
+        return json(200, tip, withVersion(tip));
+      }
+      case 'GET /tips/export': {
+        const query = parseExportQuery(event.queryStringParameters);
+        const chunks: string[] = [];
+        let bytes = 0;
+        let rows = 0;
+        for await (const chunk of exportChunks(listTips, query)) {
+          bytes += Buffer.byteLength(chunk, 'utf8');
+          if (bytes > MAX_EXPORT_BYTES) {
+            return json(422, {
+              error: 'export_too_large',
+              message: `the export is over ${MAX_EXPORT_BYTES} bytes; narrow it with from/to or other filters`,
+            });
+          }
+          rows += chunk.split('\n').length - 1;
+          chunks.push(chunk);
+        }
+        logger.info('tips exported', { user: staff.username, format: query.format, lines: rows, bytes });
+        const stamp = clock().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+        return {
+          statusCode: 200,
+          headers: {
+            'cache-control': 'no-store',
+            'x-content-type-options': 'nosniff',
+            'content-type': CONTENT_TYPES[query.format],
+            'content-disposition': `attachment; filename="tips-${stamp}.${query.format}"`,
+          },
+          body: chunks.join(''),
+        };
+      }
+      default:
+        return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
+    }
+  }
+
+  return async function handler(
+    event: APIGatewayProxyEventV2,
+    context?: Pick<Context, 'awsRequestId'>,
+  ): Promise<HttpResponse> {
+    const requestId = context?.awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
+    logger.appendKeys({ requestId, route: event.routeKey });
+    try {
+      return await route(event);
+    } catch (err) {
+      const response = errorResponse(err, requestId);
+      const fields = { status: response.statusCode, error: err instanceof Error ? err.name : 'unknown' };
+      if (response.statusCode >= 500) logger.error('staff request failed', fields);
+      else logger.info('staff request refused', fields);
+      return response;
+    } finally {
+      logger.removeKeys(['requestId', 'route']);
+    }
+  };
+}
+
+export type StaffHandler = ReturnType<typeof makeStaffHandler>;
