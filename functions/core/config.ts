@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { deskRoutingSchema, jsonEnv } from './desk-routing';
 import { ENV } from './env-names';
+import { deskKeysSchema } from './pgp-alert';
+import { retentionEnvSchema } from './retention';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -11,6 +14,7 @@ const storeConfigShape = {
   [ENV.TIPS_TABLE]: z.string().min(3, 'must name the tips table'),
   [ENV.AWS_REGION]: z.string().min(1).default('us-east-1'),
   [ENV.DYNAMODB_ENDPOINT]: optionalUrl,
+  [ENV.RETENTION_POLICY]: retentionEnvSchema,
 };
 
 export const intakeConfigSchema = z.object(storeConfigShape);
@@ -20,6 +24,8 @@ export const notifierConfigSchema = z.object({
   [ENV.DESK_ADDRESS]: z.email('must be the desk email address'),
   [ENV.SENDER_ADDRESS]: z.email('must be the sender email address verified in SES'),
   [ENV.SES_ENDPOINT]: optionalUrl,
+  [ENV.DESK_ROUTING]: jsonEnv(deskRoutingSchema).optional(),
+  [ENV.DESK_PGP_KEYS]: deskKeysSchema.optional(),
 });
 
 export const staffConfigSchema = z.object({

@@ -15,6 +15,18 @@ export const ENV = {
    * Locally a fixed dev key; in AWS a generated secret. Rotating it only invalidates open cursors.
    */
   CURSOR_SECRET: 'CURSOR_SECRET',
+  /**
+   * Notifier: which desk gets which tip, JSON `{"default": [addr], "rules": [{"topic"?, "kind"?, "to": [addr]}]}`
+   * (first matching rule wins). Unset: everything goes to DESK_ADDRESS.
+   */
+  DESK_ROUTING: 'DESK_ROUTING',
+  /** Notifier: JSON `{"<desk address>": "<armored OpenPGP public key>"}`; those desks get PGP/MIME alerts. */
+  DESK_PGP_KEYS: 'DESK_PGP_KEYS',
+  /**
+   * Every function that writes tips: JSON `{"default": days, "byStatus": {"dismissed": 30, ...}}`.
+   * Unset: dismissed 30 days, quarantined 7, everything else 365.
+   */
+  RETENTION_POLICY: 'RETENTION_POLICY',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

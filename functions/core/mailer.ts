@@ -7,6 +7,12 @@ export interface Mailer {
   send(to: string[], content: EmailContent): Promise<string>;
 }
 
+/** Sends a message the caller composed itself (PGP/MIME): SES v2 `Content.Raw`. */
+export interface RawMailer {
+  /** `to` is the envelope; the MIME source carries its own From/To/Subject headers. */
+  sendRaw(to: string[], mime: string): Promise<string>;
+}
+
 export interface MailerProps {
   ses: SESv2Client;
   from: string;
@@ -14,8 +20,30 @@ export interface MailerProps {
 
 const RETRYABLE = new Set(['TooManyRequestsException', 'LimitExceededException', 'SendingPausedException']);
 
-export function makeMailer({ ses, from }: MailerProps): Mailer {
+function toMailerError(err: unknown): MailerError {
+  const name = err instanceof Error ? err.name : 'unknown';
+  const retryable =
+    RETRYABLE.has(name) || (err as { $fault?: string }).$fault === 'server' || !('$metadata' in Object(err));
+  return new MailerError(`SES refused the email (${name})`, retryable, { cause: err });
+}
+
+export function makeMailer({ ses, from }: MailerProps): Mailer & RawMailer {
   return {
+    async sendRaw(to, mime) {
+      try {
+        const out = await ses.send(
+          new SendEmailCommand({
+            FromEmailAddress: from,
+            Destination: { ToAddresses: to },
+            Content: { Raw: { Data: Buffer.from(mime, 'utf8') } },
+          }),
+        );
+        return out.MessageId ?? 'unknown';
+      } catch (err) {
+        throw toMailerError(err);
+      }
+    },
+
     async send(to, { subject, text, html }) {
       try {
         const out = await ses.send(

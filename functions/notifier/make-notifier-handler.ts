@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { deskAlertEmail } from '../core/desk-alert-email';
+import type { DeskDelivery } from '../core/desk-delivery';
 import type { Logger } from '../core/logger';
 import type { Mailer } from '../core/mailer';
 import type { TipRecord } from '../core/tip-record';
@@ -11,6 +12,8 @@ export interface NotifierDeps {
   store: TipStore;
   mailer: Mailer;
   deskAddress: string;
+  /** Routes by topic/kind and encrypts for desks with a key; without it, everything goes to deskAddress. */
+  deliver?: DeskDelivery;
   logger: Logger;
   clock?: () => Date;
 }
@@ -27,6 +30,7 @@ export function makeNotifierHandler({
   store,
   mailer,
   deskAddress,
+  deliver,
   logger,
   clock = () => new Date(),
 }: NotifierDeps) {
@@ -37,9 +41,16 @@ export function makeNotifierHandler({
     if (image.status !== 'new') return 'skipped';
     const current = await store.getTip(image.id, { consistent: true });
     if (current.alertedAt) return 'already-alerted';
-    const messageId = await mailer.send([deskAddress], deskAlertEmail(current));
+    const sent = deliver
+      ? await deliver(current)
+      : [{ messageId: await mailer.send([deskAddress], deskAlertEmail(current)), encrypted: false }];
     const recorded = await store.markAlerted(current.id, clock().toISOString());
-    logger.info('desk alerted', { tipId: current.id, messageId, recorded });
+    logger.info('desk alerted', {
+      tipId: current.id,
+      messageIds: sent.map((s) => s.messageId),
+      encrypted: sent.filter((s) => s.encrypted).length,
+      recorded,
+    });
     return 'alerted';
   }
 

@@ -1,5 +1,6 @@
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '../core/aws-clients';
 import type { NotifierConfig } from '../core/config';
+import { deskDeliveryFromConfig } from '../core/desk-delivery';
 import { makeLogger } from '../core/logger';
 import { makeMailer } from '../core/mailer';
 import { makeTipStore } from '../core/tip-store';
@@ -14,10 +15,18 @@ export function notifierFromConfig(
   }),
 ) {
   const ses = makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT });
+  const mailer = makeMailer({ ses, from: config.SENDER_ADDRESS });
   return makeNotifierHandler({
     store: makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE }),
-    mailer: makeMailer({ ses, from: config.SENDER_ADDRESS }),
+    mailer,
     deskAddress: config.DESK_ADDRESS,
+    deliver: deskDeliveryFromConfig({
+      routing: config.DESK_ROUTING,
+      deskAddress: config.DESK_ADDRESS,
+      deskKeys: config.DESK_PGP_KEYS,
+      mailer,
+      from: config.SENDER_ADDRESS,
+    }),
     logger: makeLogger('tipline-notifier'),
   });
 }
