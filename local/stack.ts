@@ -1,18 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeDynamoClients } from '../functions/core/aws-clients';
-import { intakeConfigSchema, loadConfig, notifierConfigSchema } from '../functions/core/config';
+import {
+  intakeConfigSchema,
+  loadConfig,
+  notifierConfigSchema,
+  staffConfigSchema,
+} from '../functions/core/config';
 import { intakeFromConfig } from '../functions/intake/wiring';
 import { notifierFromConfig } from '../functions/notifier/wiring';
+import { staffFromConfig } from '../functions/staff/wiring';
 import { startDynalite, startSesEmulator } from './emulators';
 import { startGateway } from './gateway';
 import { attachStreamFeed, type StreamFeed } from './stream-feed';
 import { ensureTable, tipsTableInput } from './tables';
+import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
+
+/** Signs list cursors locally; in AWS the staff function gets a generated secret instead. */
+export const LOCAL_CURSOR_SECRET = 'local-dev-cursor-key-not-a-secret-0123456789';
 
 export interface LocalStackOptions {
   /** 0 picks a free port (tests); npm start uses 3000 / 8000 / 8005. */
   port?: number;
   dynamoPort?: number;
   sesPort?: number;
+  /** The local token issuer (JWKS); npm start uses 8010. */
+  issuerPort?: number;
   /** Where dynalite keeps its data; undefined keeps it in memory (tests). */
   dataDir?: string;
   tableName?: string;
@@ -31,6 +45,8 @@ export interface LocalStack {
   /** The env a function would get in AWS, pointed at the local emulators. */
   env: Record<string, string>;
   feed: StreamFeed;
+  /** The local stand-in for Cognito: mints staff tokens the gateway accepts. */
+  issuer: RunningTokenIssuer;
   stop(): Promise<void>;
 }
 
@@ -54,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_REGION: 'us-east-1',
     DYNAMODB_ENDPOINT: dynamo.url,
     SES_ENDPOINT: ses.url,
+    CURSOR_SECRET: LOCAL_CURSOR_SECRET,
   };
   const intakeConfig = loadConfig(intakeConfigSchema, env);
   const notifierConfig = loadConfig(notifierConfigSchema, env);
@@ -69,8 +86,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(dataDir ? { deadLetterFile: join(dataDir, 'alerts-dlq.jsonl') } : {}),
   });
 
+  // Keys are kept under the data dir; without one (tests) they live in a temp dir for this run.
+  const issuerDir = dataDir ? join(dataDir, 'issuer') : mkdtempSync(join(tmpdir(), 'tipline-issuer-'));
+  const issuer = await startTokenIssuer({ dir: issuerDir, port: options.issuerPort ?? 0 });
+
   const gateway = await startGateway({
-    handlers: { intake: intakeFromConfig(intakeConfig, intakeDynamo) },
+    handlers: {
+      intake: intakeFromConfig(intakeConfig, intakeDynamo),
+      staff: staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo),
+    },
+    authorizer: issuer.authorizer,
     port: options.port ?? 0,
   });
 
@@ -80,8 +105,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sesUrl: ses.url,
     env,
     feed,
+    issuer,
     async stop() {
       await gateway.close();
+      await issuer.close();
+      if (!dataDir) rmSync(issuerDir, { recursive: true, force: true });
       await feed.drained();
       feed.stop();
       intakeDynamo.client.destroy();

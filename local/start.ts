@@ -15,6 +15,7 @@ const stack = await startLocalStack({
   port: portFromEnv('PORT', 3000),
   dynamoPort: portFromEnv('DYNAMODB_PORT', 8000),
   sesPort: portFromEnv('SES_PORT', 8005),
+  issuerPort: portFromEnv('ISSUER_PORT', 8010),
   dataDir: process.env.DATA_DIR || '.data',
 });
 
@@ -24,6 +25,7 @@ Tipline is running locally
   health             ${stack.apiUrl}/health
   desk mailbox (SES) ${stack.sesUrl}/
   DynamoDB (dynalite) ${stack.dynamoUrl}   table ${stack.env.TIPS_TABLE}
+  staff token issuer ${stack.issuer.url}/.well-known/jwks.json   (npm run token -- --user alice)
   data kept in       ${process.env.DATA_DIR || '.data'}/
 Ctrl-C stops it.
 `);
