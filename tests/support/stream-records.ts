@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { ulid } from 'ulid';
+import { newReceiptCode } from '../../functions/core/receipt-code';
+import { buildTipRecord, validateSubmission } from '../../functions/core/submit-tip';
+import { indexAttributes } from '../../functions/core/table-design';
+import type { TipRecord } from '../../functions/core/tip-record';
+import type { TipStore } from '../../functions/core/tip-store';
+import { insertRecord } from '../../local/stream-feed';
+import { validTip } from './local-env';
+
+/** A tip built as the intake builds it (schema, honeypot rule, history) and stored in `store`. */
+export async function storeTip(
+  store: TipStore,
+  submission: Record<string, unknown> = {},
+): Promise<TipRecord> {
+  const now = new Date();
+  const tip = buildTipRecord(validateSubmission(validTip(submission)), {
+    id: ulid(now.getTime()),
+    receipt: newReceiptCode(),
+    now,
+  });
+  await store.putTip(tip);
+  return tip;
+}
+
+/** The DynamoDB Streams INSERT record for a stored tip: the item as written, marshalled. */
+export function insertRecordFor(tip: TipRecord, sequenceNumber: string): DynamoDBRecord {
+  return insertRecord(
+    marshall({ ...tip, ...indexAttributes(tip) }, { removeUndefinedValues: true }),
+    sequenceNumber,
+  );
+}
+
+/** A fixture from tests/events/dynamodb-stream/, as AWS delivers it to the notifier. */
+export function streamEventFixture(name: string): DynamoDBStreamEvent {
+  const url = new URL(`../events/dynamodb-stream/${name}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as DynamoDBStreamEvent;
+}
