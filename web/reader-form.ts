@@ -1,6 +1,8 @@
 import { escapeHtml } from '../functions/core/text-safety';
 import type { FieldIssue } from '../functions/core/tip-schema';
 import { LIMITS, TIP_TOPICS, TOPIC_LABELS } from '../functions/core/tip-schema';
+import { ASSET_PATHS } from './generated/assets';
+import { FORM_PROBLEM, kindWord, MESSAGE_HINT, MESSAGE_LABEL, nextSteps } from './reader-copy';
 
 export interface FormState {
   values?: Record<string, unknown>;
@@ -9,33 +11,37 @@ export interface FormState {
   problem?: string;
 }
 
-const STYLE = `
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;line-height:1.5;color:#1a1a1a;background:#fafafa;margin:0}
-main{max-width:40rem;margin:0 auto;padding:1rem 1.25rem 3rem}
-h1{font-size:1.6rem;margin:1.5rem 0 .25rem}
-label,legend{font-weight:600;display:block;margin-top:1rem}
-input[type=text],input[type=email],input[type=tel],input[type=url],select,textarea{width:100%;box-sizing:border-box;font:inherit;padding:.5rem;border:1px solid #767676;border-radius:4px;background:#fff}
-textarea{min-height:10rem}
-fieldset{border:1px solid #ccc;border-radius:4px;margin-top:1rem;padding:.5rem 1rem 1rem}
-.check label{display:inline;font-weight:400;margin:0}
-.hint{color:#4a4a4a;font-size:.9rem;margin:.25rem 0 0}
-.error{color:#b00020;font-weight:600;margin:.25rem 0 0}
-.problem{border:2px solid #b00020;padding:.75rem;border-radius:4px}
-.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-button{font:inherit;font-weight:600;margin-top:1.5rem;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#0b4f8a;color:#fff;cursor:pointer}
-.receipt{font-size:1.6rem;font-family:ui-monospace,monospace;letter-spacing:.1em;background:#fff;border:2px dashed #0b4f8a;padding:.5rem 1rem;display:inline-block}
-`;
+/** Fields that have a place on the form; an issue about anything else goes in the summary. */
+const FORM_FIELDS = [
+  'kind',
+  'topic',
+  'subject',
+  'message',
+  'name',
+  'email',
+  'phone',
+  'sourceUrl',
+  'consent',
+  'anonymous',
+];
 
-export function page(title: string, body: string): string {
+/** The page frame: one stylesheet, one deferred script, no inline script (CSP script-src 'self'). */
+export function page(
+  title: string,
+  body: string,
+  { script, wide = false }: { script?: string; wide?: boolean } = {},
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body><main>${body}</main></body>
+<link rel="stylesheet" href="${ASSET_PATHS.css}">
+${script ? `<script src="${script}" defer></script>\n` : ''}</head>
+<body${wide ? ' class="wide"' : ''}><a class="skip" href="#main">Skip to content</a>
+<header class="masthead"><p>World desk · Tipline</p></header>
+<main id="main">${body}</main></body>
 </html>`;
 }
 
@@ -44,81 +50,97 @@ function str(values: Record<string, unknown>, key: string): string {
   return typeof v === 'string' ? escapeHtml(v) : '';
 }
 
-function errorFor(issues: FieldIssue[], field: string): { attrs: string; html: string } {
+/** Every field has an error slot (empty until needed) so the script fills the same place the server does. */
+function errorFor(issues: FieldIssue[], field: string, hint?: string): { attrs: string; html: string } {
   const messages = issues.filter((i) => i.path === field).map((i) => i.message);
-  if (messages.length === 0) return { attrs: '', html: '' };
   const id = `${field}-error`;
+  const describedBy = [hint, messages.length > 0 ? id : undefined].filter(Boolean).join(' ');
   return {
-    attrs: ` aria-invalid="true" aria-describedby="${id}"`,
-    html: `<p class="error" id="${id}">${escapeHtml(messages.join('; '))}</p>`,
+    attrs: `${messages.length > 0 ? ' aria-invalid="true"' : ''}${describedBy ? ` aria-describedby="${describedBy}"` : ''}`,
+    html: `<p class="error" id="${id}"${messages.length > 0 ? '' : ' hidden'}>${escapeHtml(messages.join('; '))}</p>`,
   };
 }
 
 /** The reader form; with `issues`, the form again with each error beside its field. */
 export function readerFormPage({ values = {}, issues = [], problem }: FormState = {}): string {
-  const e = (f: string) => errorFor(issues, f);
-  const kind = values.kind === 'question' ? 'question' : 'tip';
-  const other = issues.filter(
-    (i) =>
-      ![
-        'kind',
-        'topic',
-        'subject',
-        'message',
-        'name',
-        'email',
-        'phone',
-        'sourceUrl',
-        'consent',
-        'anonymous',
-      ].includes(i.path),
-  );
-  const summary = problem ?? (issues.length > 0 ? 'Please correct the fields marked below.' : undefined);
+  const e = (f: string, hint?: string) => errorFor(issues, f, hint);
+  const kind = kindWord(values.kind);
+  const anonymous = values.anonymous === true;
+  const other = issues.filter((i) => !FORM_FIELDS.includes(i.path));
+  const summary = problem ?? (issues.length > 0 ? FORM_PROBLEM : undefined);
+  const message = str(values, 'message');
+  const topic = e('topic');
+  const subject = e('subject');
+  const msg = e('message', 'message-hint message-count');
+  const url = e('sourceUrl');
+  const name = e('name');
+  const email = e('email');
+  const phone = e('phone');
+  const consent = e('consent', 'privacy-title');
   return page(
     'Send a tip to the world desk',
     `<h1>Send us a tip or a question</h1>
-<p>Do you have a tip on a world news story? A question about the Russia-Ukraine war? Let us know.</p>
-${summary ? `<div class="problem" role="alert"><p>${escapeHtml(summary)}</p>${other.map((i) => `<p class="error">${escapeHtml(i.message)}</p>`).join('')}</div>` : ''}
-<form method="post" action="/tips" novalidate>
+<p class="lede">Do you have a tip on a world news story? A question about the Russia-Ukraine war? Let us know.</p>
+<div id="form-problem" class="problem" role="alert"${summary ? '' : ' hidden'}>${summary ? `<p>${escapeHtml(summary)}</p>${other.map((i) => `<p class="error">${escapeHtml(i.message)}</p>`).join('')}` : ''}</div>
+<form id="tip-form" method="post" action="/tips" novalidate>
 <fieldset><legend>What are you sending?</legend>
+<div class="choices">
 <div class="check"><input type="radio" id="kind-tip" name="kind" value="tip"${kind === 'tip' ? ' checked' : ''}> <label for="kind-tip">A tip</label></div>
 <div class="check"><input type="radio" id="kind-question" name="kind" value="question"${kind === 'question' ? ' checked' : ''}> <label for="kind-question">A question</label></div>
-${e('kind').html}</fieldset>
+</div>${e('kind').html}</fieldset>
 <label for="topic">Topic</label>
-<select id="topic" name="topic"${e('topic').attrs}>
+<select id="topic" name="topic"${topic.attrs}>
 <option value="">Choose a topic</option>
 ${TIP_TOPICS.map((t) => `<option value="${t}"${values.topic === t ? ' selected' : ''}>${escapeHtml(TOPIC_LABELS[t])}</option>`).join('\n')}
-</select>${e('topic').html}
-<label for="subject">Subject <span class="hint">(optional)</span></label>
-<input type="text" id="subject" name="subject" maxlength="${LIMITS.subject}" value="${str(values, 'subject')}"${e('subject').attrs}>${e('subject').html}
-<label for="message">Your message</label>
-<textarea id="message" name="message" maxlength="${LIMITS.messageMax}" required${e('message').attrs}>${str(values, 'message')}</textarea>${e('message').html}
-<label for="sourceUrl">A link, if you have one <span class="hint">(optional)</span></label>
-<input type="url" id="sourceUrl" name="sourceUrl" value="${str(values, 'sourceUrl')}"${e('sourceUrl').attrs}>${e('sourceUrl').html}
-<fieldset><legend>How can we reach you? <span class="hint">(optional)</span></legend>
-<div class="check"><input type="checkbox" id="anonymous" name="anonymous"${values.anonymous === true ? ' checked' : ''}> <label for="anonymous">I want to stay anonymous (leave the fields below empty)</label></div>
+</select>${topic.html}
+<label for="subject">Subject <span class="optional">(optional)</span></label>
+<input type="text" id="subject" name="subject" maxlength="${LIMITS.subject}" value="${str(values, 'subject')}"${subject.attrs}>${subject.html}
+<label for="message" id="message-label">${MESSAGE_LABEL[kind]}</label>
+<p class="hint" id="message-hint">${MESSAGE_HINT[kind]}</p>
+<textarea id="message" name="message" maxlength="${LIMITS.messageMax}" required${msg.attrs}>${message}</textarea>
+<p class="count" id="message-count">${LIMITS.messageMin} to ${LIMITS.messageMax.toLocaleString('en')} characters</p>${msg.html}
+<label for="sourceUrl">A link, if you have one <span class="optional">(optional)</span></label>
+<input type="url" id="sourceUrl" name="sourceUrl" inputmode="url" value="${str(values, 'sourceUrl')}"${url.attrs}>${url.html}
+<fieldset><legend>How can we reach you? <span class="optional">(optional)</span></legend>
+<p class="hint" id="contact-hint">Only if you want us to be able to ask you more. Leave it empty, or stay anonymous.</p>
+<div class="check"><input type="checkbox" id="anonymous" name="anonymous" aria-controls="contact-fields"${anonymous ? ' checked' : ''}> <label for="anonymous">I want to stay anonymous <span class="optional">(we will not ask for or keep any contact details)</span></label></div>
+<div id="contact-fields">
 <label for="name">Name</label>
-<input type="text" id="name" name="name" autocomplete="name" maxlength="${LIMITS.name}" value="${str(values, 'name')}"${e('name').attrs}>${e('name').html}
+<input type="text" id="name" name="name" autocomplete="name" maxlength="${LIMITS.name}" value="${str(values, 'name')}"${name.attrs}>${name.html}
 <label for="email">Email</label>
-<input type="email" id="email" name="email" autocomplete="email" value="${str(values, 'email')}"${e('email').attrs}>${e('email').html}
+<input type="email" id="email" name="email" autocomplete="email" value="${str(values, 'email')}"${email.attrs}>${email.html}
 <label for="phone">Phone</label>
-<input type="tel" id="phone" name="phone" autocomplete="tel" value="${str(values, 'phone')}"${e('phone').attrs}>${e('phone').html}
+<input type="tel" id="phone" name="phone" autocomplete="tel" value="${str(values, 'phone')}"${phone.attrs}>${phone.html}
+</div>
 </fieldset>
 <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
-<p class="hint">We store your message and any contact details you give for up to a year, only our world desk editors read them, and we never publish your name without asking you.</p>
-<div class="check"><input type="checkbox" id="consent" name="consent"${values.consent === true ? ' checked' : ''}${e('consent').attrs}> <label for="consent">I have read the privacy notice and agree that my message is stored</label></div>${e('consent').html}
-<button type="submit">Send</button>
-</form>`,
+<section class="notice" aria-labelledby="privacy-title">
+<h2 id="privacy-title">Your privacy, in short</h2>
+<ul>
+<li><strong>What we keep:</strong> your message, the link, and contact details only if you give them.</li>
+<li><strong>For how long:</strong> up to one year, then it is deleted automatically (sooner if we do not follow it up).</li>
+<li><strong>Who sees it:</strong> only editors on our world desk. We never publish your name or details without asking you first.</li>
+</ul>
+</section>
+<div class="check"><input type="checkbox" id="consent" name="consent"${values.consent === true ? ' checked' : ''}${consent.attrs}> <label for="consent">I have read the privacy notice and agree that my message is stored</label></div>${consent.html}
+<div class="actions"><button type="submit" id="send">Send</button></div>
+</form>
+<p id="announce" class="visually-hidden" aria-live="polite"></p>`,
+    { script: ASSET_PATHS.formJs },
   );
 }
 
 export function receiptPage({ receipt, kind }: { receipt: string; kind: string }): string {
+  const word = kindWord(kind);
   return page(
     'Thank you: your receipt',
-    `<h1>Thank you</h1>
-<p>Your ${kind === 'question' ? 'question' : 'tip'} reached the world desk. Keep this receipt code:</p>
+    `<h1 tabindex="-1">Thank you: your ${word} reached the world desk</h1>
+<p>Keep this receipt code:</p>
 <p class="receipt" id="receipt">${escapeHtml(receipt)}</p>
-<p>An editor reads every message. If you left contact details, we may get in touch; quote the code if you write to us about it.</p>
-<p><a href="/">Send another</a></p>`,
+<h2>What happens next</h2>
+<ul class="steps">${nextSteps(word)
+      .map((s) => `<li>${escapeHtml(s)}</li>`)
+      .join('')}</ul>
+<p><a href="/">Send another tip or question</a></p>`,
   );
 }

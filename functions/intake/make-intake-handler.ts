@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { readerFormPage, receiptPage } from '../../web/reader-form';
+import { assetResponse } from '../../web/serve-assets';
+import { type StaffPageOptions, staffInboxPage } from '../../web/staff-inbox';
 import { RateLimitedError, StoreUnavailableError, ValidationError } from '../core/errors';
 import { errorResponse, type HttpResponse, html, json, parseBody, wantsHtml } from '../core/http';
 import type { Logger } from '../core/logger';
@@ -10,6 +12,8 @@ export interface IntakeDeps {
   submitTip: SubmitTip;
   storeHealth: StoreHealth;
   logger: Logger;
+  /** How the staff inbox page signs in: the Cognito hosted UI in AWS, a local token locally. */
+  staffPage?: StaffPageOptions;
 }
 
 /** Errors a reader can fix or wait out are shown on the form; anything else is JSON. */
@@ -39,7 +43,7 @@ function htmlErrorPage(err: unknown, values: Record<string, unknown>): HttpRespo
   return undefined;
 }
 
-export function makeIntakeHandler({ submitTip, storeHealth, logger }: IntakeDeps) {
+export function makeIntakeHandler({ submitTip, storeHealth, logger, staffPage }: IntakeDeps) {
   async function postTip(event: APIGatewayProxyEventV2, requestId: string): Promise<HttpResponse> {
     const asHtml = wantsHtml(event);
     let values: Record<string, unknown> = {};
@@ -99,6 +103,10 @@ export function makeIntakeHandler({ submitTip, storeHealth, logger }: IntakeDeps
                 { 'retry-after': '5' },
               );
         }
+        case 'GET /assets/{file}':
+          return assetResponse(event.pathParameters?.file);
+        case 'GET /staff':
+          return html(200, staffInboxPage(staffPage ?? {}));
         case 'GET /':
           return html(200, readerFormPage());
         default:
