@@ -1,0 +1,255 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { makeDynamoClients } from '../functions/core/aws-clients';
+import { ensureTable, tipsTableInput } from '../local/tables';
+import { type BundleReport, buildBundles } from './bundle';
+import { type ColdVariant, coldInit } from './cold-init';
+import type { LoadResult } from './gateway-load';
+import { benchEnv } from './phase-env';
+import type { StaffListPoint } from './staff-list';
+import { ROOT, ratio, round, startDynaliteProcess, WORK } from './support';
+import type { WarmResult } from './warm-intake';
+
+/**
+ * `npm run bench`: every measure next to its floor, in one run, one table, bench/results.json.
+ * Sizes are env-tunable for a quick look (BENCH_COLD_RUNS, BENCH_WARM_CALLS, BENCH_LOAD_SECONDS,
+ * BENCH_LOAD_CONNECTIONS, BENCH_STAFF_SIZES); the defaults are what the README quotes.
+ */
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 30);
+
+function log(message: string) {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** A phase in its own process; its stdout (the functions' JSON logs) goes to bench/.work/<phase>.log. */
+function runPhase<T>(phase: string): Promise<T> {
+  const out = join(WORK, `${phase}.json`);
+  const logFile = join(WORK, `${phase}.log`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(`${process.execPath} --import tsx bench/phase.ts ${phase} ${out} > ${logFile} 2>&1`, {
+      cwd: ROOT,
+      shell: true,
+      stdio: 'ignore',
+      env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`phase ${phase} failed (${code}); see ${logFile}`));
+      else resolve(JSON.parse(readFileSync(out, 'utf8')) as T);
+    });
+  });
+}
+
+const kb = (bytes: number) => `${round(bytes / 1024, 1)} KB`;
+const ms = (x: number) => `${round(x, 1)} ms`;
+const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
+
+async function main() {
+  const started = Date.now();
+  log('bundling (esbuild, as infra ships each function)');
+  const bundles = await buildBundles();
+
+  log(`cold init: ${COLD_RUNS} fresh processes per variant, interleaved`);
+  const dynalite = await startDynaliteProcess();
+  const admin = makeDynamoClients({ region: 'us-east-1', endpoint: dynalite.url });
+  await ensureTable(admin.client, tipsTableInput('bench-cold'));
+  const { variants } = bundles;
+  let cold: ColdVariant[];
+  try {
+    cold = await coldInit(
+      [
+        { name: 'empty handler (floor)', file: variants.floor },
+        { name: 'intake bundle', file: variants.shipped },
+        // infra sets NODE_OPTIONS=--enable-source-maps: Node then reads the .map at load.
+        {
+          name: 'intake bundle + --enable-source-maps',
+          file: variants.shipped,
+          env: { NODE_OPTIONS: '--enable-source-maps' },
+        },
+        { name: 'intake, @aws-sdk/* external', file: variants.sdkExternal },
+        { name: 'intake unbundled (node_modules)', file: variants.unbundled },
+      ],
+      benchEnv({ TIPS_TABLE: 'bench-cold', DYNAMODB_ENDPOINT: dynalite.url }),
+      COLD_RUNS,
+    );
+  } finally {
+    admin.client.destroy();
+    await dynalite.stop();
+  }
+
+  log('warm intake: in process against dynalite vs bare PutItem');
+  const warm = await runPhase<WarmResult>('warm');
+  log('through the gateway: autocannon on POST /tips');
+  const load = await runPhase<LoadResult>('load');
+  log('staff list: first filtered page at growing table sizes');
+  const staff = await runPhase<StaffListPoint[]>('staff');
+
+  const results = {
+    at: new Date().toISOString(),
+    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
+    seconds: Math.round((Date.now() - started) / 1000),
+    bundles: bundles.functions,
+    cold,
+    warm,
+    load,
+    staff,
+  };
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${renderTable(results)}\n`);
+  log(`done in ${results.seconds} s; bench/results.json written`);
+}
+
+interface Results {
+  at: string;
+  machine: { node: string; cpus: number; cpu: string | undefined };
+  seconds: number;
+  bundles: BundleReport[];
+  cold: ColdVariant[];
+  warm: WarmResult;
+  load: LoadResult;
+  staff: StaffListPoint[];
+}
+
+export function renderTable(r: Results): string {
+  const byName = (n: string) => {
+    const v = r.cold.find((c) => c.name.startsWith(n));
+    if (!v) throw new Error(`no cold variant ${n}`);
+    return v;
+  };
+  const floor = byName('empty handler');
+  const shipped = byName('intake bundle');
+  const withMaps = byName('intake bundle + --enable-source-maps');
+  const external = byName('intake, @aws-sdk');
+  const unbundled = byName('intake unbundled');
+  const intake = r.bundles.find((b) => b.name === 'intake');
+  const w = r.warm;
+  const staffCaps = r.staff.map((s) => s.capacity);
+  const capSpread = (Math.max(...staffCaps) - Math.min(...staffCaps)) / Math.min(...staffCaps);
+  const rows: string[][] = [];
+  const row = (...cells: string[]) => rows.push(cells);
+
+  for (const b of r.bundles) {
+    const dead = b.deadWeight.reduce((a, d) => a + d.bytes, 0);
+    row(
+      `bundle: ${b.name}`,
+      kb(b.bytes),
+      `never run: ${kb(dead)}`,
+      '',
+      b.name === 'intake' ? '≤ 300 KB, nothing unused' : '',
+      b.name === 'intake' ? mark(b.bytes <= 300 * 1024 && dead === 0) : '',
+    );
+  }
+  for (const v of [shipped, withMaps, external, unbundled]) {
+    row(
+      `cold init p50 / p95: ${v.name}`,
+      `${ms(v.init.p50)} / ${ms(v.init.p95)}`,
+      `floor ${ms(floor.init.p50)} / ${ms(floor.init.p95)}`,
+      `${ratio(v.init.p50, floor.init.p50)}×`,
+      v === shipped ? '≤ 1.5× floor' : '',
+      v === shipped ? mark(v.init.p50 <= 1.5 * floor.init.p50) : '',
+    );
+  }
+  row(
+    'cold init: bundle vs unbundled (p50)',
+    ms(shipped.init.p50),
+    `unbundled ${ms(unbundled.init.p50)}`,
+    `${ratio(shipped.init.p50, unbundled.init.p50)}×`,
+    '≤ 0.5×',
+    mark(shipped.init.p50 <= 0.5 * unbundled.init.p50),
+  );
+  row(
+    'cold start to first answer (POST /tips) p50 / p95',
+    `${ms(shipped.first.p50)} / ${ms(shipped.first.p95)}`,
+    `floor ${ms(floor.first.p50)}`,
+    `${ratio(shipped.first.p50, floor.first.p50)}×`,
+    '',
+    '',
+  );
+  row(
+    'RSS after init / after first answer (p50)',
+    `${round(shipped.rssInitMB.p50, 1)} / ${round(shipped.rssMB.p50, 1)} MB`,
+    `floor ${round(floor.rssInitMB.p50, 1)} MB`,
+    '',
+    '≤ 90 MB',
+    mark(shipped.rssMB.p50 <= 90),
+  );
+  row(
+    `warm intake p50 (${w.calls} calls)`,
+    ms(w.handler.p50),
+    `PutItem ${ms(w.floor.p50)}`,
+    `${ratio(w.handler.p50, w.floor.p50)}× (+${ms(w.handler.p50 - w.floor.p50)})`,
+    '≤ 1.3× and ≤ +1 ms',
+    mark(w.handler.p50 <= 1.3 * w.floor.p50 && w.handler.p50 - w.floor.p50 <= 1),
+  );
+  row(
+    'warm intake p99',
+    ms(w.handler.p99),
+    `PutItem ${ms(w.floor.p99)}`,
+    `+${ms(w.handler.p99 - w.floor.p99)}`,
+    '≤ +3 ms',
+    mark(w.handler.p99 - w.floor.p99 <= 3),
+  );
+  row(
+    'warm intake: first call (connection set-up)',
+    ms(w.handler.firstMs),
+    `PutItem ${ms(w.floor.firstMs)}`,
+    '',
+    '',
+    '',
+  );
+  const l = r.load;
+  row(
+    `gateway POST /tips, ${l.connections} connections × ${l.durationSeconds} s`,
+    `${l.requestsPerSecond} req/s, p99 ${l.latencyMs.p99} ms`,
+    `${l.requests} requests`,
+    '',
+    '',
+    '',
+  );
+  row(
+    'gateway: errors / non-201 / lost',
+    `${l.errors + l.timeouts} / ${l.requests - l.accepted} / ${l.lost}`,
+    `accepted ${l.accepted}, stored ${l.stored}`,
+    '',
+    '0 errors, 0 lost',
+    mark(l.errors + l.timeouts === 0 && l.lost === 0 && l.requests === l.accepted),
+  );
+  for (const s of r.staff) {
+    row(
+      `staff first page (status=new, topic=europe) at ${s.stored.toLocaleString('en')} tips`,
+      `${s.capacity} RCU, ${s.items} items`,
+      `p50 ${ms(s.latency.p50)}, p95 ${ms(s.latency.p95)}`,
+      '',
+      s === r.staff[r.staff.length - 1] ? 'capacity flat ±10%' : '',
+      s === r.staff[r.staff.length - 1] ? mark(capSpread <= 0.1) : '',
+    );
+  }
+  const header = ['measure', 'Tipline', 'floor / reference', 'ratio', 'target', 'met'];
+  const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+  const details: string[] = [];
+  if (intake) {
+    for (const b of r.bundles) {
+      details.push(
+        `- ${b.name} (${kb(b.bytes)}): ${b.top
+          .slice(0, 6)
+          .map((t) => `${t.name} ${kb(t.bytes)}`)
+          .join(', ')}`,
+      );
+      for (const d of b.deadWeight) details.push(`  - never run: ${d.what} ${kb(d.bytes)} (${d.why})`);
+    }
+  }
+  return [
+    `Tipline bench, ${r.at} (Node ${r.machine.node}, ${r.machine.cpus} cores; ${r.seconds} s)`,
+    '',
+    ...lines,
+    '',
+    'Largest parts of each bundle (esbuild metafile):',
+    ...details,
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+  process.exit(0);
+}
