@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TIP_KINDS, TIP_TOPICS, type TipKind, type TipTopic } from './tip-schema';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors';
 import { type ListFilters, type ListTips, listFilterShape } from './list-tips';
 import type { TipRecord } from './tip-record';

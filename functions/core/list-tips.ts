@@ -1,5 +1,5 @@
 import { encodeTime } from 'ulid';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CursorCodec, StartKey } from './cursor';
 import { InvalidCursorError, ValidationError } from './errors';
 import { type FilterField, indexPartitionValue, listIndexFor } from './table-design';

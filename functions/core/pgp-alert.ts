@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EmailContent } from './desk-alert-email';
 import { jsonEnv } from './desk-routing';
 import type { TipKind } from './tip-schema';

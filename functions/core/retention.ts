@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonEnv } from './desk-routing';
 import { TIP_STATUSES, type TipStatus } from './tip-record';
 
