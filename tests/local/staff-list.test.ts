@@ -151,7 +151,7 @@ describe('GET /tips: filters, order, paging and cursors', () => {
     // The genuine cursor still works where it belongs (and with another page size).
     const second = await s.getJson<ListBody>(`/tips?status=new&limit=9&cursor=${encodeURIComponent(cursor)}`);
     expect(second.status).toBe(200);
-    expect(second.body.items[0]?.id < (first.body.items.at(-1)?.id ?? '')).toBe(true);
+    expect((second.body.items[0]?.id ?? '') < (first.body.items.at(-1)?.id ?? '')).toBe(true);
   });
 
   it('GET /tips/{id} returns the whole tip with its history and version; unknown ids are 404', async () => {

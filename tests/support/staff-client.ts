@@ -11,14 +11,19 @@ export async function startStaffStack(prefix: string) {
   });
   const { doc, client } = makeDynamoClients({ region: 'us-east-1', endpoint: stack.dynamoUrl });
   const token = await stack.issuer.mint({ user: 'alice' });
-  const auth = { authorization: `Bearer ${token}` };
+  const auth: Record<string, string> = { authorization: `Bearer ${token}` };
 
   async function getJson<T>(path: string, headers: Record<string, string> = auth) {
     const res = await fetch(`${stack.apiUrl}${path}`, { headers });
     return { status: res.status, headers: res.headers, body: (await res.json()) as T };
   }
 
-  async function patch<T>(id: string, body: unknown, version: number | undefined, headers = auth) {
+  async function patch<T>(
+    id: string,
+    body: unknown,
+    version: number | undefined,
+    headers: Record<string, string> = auth,
+  ) {
     const res = await fetch(`${stack.apiUrl}/tips/${id}`, {
       method: 'PATCH',
       headers: {
