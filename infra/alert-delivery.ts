@@ -1,0 +1,94 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, type EnvName } from '../functions/core/env-names';
+import { TiplineFunction } from './tipline-function';
+
+export interface AlertDeliveryProps {
+  readonly table: ITable;
+  readonly deskAddress: string;
+  readonly senderAddress: string;
+  /** More notifier settings (desk routing, PGP keys, retention), by env-names.ts name. */
+  readonly extraEnvironment?: Partial<Record<EnvName, string>>;
+  /** The customer-managed key for the dead-letter queue; @default SQS-managed encryption. */
+  readonly encryptionKey?: IKey;
+}
+
+/**
+ * From a stored tip to the desk's inbox: the notifier reads the table's stream, sends the
+ * alert through SES from the sender identity, and what still fails after the retries lands
+ * in a dead-letter queue to be redriven once SES is back.
+ */
+export class AlertDelivery extends Construct {
+  readonly notifier: TiplineFunction;
+  readonly deadLetterQueue: Queue;
+  readonly senderIdentity: EmailIdentity;
+
+  constructor(scope: Construct, id: string, props: AlertDeliveryProps) {
+    super(scope, id);
+    this.senderIdentity = new EmailIdentity(this, 'SenderIdentity', {
+      identity: Identity.email(props.senderAddress),
+    });
+
+    this.notifier = new TiplineFunction(this, 'Notifier', {
+      functionDir: 'notifier',
+      description: 'Sends the desk an email alert for each new tip on the table stream',
+      environment: {
+        [ENV.TIPS_TABLE]: props.table.tableName,
+        [ENV.DESK_ADDRESS]: props.deskAddress,
+        [ENV.SENDER_ADDRESS]: props.senderAddress,
+        ...props.extraEnvironment,
+      },
+      // A batch of 10 alerts, each up to 3 SES attempts: room for all of them, well below the
+      // point where a stuck invocation would hold the shard for long.
+      timeout: Duration.seconds(60),
+      ...(props.encryptionKey ? { logKey: props.encryptionKey } : {}),
+    });
+
+    // The stream's on-failure destination gets the batch's shard and sequence numbers (not
+    // the tip itself): enough to read the records again while the stream keeps them (24 h).
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+      ...(props.encryptionKey
+        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
+        : { encryption: QueueEncryption.SQS_MANAGED }),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.notifier.addEventSource(
+      new DynamoEventSource(props.table, {
+        // From the oldest record kept: a recreated mapping re-reads rather than skips, and
+        // `alertedAt` on the tip stops a second alert.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(1),
+        bisectBatchOnError: true,
+        // The handler returns batchItemFailures: only the failed record and those after it are retried.
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+      }),
+    );
+
+    // Only what the notifier calls: read the tip, mark it alerted, send from the sender identity.
+    this.notifier.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    this.notifier.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [this.senderIdentity.emailIdentityArn],
+      }),
+    );
+  }
+}

@@ -1,0 +1,88 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  AccountRecovery,
+  Mfa,
+  OAuthScope,
+  UserPool,
+  type UserPoolClient,
+  UserPoolGroup,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { STAFF_GROUP } from '../functions/core/staff-claims';
+
+export interface StaffAuthProps {
+  /** Prefix of the hosted sign-in page, `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly domainPrefix: string;
+  /** Where the hosted UI may send an editor back after sign-in (the staff inbox, the CLI's listener). */
+  readonly callbackUrls: string[];
+}
+
+/**
+ * Who may use the staff API: a Cognito user pool that only an administrator adds people to,
+ * its `staff` group (the handler requires it: 403 otherwise), and the JWT authorizer that
+ * API Gateway runs on every staff route before the function is even invoked.
+ */
+export class StaffAuth extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly authorizer: HttpJwtAuthorizer;
+
+  constructor(scope: Construct, id: string, props: StaffAuthProps) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'UserPool', {
+      // Editors are invited; nobody signs themselves up to read tips.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      // Authenticator apps only: SMS codes can be intercepted by SIM swap.
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+
+    new UserPoolGroup(this, 'StaffGroup', {
+      userPool: this.userPool,
+      groupName: STAFF_GROUP,
+      description: 'Editors who may list, read, triage and export tips',
+    });
+
+    this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+
+    this.client = this.userPool.addClient('StaffClient', {
+      // A public client (browser inbox, CLI): no secret to leak; the code flow uses PKCE.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: props.callbackUrls,
+      },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+
+    const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+    // Cognito access tokens carry the app client in `client_id`, id tokens in `aud`; API
+    // Gateway accepts either against this audience list.
+    this.authorizer = new HttpJwtAuthorizer('StaffAuthorizer', issuer, {
+      jwtAudience: [this.client.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    new CfnOutput(scope, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(scope, 'StaffClientId', { value: this.client.userPoolClientId });
+  }
+}

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Duration, Token } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ENV, type EnvName } from '../functions/core/env-names';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const KNOWN_ENV_NAMES = new Set<string>(Object.values(ENV));
+
+/** The Lambda sets AWS_REGION itself; a function must not try to override it. */
+const RESERVED_ENV_NAMES = new Set<string>([ENV.AWS_REGION]);
+
+export interface TiplineFunctionProps {
+  /** The folder under functions/ whose `handler.ts` exports `handler`, e.g. `intake`. */
+  readonly functionDir: string;
+  readonly description: string;
+  /** Only names from functions/core/env-names.ts, so the stack and the code cannot drift. */
+  readonly environment: Partial<Record<EnvName, string>>;
+  /**
+   * @default 10 seconds: the SDK clients give up after 3 attempts of at most 3 s each, so a
+   * healthy request never needs more, and a stuck one fails before API Gateway's 30 s limit.
+   */
+  readonly timeout?: Duration;
+  /** @default 512 MB: Lambda's CPU scales with memory, and zod parsing and cold start are CPU-bound. */
+  readonly memorySize?: number;
+  /** Encrypts the function's log group; @default CloudWatch Logs' own encryption. */
+  readonly logKey?: IKey;
+}
+
+/** Logs hold request, tip and error ids, never tip text: kept as long as an audit may ask. */
+export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
+
+/**
+ * The house default for a Tipline Lambda, like guardian/cdk's GuFunction: Node 22 on arm64
+ * (cheaper per ms than x86 for the same work), JSON logs (Powertools writes JSON itself;
+ * this makes the platform's own lines JSON too), and an ESM bundle built with the project's
+ * esbuild, never Docker, so synth works on a laptop without a daemon. Every function is built
+ * the same way, so a fix here reaches them all.
+ */
+export class TiplineFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: TiplineFunctionProps) {
+    const entry = checkProps(id, props);
+    // Declared, not left to Lambda to create on first use, so retention and encryption are set;
+    // and the role may write to this group only, instead of AWSLambdaBasicExecutionRole's logs:*.
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: LOG_RETENTION,
+      ...(props.logKey ? { encryptionKey: props.logKey } : {}),
+    });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.functionDir} function`,
+    });
+    logGroup.grantWrite(role);
+    super(scope, id, {
+      role,
+      logGroup,
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      environment: {
+        ...(props.environment as Record<string, string>),
+        // Stack traces point at the TypeScript source, not the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        // Some CommonJS dependencies call require(); an ESM bundle has none unless we make one.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        mainFields: ['module', 'main'],
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.EXTERNAL,
+        sourcesContent: false,
+        // The SDK is bundled, not taken from the runtime: the versions deployed are the ones tested.
+        bundleAwsSDK: true,
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+  }
+}
+
+function checkProps(id: string, props: TiplineFunctionProps): string {
+  const fail = (why: string): never => {
+    throw new Error(`TiplineFunction ${id}: ${why}`);
+  };
+  const entry = `${PROJECT_ROOT}functions/${props.functionDir}/handler.ts`;
+  if (!/^[a-z][a-z0-9-]*$/.test(props.functionDir))
+    fail(`functionDir "${props.functionDir}" must be a folder name`);
+  if (!existsSync(entry)) fail(`no handler at functions/${props.functionDir}/handler.ts`);
+  if (props.description.trim().length === 0) fail('needs a description (it is what the console shows)');
+
+  for (const [name, value] of Object.entries(props.environment)) {
+    if (!KNOWN_ENV_NAMES.has(name))
+      fail(`environment variable ${name} is not in functions/core/env-names.ts`);
+    if (RESERVED_ENV_NAMES.has(name)) fail(`environment variable ${name} is set by Lambda itself`);
+    if (typeof value !== 'string' || (!Token.isUnresolved(value) && value.length === 0)) {
+      fail(`environment variable ${name} is empty`);
+    }
+  }
+
+  const seconds = props.timeout?.toSeconds() ?? 10;
+  if (seconds < 1 || seconds > 900) fail(`timeout must be 1–900 seconds, got ${seconds}`);
+  const memory = props.memorySize ?? 512;
+  if (!Number.isInteger(memory) || memory < 128 || memory > 10_240) {
+    fail(`memorySize must be an integer of 128–10240 MB, got ${memory}`);
+  }
+
+  try {
+    createRequire(import.meta.url).resolve('esbuild');
+  } catch {
+    fail('esbuild is not installed in the project (npm ci): Tipline bundles locally, never in Docker');
+  }
+  return entry;
+}

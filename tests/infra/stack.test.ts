@@ -1,0 +1,287 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ENV } from '../../functions/core/env-names';
+import { ROUTES, routeKey } from '../../functions/core/routes';
+import { LIST_INDEXES, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { makeTiplineApp } from '../../infra/tipline-app';
+import { TiplineFunction } from '../../infra/tipline-function';
+import type { TiplineStack } from '../../infra/tipline-stack';
+import { logicalId, roleProperties, roleStatements, sortStatements, TEST_CONTEXT } from './template-helpers';
+
+// One synth with real esbuild bundling, as `npm run synth` does it; every test reads this template.
+let outdir: string;
+let stack: TiplineStack;
+let template: Template;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'tipline-synth-'));
+  ({ stack } = makeTiplineApp({ outdir, context: TEST_CONTEXT }));
+  template = Template.fromStack(stack);
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const ref = (construct: Parameters<typeof logicalId>[1]) => ({ Ref: logicalId(stack, construct) });
+const arnOf = (construct: Parameters<typeof logicalId>[1]) => ({
+  'Fn::GetAtt': [logicalId(stack, construct), 'Arn'],
+});
+
+/** What any function's role holds besides its own grants: writing to its own log group. */
+const logWrite = (fn: TiplineFunction) => ({
+  actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  resource: stack.resolve(fn.logGroup.logGroupArn),
+});
+
+describe('tips table', () => {
+  test('is keyed by id, on demand, with PITR, encryption, a NEW_IMAGE stream and the expiresAt TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: Match.objectLike({ SSEEnabled: true }),
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    expect(TTL_ATTRIBUTE).toBe('expiresAt');
+  });
+
+  test('has exactly the list indexes of table-design.ts, each keyed gsi_* + id and projecting all', () => {
+    const [table] = Object.values(
+      template.findResources('AWS::DynamoDB::Table', {
+        Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] },
+      }),
+    );
+    const indexes = table?.Properties.GlobalSecondaryIndexes;
+    expect(indexes).toHaveLength(8);
+    expect(indexes).toEqual(
+      LIST_INDEXES.map((i) => ({
+        IndexName: i.indexName,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: 'id', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    expect(indexes.map((i: { IndexName: string }) => i.IndexName)).toContain('by-status-kind-topic');
+  });
+
+  test('outlives the stack', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('alert delivery', () => {
+  test('the notifier reads the stream with retries, bisect, partial batch failures and the DLQ', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: ref(stack.alerts.notifier),
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.tips.table), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 10,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 3600,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: arnOf(stack.alerts.deadLetterQueue) } },
+    });
+  });
+
+  test('the dead-letter queue keeps messages 14 days, encrypted, and refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      MessageRetentionPeriod: Duration.days(14).toSeconds(),
+    });
+    const [queue] = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(
+      queue?.Properties.SqsManagedSseEnabled === true || queue?.Properties.KmsMasterKeyId !== undefined,
+    ).toBe(true);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [ref(stack.alerts.deadLetterQueue)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('the sender address is an SES identity and the notifier gets the addresses from context', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: TEST_CONTEXT.senderAddress });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.TIPS_TABLE]: ref(stack.tips.table),
+          [ENV.DESK_ADDRESS]: TEST_CONTEXT.deskAddress,
+          [ENV.SENDER_ADDRESS]: TEST_CONTEXT.senderAddress,
+        }),
+      },
+    });
+  });
+});
+
+describe('API', () => {
+  test('the $default stage is throttled from context and auto-deploys', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingBurstLimit: TEST_CONTEXT.apiBurstLimit,
+        ThrottlingRateLimit: TEST_CONTEXT.apiRateLimit,
+      },
+    });
+  });
+
+  test('access logs never record the caller IP or user agent', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const format: string = stage?.Properties.AccessLogSettings.Format;
+    expect(JSON.parse(format)).toHaveProperty('requestId', '$context.requestId');
+    expect(format).not.toMatch(/sourceIp|userAgent|identity\./);
+  });
+
+  test('every route of ROUTES exists, and no other', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(keys.sort()).toEqual(ROUTES.map(routeKey).sort());
+  });
+
+  test('each route reaches the function ROUTES names as its target', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    const functionOf = (integrationTarget: { 'Fn::Join': [string, [string, { Ref: string }]] }) =>
+      integrations[integrationTarget['Fn::Join'][1][1].Ref]?.Properties.IntegrationUri;
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    const byTarget = { intake: stack.intake, staff: stack.staff } as const;
+    for (const spec of ROUTES) {
+      const route = routes.find((r) => r.Properties.RouteKey === routeKey(spec));
+      expect(functionOf(route?.Properties.Target)).toEqual(arnOf(byTarget[spec.target]));
+    }
+  });
+});
+
+describe('functions', () => {
+  test('all run Node 22 on arm64 with JSON logs to a log group with retention', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(3);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
+      });
+    }
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(90);
+    }
+  });
+
+  test('each bundle is a minified ESM file with a createRequire banner and a source map, and loads', async () => {
+    for (const fn of [stack.intake, stack.alerts.notifier, stack.staff]) {
+      const code = template.toJSON().Resources[logicalId(stack, fn)].Properties.Code;
+      const dir = join(outdir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
+      const source = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(
+        source.startsWith("import { createRequire } from 'node:module'; const require = createRequire("),
+      ).toBe(true);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      // Minified: long lines (only template literals keep their newlines).
+      expect(source.length / source.split('\n').length).toBeGreaterThan(1_000);
+    }
+    // The intake bundle runs on Node as built: its module-scope config and clients load with the
+    // environment the stack gives it (deploy-time values replaced by placeholders).
+    const intake = template.toJSON().Resources[logicalId(stack, stack.intake)].Properties;
+    const saved = { ...process.env };
+    for (const [name, value] of Object.entries(intake.Environment.Variables)) {
+      process.env[name] = typeof value === 'string' ? value : `placeholder-${'x'.repeat(40)}`;
+    }
+    const bundle = join(outdir, `asset.${String(intake.Code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs');
+    const loaded = await import(pathToFileURL(bundle).href).finally(() => {
+      process.env = saved;
+    });
+    expect(typeof loaded.handler).toBe('function');
+  });
+});
+
+describe('least privilege', () => {
+  test('intake may only PutItem and DescribeTable on the tips table, and write its logs', () => {
+    expect(roleStatements(template, stack, stack.intake)).toEqual(
+      sortStatements([
+        { actions: ['dynamodb:DescribeTable', 'dynamodb:PutItem'], resource: arnOf(stack.tips.table) },
+        logWrite(stack.intake),
+      ]),
+    );
+  });
+
+  test('notifier may read and mark the tip, read the stream, fill the DLQ and send from the sender identity only', () => {
+    const table = stack.tips.table;
+    expect(roleStatements(template, stack, stack.alerts.notifier)).toEqual(
+      sortStatements([
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: arnOf(table) },
+        {
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          resource: { 'Fn::GetAtt': [logicalId(stack, table), 'StreamArn'] },
+        },
+        // DynamoDB has no resource-level permission for ListStreams.
+        { actions: ['dynamodb:ListStreams'], resource: '*' },
+        {
+          actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          resource: arnOf(stack.alerts.deadLetterQueue),
+        },
+        { actions: ['ses:SendEmail'], resource: stack.resolve(stack.alerts.senderIdentity.emailIdentityArn) },
+        logWrite(stack.alerts.notifier),
+      ]),
+    );
+  });
+
+  test('no function role carries a managed or inline policy', () => {
+    for (const fn of [stack.intake, stack.alerts.notifier, stack.staff]) {
+      const role = roleProperties(template, stack, fn);
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      expect(role.Policies).toBeUndefined();
+    }
+  });
+});
+
+describe('checked at synth', () => {
+  test('a bad desk address fails the synth naming the context key', () => {
+    expect(() =>
+      makeTiplineApp({ bundle: false, context: { ...TEST_CONTEXT, deskAddress: 'world desk' } }),
+    ).toThrow(/context "deskAddress": must be the email address/);
+  });
+
+  test('a missing sender address fails the synth naming the context key', () => {
+    const { senderAddress: _omitted, ...rest } = TEST_CONTEXT;
+    expect(() => makeTiplineApp({ bundle: false, context: rest })).toThrow(/context "senderAddress"/);
+  });
+
+  test('TiplineFunction refuses an unknown env var, a missing handler and an out-of-range timeout', () => {
+    const scope = new Stack(new App(), 'Probe');
+    expect(
+      () =>
+        new TiplineFunction(scope, 'A', {
+          functionDir: 'intake',
+          description: 'x',
+          environment: { TIPS_TABEL: 't' } as never,
+        }),
+    ).toThrow(/TIPS_TABEL is not in functions\/core\/env-names.ts/);
+    expect(
+      () => new TiplineFunction(scope, 'B', { functionDir: 'nowhere', description: 'x', environment: {} }),
+    ).toThrow(/no handler at functions\/nowhere\/handler.ts/);
+    expect(
+      () =>
+        new TiplineFunction(scope, 'C', {
+          functionDir: 'intake',
+          description: 'x',
+          environment: {},
+          timeout: Duration.minutes(20),
+        }),
+    ).toThrow(/timeout must be 1–900 seconds/);
+  });
+});

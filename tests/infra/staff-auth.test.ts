@@ -1,0 +1,133 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ENV } from '../../functions/core/env-names';
+import { ROUTES, routeKey } from '../../functions/core/routes';
+import { STAFF_GROUP } from '../../functions/core/staff-claims';
+import { makeTiplineApp } from '../../infra/tipline-app';
+import type { TiplineStack } from '../../infra/tipline-stack';
+import { logicalId, roleStatements, sortStatements, TEST_CONTEXT } from './template-helpers';
+
+// Template assertions only: no bundling needed (stack.test.ts checks the bundles).
+let stack: TiplineStack;
+let template: Template;
+
+beforeAll(() => {
+  ({ stack } = makeTiplineApp({ bundle: false, context: TEST_CONTEXT }));
+  template = Template.fromStack(stack);
+});
+
+const routes = () => Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+const routeFor = (key: string) => routes().find((r) => r.Properties.RouteKey === key);
+
+describe('staff authorizer', () => {
+  test('is a JWT authorizer for the Cognito pool, with the staff app client as audience', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: logicalId(stack, stack.staffAuth.client) }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            Match.arrayWith(['https://cognito-idp.', { Ref: logicalId(stack, stack.staffAuth.userPool) }]),
+          ],
+        },
+      },
+    });
+  });
+
+  test('guards every staff route of ROUTES', () => {
+    const authorizerId = logicalId(
+      stack,
+      stack.api.node.findChild('HttpApi').node.findChild('StaffAuthorizer'),
+    );
+    const staffRoutes = ROUTES.filter((r) => r.auth === 'staff');
+    expect(staffRoutes.length).toBeGreaterThanOrEqual(4);
+    for (const spec of staffRoutes) {
+      expect(routeFor(routeKey(spec))?.Properties, routeKey(spec)).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+      });
+    }
+  });
+
+  test('is absent from every public route, POST /tips above all', () => {
+    expect(routeFor('POST /tips')?.Properties).toMatchObject({ AuthorizationType: 'NONE' });
+    expect(routeFor('POST /tips')?.Properties.AuthorizerId).toBeUndefined();
+    for (const spec of ROUTES.filter((r) => r.auth === 'public')) {
+      const route = routeFor(routeKey(spec))?.Properties;
+      expect(route?.AuthorizationType, routeKey(spec)).toBe('NONE');
+      expect(route?.AuthorizerId, routeKey(spec)).toBeUndefined();
+    }
+  });
+});
+
+describe('user pool', () => {
+  test('admits no self sign-up, demands strong passwords, offers authenticator-app MFA', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 14,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  test('has the staff group the handler requires, a public app client and a hosted UI domain', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: STAFF_GROUP });
+    expect(STAFF_GROUP).toBe('staff');
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'tipline-world-desk' });
+  });
+
+  test('a domain prefix Cognito would refuse fails the synth', () => {
+    expect(() =>
+      makeTiplineApp({ bundle: false, context: { ...TEST_CONTEXT, authDomainPrefix: 'my-cognito-desk' } }),
+    ).toThrow(/context "authDomainPrefix"/);
+  });
+});
+
+describe('staff function', () => {
+  test('may read and update tips and query the list indexes: no PutItem, DeleteItem or Scan', () => {
+    const table = { 'Fn::GetAtt': [logicalId(stack, stack.tips.table), 'Arn'] };
+    const statements = roleStatements(template, stack, stack.staff);
+    expect(statements).toEqual(
+      sortStatements([
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: table },
+        { actions: ['dynamodb:Query'], resource: { 'Fn::Join': ['', [table, '/index/*']] } },
+        {
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resource: stack.resolve(stack.staff.logGroup.logGroupArn),
+        },
+      ]),
+    );
+    const actions = statements.flatMap((s) => s.actions);
+    for (const forbidden of [
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+      'dynamodb:BatchWriteItem',
+    ]) {
+      expect(actions).not.toContain(forbidden);
+    }
+  });
+
+  test('gets the table name and a generated cursor secret, never a literal one', () => {
+    const fn = template.toJSON().Resources[logicalId(stack, stack.staff)].Properties;
+    expect(fn.Environment.Variables[ENV.TIPS_TABLE]).toEqual({ Ref: logicalId(stack, stack.tips.table) });
+    expect(JSON.stringify(fn.Environment.Variables[ENV.CURSOR_SECRET])).toMatch(/resolve:secretsmanager/);
+  });
+});
