@@ -20,9 +20,16 @@ export interface GatewayProps {
   handlers: Partial<Record<FunctionName, LambdaHttpHandler>>;
   authorizer?: Authorizer;
   routes?: RouteSpec[];
+  /**
+   * Endpoints that exist only on a laptop (never in ROUTES, so never in AWS), keyed
+   * `METHOD /path`: the staff page's "Get a local token" button posts to one.
+   */
+  localRoutes?: Record<string, LocalRoute>;
   port?: number;
   host?: string;
 }
+
+export type LocalRoute = (body: Buffer) => Promise<{ statusCode: number; body: unknown }>;
 
 export interface RunningGateway {
   port: number;
@@ -140,6 +147,7 @@ export async function startGateway({
   handlers,
   authorizer,
   routes = ROUTES,
+  localRoutes = {},
   port = 3000,
   host = '127.0.0.1',
 }: GatewayProps): Promise<RunningGateway> {
@@ -147,6 +155,18 @@ export async function startGateway({
     const requestId = randomUUID();
     try {
       const path = new URL(req.url ?? '/', 'http://local').pathname;
+      const local = localRoutes[`${req.method} ${path}`];
+      if (local) {
+        const body = await readBody(req);
+        const result = await local(body === 'too-large' ? Buffer.alloc(0) : body);
+        send(
+          res,
+          result.statusCode,
+          { 'content-type': 'application/json', 'cache-control': 'no-store' },
+          JSON.stringify(result.body),
+        );
+        return;
+      }
       const match = matchRoute(routes, req.method ?? 'GET', path);
       const handler = match && handlers[match.route.target];
       if (!match || !handler) {

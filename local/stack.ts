@@ -12,13 +12,32 @@ import { intakeFromConfig } from '../functions/intake/wiring';
 import { notifierFromConfig } from '../functions/notifier/wiring';
 import { staffFromConfig } from '../functions/staff/wiring';
 import { startDynalite, startSesEmulator } from './emulators';
-import { startGateway } from './gateway';
+import { type LocalRoute, startGateway } from './gateway';
 import { attachStreamFeed, type StreamFeed } from './stream-feed';
 import { ensureTable, tipsTableInput } from './tables';
 import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
 
 /** Signs list cursors locally; in AWS the staff function gets a generated secret instead. */
 export const LOCAL_CURSOR_SECRET = 'local-dev-cursor-key-not-a-secret-0123456789';
+
+/** Local only: the staff page's "Get a local token" button; AWS has no such route. */
+export const LOCAL_TOKEN_PATH = '/local/token';
+
+function localTokenRoute(issuer: RunningTokenIssuer): LocalRoute {
+  return async (body) => {
+    let user: unknown;
+    try {
+      ({ user } = JSON.parse(body.toString('utf8') || '{}') as { user?: unknown });
+    } catch {}
+    if (typeof user !== 'string' || !/^[\w.@-]{1,64}$/.test(user)) {
+      return {
+        statusCode: 400,
+        body: { error: 'validation_failed', message: 'user: letters, digits, . _ @ -' },
+      };
+    }
+    return { statusCode: 200, body: { token: await issuer.mint({ user }) } };
+  };
+}
 
 export interface LocalStackOptions {
   /** 0 picks a free port (tests); npm start uses 3000 / 8000 / 8005. */
@@ -92,10 +111,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const gateway = await startGateway({
     handlers: {
-      intake: intakeFromConfig(intakeConfig, intakeDynamo),
+      intake: intakeFromConfig(intakeConfig, intakeDynamo, { localTokenUrl: LOCAL_TOKEN_PATH }),
       staff: staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo),
     },
     authorizer: issuer.authorizer,
+    localRoutes: { [`POST ${LOCAL_TOKEN_PATH}`]: localTokenRoute(issuer) },
     port: options.port ?? 0,
   });
 

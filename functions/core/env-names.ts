@@ -11,6 +11,11 @@ export const ENV = {
   SES_ENDPOINT: 'SES_ENDPOINT',
   AWS_REGION: 'AWS_REGION',
   /**
+   * Intake (serves the staff page): the Cognito hosted UI's authorize URL, implicit flow with
+   * redirect_uri = <api>/staff. Unset (locally), the page asks for a pasted token instead.
+   */
+  STAFF_SIGN_IN_URL: 'STAFF_SIGN_IN_URL',
+  /**
    * Staff function only: the HMAC key that signs list cursors (at least 32 random characters).
    * Locally a fixed dev key; in AWS a generated secret. Rotating it only invalidates open cursors.
    */

@@ -1,3 +1,5 @@
+import type { StaffPageOptions } from '../../web/staff-inbox';
+import { staffPageFromEnv } from '../../web/staff-page-config';
 import { type DynamoClients, makeDynamoClients } from '../core/aws-clients';
 import type { IntakeConfig } from '../core/config';
 import { makeLogger } from '../core/logger';
@@ -13,11 +15,13 @@ export function intakeFromConfig(
     region: config.AWS_REGION,
     endpoint: config.DYNAMODB_ENDPOINT,
   }),
+  staffPage: StaffPageOptions = staffPageFromEnv(),
 ) {
   const store = makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE });
   return makeIntakeHandler({
     submitTip: makeSubmitTip({ store }),
     storeHealth: makeStoreHealth({ client: dynamo.client, tableName: config.TIPS_TABLE }),
     logger: makeLogger('tipline-intake'),
+    staffPage,
   });
 }
