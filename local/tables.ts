@@ -3,28 +3,34 @@ import {
   type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
+  type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { LIST_INDEXES, TIPS_TABLE_KEY } from '../functions/core/table-design';
+import { LIST_INDEXES, RECEIPT_INDEX, TIPS_TABLE_KEY } from '../functions/core/table-design';
 
 /** The tips table as infra/ declares it (keys, list indexes); streams and TTL are AWS-only. */
 export function tipsTableInput(tableName: string): CreateTableCommandInput {
   const attributes = new Set<string>([
     TIPS_TABLE_KEY.partitionKey,
     ...LIST_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey]),
+    RECEIPT_INDEX.partitionKey,
   ]);
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [{ AttributeName: TIPS_TABLE_KEY.partitionKey, KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: LIST_INDEXES.map((i) => ({
+    GlobalSecondaryIndexes: LIST_INDEXES.map<GlobalSecondaryIndex>((i) => ({
       IndexName: i.indexName,
       KeySchema: [
         { AttributeName: i.partitionKey, KeyType: 'HASH' },
         { AttributeName: i.sortKey, KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'ALL' },
-    })),
+    })).concat({
+      IndexName: RECEIPT_INDEX.indexName,
+      KeySchema: [{ AttributeName: RECEIPT_INDEX.partitionKey, KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...RECEIPT_INDEX.projected] },
+    }),
   };
 }
 

@@ -108,3 +108,11 @@ export class InvalidTransitionError extends Error {
 export class PreconditionRequiredError extends Error {
   override name = 'PreconditionRequiredError';
 }
+
+/** A tip's history is full: its follow-up takes no more reader messages (items are capped at 400 KB). */
+export class ConversationFullError extends Error {
+  override name = 'ConversationFullError';
+  constructor() {
+    super('this tip has as many messages as it can hold; the desk has them all');
+  }
+}

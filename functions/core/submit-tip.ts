@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { ValidationError } from './errors';
 import { newReceiptCode } from './receipt-code';
+import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from './retention';
 import type { TipRecord } from './tip-record';
 import { fieldIssues, type TipSubmission, tipSubmissionSchema } from './tip-schema';
 import type { TipStore } from './tip-store';
@@ -10,6 +11,8 @@ export interface SubmitTipDeps {
   clock?: () => Date;
   newId?: (seedTime: number) => string;
   newReceipt?: () => string;
+  /** Days kept per status (RETENTION_POLICY); the default keeps dismissed 30, quarantined 7, the rest 365. */
+  retention?: RetentionPolicy;
 }
 
 export interface SubmitTipResult {
@@ -59,11 +62,14 @@ export function makeSubmitTip({
   clock = () => new Date(),
   newId = ulid,
   newReceipt = newReceiptCode,
+  retention = DEFAULT_RETENTION,
 }: SubmitTipDeps) {
   return async function submitTip(input: unknown): Promise<SubmitTipResult> {
     const submission = validateSubmission(input);
     const now = clock();
     const tip = buildTipRecord(submission, { id: newId(now.getTime()), receipt: newReceipt(), now });
+    // Retention starts at the write: DynamoDB TTL removes the tip when its status's period ends.
+    tip.expiresAt = expiresAtFor(retention, tip, now);
     await store.putTip(tip);
     return { tip };
   };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { normaliseReceiptCode } from './receipt-code';
 import type { TipRecord } from './tip-record';
 
 /**
@@ -59,4 +61,26 @@ export function indexPartitionValue(index: ListIndex, values: Partial<Record<Fil
 /** The GSI key attributes of a tip: written with the tip and rewritten on every status change. */
 export function indexAttributes(tip: Pick<TipRecord, FilterField>): Record<string, string> {
   return Object.fromEntries(LIST_INDEXES.map((i) => [i.partitionKey, indexPartitionValue(i, tip)]));
+}
+
+/**
+ * The receipt index: a reader's follow-up finds the tip by its receipt code with one Query.
+ * The key is a SHA-256 of the normalised code, fixed-length whatever the reader typed, so a
+ * malformed, a wrong and a right code all cost the same one Query on the same index. Only
+ * what the reader may see is projected, so the answer needs no second read (and a found
+ * code does no more work than a missing one).
+ */
+export const RECEIPT_INDEX = {
+  indexName: 'by-receipt',
+  partitionKey: 'gsi_receipt',
+  projected: ['receipt', 'kind', 'status', 'createdAt', 'history', 'version'],
+} as const;
+
+export function receiptLookupKey(code: string): string {
+  return createHash('sha256').update(normaliseReceiptCode(code)).digest('hex');
+}
+
+/** Written with the tip; never rewritten (the code never changes). */
+export function receiptIndexAttributes(tip: Pick<TipRecord, 'receipt'>): Record<string, string> {
+  return { [RECEIPT_INDEX.partitionKey]: receiptLookupKey(tip.receipt) };
 }

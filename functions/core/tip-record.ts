@@ -46,6 +46,8 @@ export interface TipRecord {
   alertedAt?: string;
   /** Epoch seconds: DynamoDB TTL removes the tip after its retention period. */
   expiresAt?: number;
+  /** Under legal hold: retention is suspended (no expiresAt) until an editor lifts it. */
+  legalHold?: boolean;
 }
 
 /** Contact fields: erased on request, never logged. */

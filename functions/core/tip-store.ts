@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StoreUnavailableError } from './errors';
-import { indexAttributes, type ListIndex } from './table-design';
+import { indexAttributes, type ListIndex, receiptIndexAttributes } from './table-design';
 import type { HistoryEntry, TipRecord } from './tip-record';
 
 /** One page of a list index, read with one Query. */
@@ -30,8 +30,8 @@ export interface ListPage {
 /** Fields a staff update may set; status also rewrites the list-index keys in the same write. */
 export interface TipChanges {
   expectedVersion: number;
-  set: Partial<Pick<TipRecord, 'status' | 'assignee' | 'tags'>>;
-  remove?: Array<'assignee' | 'tags'>;
+  set: Partial<Pick<TipRecord, 'status' | 'assignee' | 'tags' | 'expiresAt' | 'legalHold'>>;
+  remove?: Array<'assignee' | 'tags' | 'expiresAt' | 'legalHold' | 'name' | 'email' | 'phone'>;
   history: HistoryEntry[];
 }
 
@@ -96,7 +96,7 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...tip, ...indexAttributes(tip) },
+            Item: { ...tip, ...indexAttributes(tip), ...receiptIndexAttributes(tip) },
             ConditionExpression: 'attribute_not_exists(id)',
           }),
         );

@@ -6,7 +6,9 @@ import {
   ValidationError,
   VersionConflictError,
 } from './errors';
+import type { RetentionPolicy } from './retention';
 import { ANY_CONTROL, MESSAGE_CONTROL } from './text-safety';
+import { planProtections, protectionPatchShape } from './tip-protections';
 import { type HistoryEntry, TIP_STATUSES, type TipRecord, type TipStatus } from './tip-record';
 import { fieldIssues } from './tip-schema';
 import type { TipChanges, TipStore } from './tip-store';
@@ -61,9 +63,10 @@ export const triagePatchSchema = z
       .max(2_000, 'a note must be at most 2000 characters')
       .refine((s) => !MESSAGE_CONTROL.test(s), 'the note contains control characters')
       .optional(),
+    ...protectionPatchShape,
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), {
-    message: 'send at least one of status, assignee, tags, note',
+    message: 'send at least one of status, assignee, tags, note, reply, eraseContact, legalHold',
     path: [],
   });
 
@@ -96,7 +99,7 @@ const sameTags = (a: string[] = [], b: string[] = []) =>
 export function planTriage(
   tip: TipRecord,
   patch: TriagePatch,
-  { by, at }: { by: string; at: string },
+  { by, at, retention }: { by: string; at: string; retention?: RetentionPolicy | undefined },
 ): Omit<TipChanges, 'expectedVersion'> {
   const set: TipChanges['set'] = {};
   const remove: NonNullable<TipChanges['remove']> = [];
@@ -132,12 +135,19 @@ export function planTriage(
     });
   }
   if (patch.note !== undefined) history.push({ at, by, action: 'note', note: patch.note });
+  // Retention, legal hold, contact erasure and the reply to the reader (tip-protections.ts).
+  const care = planProtections(tip, patch, { by, at, nextStatus: set.status ?? tip.status, retention });
+  Object.assign(set, care.set);
+  remove.push(...care.remove);
+  history.push(...care.history);
   return { set, remove, history };
 }
 
 export interface TriageTipDeps {
   store: TipStore;
   clock?: () => Date;
+  /** RETENTION_POLICY: a status change recomputes expiresAt from it. */
+  retention?: RetentionPolicy;
 }
 
 export interface TriageRequest {
@@ -152,11 +162,11 @@ export interface TriageRequest {
  * the stored one, checked by the write itself (not by the read before it), so of two editors
  * who saw the same version exactly one succeeds and the other gets 409 with the current version.
  */
-export function makeTriageTip({ store, clock = () => new Date() }: TriageTipDeps) {
+export function makeTriageTip({ store, clock = () => new Date(), retention }: TriageTipDeps) {
   return async function triageTip({ id, expectedVersion, patch, by }: TriageRequest): Promise<TipRecord> {
     const tip = await store.getTip(id, { consistent: true });
     if (tip.version !== expectedVersion) throw new VersionConflictError(tip.version, expectedVersion);
-    const plan = planTriage(tip, patch, { by, at: clock().toISOString() });
+    const plan = planTriage(tip, patch, { by, at: clock().toISOString(), retention });
     // A patch that changes nothing (the same status, the same tags) is answered with the tip as is.
     if (plan.history.length === 0) return tip;
     const outcome = await store.updateTip(tip, { expectedVersion, ...plan });

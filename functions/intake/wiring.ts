@@ -19,7 +19,7 @@ export function intakeFromConfig(
 ) {
   const store = makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE });
   return makeIntakeHandler({
-    submitTip: makeSubmitTip({ store }),
+    submitTip: makeSubmitTip({ store, retention: config.RETENTION_POLICY }),
     storeHealth: makeStoreHealth({ client: dynamo.client, tableName: config.TIPS_TABLE }),
     logger: makeLogger('tipline-intake'),
     staffPage,

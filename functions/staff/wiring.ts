@@ -19,7 +19,7 @@ export function staffFromConfig(
   return makeStaffHandler({
     store,
     listTips: makeListTips({ store, cursors: makeCursorCodec(config.CURSOR_SECRET) }),
-    triageTip: makeTriageTip({ store }),
+    triageTip: makeTriageTip({ store, retention: config.RETENTION_POLICY }),
     logger: makeLogger('tipline-staff'),
   });
 }
