@@ -2,7 +2,13 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { readerFormPage, receiptPage } from '../../web/reader-form';
 import { assetResponse } from '../../web/serve-assets';
 import { type StaffPageOptions, staffInboxPage } from '../../web/staff-inbox';
-import { RateLimitedError, StoreUnavailableError, ValidationError } from '../core/errors';
+import {
+  MalformedBodyError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  StoreUnavailableError,
+  ValidationError,
+} from '../core/errors';
 import { errorResponse, type HttpResponse, html, json, parseBody, wantsHtml } from '../core/http';
 import type { Logger } from '../core/logger';
 import type { StoreHealth } from '../core/store-health';
@@ -39,6 +45,16 @@ function htmlErrorPage(err: unknown, values: Record<string, unknown>): HttpRespo
       }),
       { 'retry-after': String(err.retryAfterSeconds) },
     );
+  }
+  // A browser gets a page even when the body could not be read (never raw JSON).
+  if (err instanceof PayloadTooLargeError) {
+    return html(
+      413,
+      readerFormPage({ problem: 'Your message is too long to send. Please shorten it and send it again.' }),
+    );
+  }
+  if (err instanceof MalformedBodyError) {
+    return html(400, readerFormPage({ problem: 'Your browser sent the form in a way we could not read.' }));
   }
   return undefined;
 }

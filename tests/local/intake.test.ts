@@ -289,6 +289,24 @@ describe('intake handler against dynalite', () => {
       expect(page).toMatch(/question/);
     });
 
+    it('201 for the longest valid message in a non-Latin script (percent-encoding triples its bytes)', async () => {
+      // 10,000 CJK characters: 30 KB as UTF-8, 90 KB once the browser form-encodes them.
+      const message = '北京消息'.repeat(2_500);
+      const res = await intake(browserPost(validTip({ message, subject: '台北'.repeat(100) })));
+
+      expect(res.statusCode).toBe(201);
+      expect(receiptOn(res.body ?? '')).toMatch(RECEIPT_PATTERN);
+    });
+
+    it('413 as a page, not JSON, when even the decoded form is over the limit', async () => {
+      const res = await intake(browserPost(validTip({ message: 'x'.repeat(MAX_BODY_BYTES + 1) })));
+
+      expect(res.statusCode).toBe(413);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.body).toMatch(/<form[^>]*action="\/tips"/);
+      expect(res.body).toMatch(/role="alert"/);
+    });
+
     it('400 with the form again, each error beside its field and the reader’s input kept, escaped', async () => {
       const fields = {
         kind: 'tip',

@@ -117,6 +117,37 @@ describe('parseBody', () => {
     expect(() => parseBody(encoded)).toThrow(PayloadTooLargeError);
   });
 
+  describe('form bodies: the limit is on the content, since percent-encoding triples the bytes', () => {
+    const form = (fields: Record<string, string>) =>
+      jsonEvent(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
+
+    it('accepts the longest valid message in Chinese (90 KB on the wire, 30 KB of content)', () => {
+      const message = '北京消息'.repeat(2_500);
+      const event = form({ message });
+      expect(Buffer.byteLength(event.body ?? '')).toBeGreaterThan(MAX_BODY_BYTES);
+      expect(parseBody(event).value).toEqual({ message });
+    });
+
+    it('refuses content over 64 KiB however it is encoded', () => {
+      expect(() => parseBody(form({ message: 'x'.repeat(MAX_BODY_BYTES) }))).toThrow(PayloadTooLargeError);
+      expect(() => parseBody(form({ message: '北'.repeat(MAX_BODY_BYTES / 3 + 1) }))).toThrow(
+        PayloadTooLargeError,
+      );
+    });
+
+    it('refuses a wire body over 3 × 64 KiB before decoding it', () => {
+      const padding = '%20'.repeat(MAX_BODY_BYTES + 10);
+      expect(() => parseBody(jsonEvent(`m=${padding}`, 'application/x-www-form-urlencoded'))).toThrow(
+        PayloadTooLargeError,
+      );
+    });
+
+    it('keeps JSON at 64 KiB on the wire', () => {
+      const message = '北京消息'.repeat(6_000);
+      expect(() => parseBody(jsonEvent(JSON.stringify({ message })))).toThrow(PayloadTooLargeError);
+    });
+  });
+
   it.each([
     ['broken JSON', '{"kind": "tip",'],
     ['an empty body', ''],
