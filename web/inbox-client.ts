@@ -113,7 +113,8 @@ async function api(path: string, init: RequestInit = {}): Promise<{ status: numb
     sessionStorage.removeItem(TOKEN_KEY);
     throw new SignedOut('Your sign-in expired or was not accepted. Please sign in again.');
   }
-  if (res.status === 403) throw new Error('Your account is not in the staff group, so the inbox is closed to it.');
+  if (res.status === 403)
+    throw new Error('Your account is not in the staff group, so the inbox is closed to it.');
   return { status: res.status, body };
 }
 
@@ -179,7 +180,10 @@ async function loadList(more = false) {
   const { status, body } = await api(`/tips?${params}`);
   if (status !== 200) {
     const err = body as ApiError;
-    problem.textContent = err.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') ?? err.message ?? `The list failed (${status}).`;
+    problem.textContent =
+      err.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') ??
+      err.message ??
+      `The list failed (${status}).`;
     problem.hidden = false;
     return;
   }
@@ -200,7 +204,8 @@ function updateBadge(items: Summary[], hasMore: boolean) {
   badge.hidden = fresh === 0;
   badge.textContent = `${fresh}${fresh === items.length && hasMore ? '+' : ''} new since your last visit`;
   const newest = items[0]?.id;
-  if (newest && newest > (localStorage.getItem(LAST_SEEN_KEY) ?? '')) localStorage.setItem(LAST_SEEN_KEY, newest);
+  if (newest && newest > (localStorage.getItem(LAST_SEEN_KEY) ?? ''))
+    localStorage.setItem(LAST_SEEN_KEY, newest);
 }
 
 // ---- one tip ---------------------------------------------------------------------------
@@ -240,7 +245,13 @@ function renderTip(tip: Tip) {
   fact(facts, 'Receipt', tip.receipt);
   fact(facts, 'Assignee', tip.assignee ?? 'nobody');
   fact(facts, 'Tags', tip.tags?.join(', '));
-  fact(facts, 'Contact', tip.anonymous ? 'anonymous' : [tip.name, tip.email, tip.phone].filter(Boolean).join(' · ') || 'none given');
+  fact(
+    facts,
+    'Contact',
+    tip.anonymous
+      ? 'anonymous'
+      : [tip.name, tip.email, tip.phone].filter(Boolean).join(' · ') || 'none given',
+  );
   fact(facts, 'Link', tip.sourceUrl ? safeLink(tip.sourceUrl) : undefined);
   fact(facts, 'Quarantined', tip.quarantineReason);
   fact(facts, 'Version', String(tip.version));
@@ -390,6 +401,10 @@ function start() {
     }
     sessionStorage.setItem(TOKEN_KEY, token);
     $<HTMLTextAreaElement>('token').value = '';
+    if (!currentToken()) {
+      say('That token has expired: get a new one and paste it again.');
+      return;
+    }
     signedIn();
   });
   const local = $<HTMLFormElement>('local-token-form');
@@ -414,7 +429,10 @@ function start() {
     event.preventDefault();
     void guarded(() => loadList())();
   });
-  $('more').addEventListener('click', guarded(() => loadList(true)));
+  $('more').addEventListener(
+    'click',
+    guarded(() => loadList(true)),
+  );
   $('back').addEventListener('click', (event) => {
     event.preventDefault();
     location.hash = '';

@@ -1,0 +1,213 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+import { validTip } from '../support/local-env';
+import { launchChromium, seriousA11yViolations } from './browser-support';
+
+const XSS = '<img src=x onerror="window.__xss = true">';
+
+describe('the staff inbox in Chromium', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  const word = `kestrel${Date.now()}`;
+  let target: { id: string; receipt: string };
+
+  async function submit(overrides: Record<string, unknown>): Promise<{ id: string; receipt: string }> {
+    const res = await fetch(`${stack.apiUrl}/tips`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validTip(overrides)),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; receipt: string };
+  }
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([
+      startLocalStack({
+        external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
+        tableName: `browser-inbox-${Date.now()}`,
+        retryDelayMs: 20,
+      }),
+      launchChromium(),
+    ]);
+    await submit({
+      topic: 'europe',
+      subject: 'Ferry strike',
+      message: 'Ferries in Tallinn stopped this morning',
+    });
+    await submit({
+      topic: 'middle-east',
+      subject: 'Another one',
+      message: 'Power cuts in Beirut every evening',
+    });
+    target = await submit({
+      topic: 'middle-east',
+      subject: 'Checkpoint rumours',
+      message: `A ${word} says the Allenby crossing will close on Friday`,
+    });
+    await submit({
+      topic: 'asia-pacific',
+      subject: `Look ${XSS}`,
+      message: `Script test ${XSS} ${word}-xss`,
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  /** A browser context for one editor. `bypassCSP` lets a test prove escaping alone keeps markup inert. */
+  async function editor(options: { bypassCSP?: boolean } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      bypassCSP: options.bypassCSP ?? false,
+    });
+    const page = await ctx.newPage();
+    return { ctx, page };
+  }
+
+  async function signInWithPastedToken(page: Page, user: string) {
+    await page.goto(`${stack.apiUrl}/staff`);
+    await page.getByLabel('Paste a staff token').fill(await stack.issuer.mint({ user }));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#inbox').waitFor();
+  }
+
+  async function openTargetByFilter(page: Page) {
+    await page.getByLabel('Topic').selectOption('middle-east');
+    await page.getByLabel('Text').fill(word);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const link = page.getByRole('link', { name: 'Checkpoint rumours' });
+    await link.waitFor();
+    await expect(page.locator('#tips > li').count()).resolves.toBe(1);
+    await link.click();
+    await expect.poll(() => page.locator('#tip-title').textContent()).toContain(target.receipt);
+  }
+
+  it('an editor signs in, finds the tip by filter and moves it to in-review with a note; a stale save gets the conflict message', async () => {
+    const alice = await editor();
+    const bob = await editor();
+    try {
+      await signInWithPastedToken(alice.page, 'alice');
+      expect(await alice.page.locator('#who').textContent()).toContain('alice');
+      // Bob uses the local-only button instead of pasting.
+      await bob.page.goto(`${stack.apiUrl}/staff`);
+      await bob.page.getByLabel('User name').fill('bob');
+      await bob.page.getByRole('button', { name: 'Get a local token' }).click();
+      await bob.page.locator('#inbox').waitFor();
+
+      await openTargetByFilter(alice.page);
+      await openTargetByFilter(bob.page);
+
+      await alice.page.locator('#triage').getByLabel('Status').selectOption('in-review');
+      await alice.page.getByLabel('Note for the history').fill('Calling the border authority this afternoon');
+      await alice.page.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => alice.page.locator('#saved').textContent()).toContain('Saved');
+      const facts = await alice.page.locator('#tip-facts').textContent();
+      expect(facts).toContain('in-review');
+      const history = await alice.page.locator('#tip-history').textContent();
+      expect(history).toContain('Calling the border authority this afternoon');
+      expect(history).toContain('alice');
+
+      // Bob still has the version he opened: his save must not overwrite Alice's.
+      await bob.page.getByLabel('Assignee').fill('bob');
+      await bob.page.getByRole('button', { name: 'Save' }).click();
+      const conflict = bob.page.locator('#conflict');
+      await conflict.waitFor();
+      expect(await conflict.textContent()).toContain('Someone else changed this tip while you had it open');
+      expect(await conflict.textContent()).toContain('Your changes were not saved');
+      await bob.page.getByRole('button', { name: 'Reload the tip' }).click();
+      await expect.poll(() => bob.page.locator('#tip-facts').textContent()).toContain('in-review');
+      expect(await bob.page.locator('#conflict').isHidden()).toBe(true);
+    } finally {
+      await alice.ctx.close();
+      await bob.ctx.close();
+    }
+  });
+
+  it('shows reader markup as text in the list and on the tip page, and no script runs', async () => {
+    const { ctx, page } = await editor({ bypassCSP: true });
+    try {
+      await signInWithPastedToken(page, 'carol');
+      await page.getByLabel('Text').fill(`${word}-xss`);
+      await page.getByRole('button', { name: 'Filter' }).click();
+      const item = page.locator('#tips > li');
+      await expect.poll(() => item.count()).toBe(1);
+      expect(await item.textContent()).toContain(XSS);
+      expect(await page.locator('#tips img').count()).toBe(0);
+
+      await item.getByRole('link').click();
+      await expect.poll(() => page.locator('#tip-message').textContent()).toContain(XSS);
+      expect(await page.locator('#tip-title').textContent()).toContain(XSS);
+      expect(await page.locator('main img').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __xss?: boolean }).__xss)).toBeUndefined();
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('counts the tips that arrived since the last visit', async () => {
+    const { ctx, page } = await editor();
+    try {
+      await signInWithPastedToken(page, 'dana');
+      await page.locator('#tips > li').first().waitFor();
+      expect(await page.locator('#new-badge').isHidden()).toBe(true);
+      await submit({ topic: 'africa', subject: 'Fresh one', message: 'Fuel queues in Kano since Monday' });
+      await submit({
+        topic: 'americas',
+        subject: 'Fresh two',
+        message: 'Flooding in Porto Alegre again today',
+      });
+
+      // A later visit: a new tab of the same browser profile (the sign-in lasts per tab).
+      const later = await ctx.newPage();
+      await signInWithPastedToken(later, 'dana');
+      await expect.poll(() => later.locator('#new-badge').textContent()).toBe('2 new since your last visit');
+      expect(await later.locator('#tips > li.is-new').count()).toBe(2);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('refuses an expired token and one the gateway does not accept, with a message each time', async () => {
+    const { ctx, page } = await editor();
+    try {
+      await page.goto(`${stack.apiUrl}/staff`);
+      const expired = await stack.issuer.mint({
+        user: 'erin',
+        issuedAt: Math.floor(Date.now() / 1000) - 7200,
+      });
+      await page.getByLabel('Paste a staff token').fill(expired);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.locator('#status-line').textContent()).toContain('expired');
+      expect(await page.locator('#inbox').isHidden()).toBe(true);
+
+      const foreign = await stack.issuer.mint({ user: 'erin', issuer: 'https://elsewhere.example' });
+      await page.getByLabel('Paste a staff token').fill(foreign);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.locator('#status-line').textContent()).toContain('not accepted');
+      expect(await page.locator('#sign-in').isVisible()).toBe(true);
+      expect(await page.locator('#inbox').isHidden()).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('has no serious or critical accessibility violations (axe-core) on sign-in, the list and a tip', async () => {
+    const { ctx, page } = await editor({ bypassCSP: true });
+    try {
+      await page.goto(`${stack.apiUrl}/staff`);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await signInWithPastedToken(page, 'frank');
+      await page.locator('#tips > li').first().waitFor();
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await page.locator('#tips > li a').first().click();
+      await page.locator('#tip-message').waitFor();
+      await expect.poll(() => page.locator('#tip-message').textContent()).not.toBe('');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
