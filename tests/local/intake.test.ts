@@ -13,7 +13,7 @@ import { freePort } from '../../local/emulators';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { httpEvent } from '../support/events';
 import { emailsMentioning, eventually, makeTestTable, type TestTable, validTip } from '../support/local-env';
-import { quietLogger } from '../support/quiet-logger';
+import { capturingLogger, quietLogger } from '../support/quiet-logger';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -341,6 +341,36 @@ describe('intake handler against dynalite', () => {
       expect(page).toMatch(/<option value="europe" selected>/);
       expect(controlTag(page, 'email')).toContain('value="nope"');
     });
+  });
+
+  it('logs ids, kinds, topics and statuses, never the tip text or contact details', async () => {
+    const { logger, lines } = capturingLogger('tipline-intake');
+    const handler = makeIntakeHandler({
+      submitTip: makeSubmitTip({ store: table.store }),
+      storeHealth: makeStoreHealth({ client: table.dynamo.client, tableName: table.tableName }),
+      logger,
+    });
+    const secret = {
+      subject: 'Secret subject Zx81',
+      message: 'Secret message about the minister Qv93 and more words',
+      name: 'Secret Name Rinkēvičs',
+      email: 'secret.reader@example.org',
+      phone: '+44 20 7946 0000',
+    };
+
+    const stored = await handler(jsonPost(validTip(secret)));
+    const refused = await handler(jsonPost(validTip({ ...secret, email: 'secret-bad-address' })));
+    const trapped = await handler(jsonPost(validTip({ ...secret, website: 'http://secret-spam.example' })));
+    const output = lines();
+
+    expect([stored.statusCode, refused.statusCode, trapped.statusCode]).toEqual([201, 400, 201]);
+    const text = output.join('\n');
+    expect(text).toContain(bodyOf(stored).id as string);
+    expect(text).toContain('quarantined');
+    for (const value of [...Object.values(secret), 'secret-bad-address', 'secret-spam', 'Rinkēvičs']) {
+      expect(text).not.toContain(value);
+    }
+    for (const line of output) expect(() => JSON.parse(line)).not.toThrow();
   });
 
   describe('GET /health', () => {

@@ -10,7 +10,7 @@ import { makeTipStore } from '../../functions/core/tip-store';
 import { makeNotifierHandler, type NotifierHandler } from '../../functions/notifier/make-notifier-handler';
 import { attachStreamFeed } from '../../local/stream-feed';
 import { makeTestTable, readMailbox, type StoredEmail, type TestTable } from '../support/local-env';
-import { quietLogger } from '../support/quiet-logger';
+import { capturingLogger, quietLogger } from '../support/quiet-logger';
 import { insertRecordFor, storeTip, streamEventFixture } from '../support/stream-records';
 
 /**
@@ -163,6 +163,35 @@ describe('notifier: stream records → desk alerts through the SES emulator', ()
     expect(result).toEqual({ batchItemFailures: [] });
     expect(await alertsFor(tip.id)).toEqual([]);
     expect((await table.store.getTip(tip.id)).alertedAt).toBeUndefined();
+  });
+
+  it('logs the tip id and outcome, never the tip text or contact details', async () => {
+    const secret = {
+      subject: 'Secret subject Nn42',
+      message: 'Secret message about the general Kp17 and more words',
+      name: 'Secret Name مريم',
+      email: 'secret.source@example.org',
+      phone: '+44 20 7946 1111',
+    };
+    const tip = await storeTip(table.store, secret);
+    const failing = await storeTip(table.store, { ...secret, subject: `${secret.subject} (refused)` });
+    const { logger, lines } = capturingLogger('tipline-notifier');
+    const handler = makeNotifierHandler({
+      store: table.store,
+      mailer: failingFor(mailer, (text) => text.includes(failing.id)),
+      deskAddress,
+      logger,
+    });
+
+    const result = await handler({
+      Records: [insertRecordFor(tip, '3001'), insertRecordFor(failing, '3002')],
+    });
+    const output = lines().join('\n');
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '3002' }]);
+    expect(output).toContain(tip.id);
+    expect(output).toContain('MailerError');
+    for (const value of Object.values(secret)) expect(output).not.toContain(value);
   });
 
   describe('a partial failure', () => {
