@@ -32,3 +32,12 @@ export const FUNCTION_ENTRIES = {
   notifier: 'functions/notifier/handler.ts',
   staff: 'functions/staff/handler.ts',
 } as const;
+
+/**
+ * Proposed, not yet what infra ships: esbuild's `alias` (CDK: `esbuildArgs`
+ * `--alias:@aws-sdk/credential-provider-node=./bench/env-credentials.ts`) swaps the SDK's
+ * default credential chain for env-only credentials, which is all Lambda ever uses.
+ */
+export const ENV_ONLY_CREDENTIALS_ALIAS = {
+  '@aws-sdk/credential-provider-node': './bench/env-credentials.ts',
+} as const;

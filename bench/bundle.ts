@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { FUNCTION_ENTRIES, lambdaBundleOptions } from './bundle-options';
+import { ENV_ONLY_CREDENTIALS_ALIAS, FUNCTION_ENTRIES, lambdaBundleOptions } from './bundle-options';
 import { ROOT, WORK } from './support';
 
 export const BUNDLE_DIR = join(WORK, 'bundles');
@@ -118,7 +118,13 @@ export interface Bundles {
   /** Each function as CDK ships it. */
   functions: BundleReport[];
   /** The cold-init variants of the intake handler. */
-  variants: { shipped: string; floor: string; sdkExternal: string; unbundled: string };
+  variants: {
+    shipped: string;
+    floor: string;
+    sdkExternal: string;
+    unbundled: string;
+    envCredentials: string;
+  };
 }
 
 export async function buildBundles(): Promise<Bundles> {
@@ -132,6 +138,9 @@ export async function buildBundles(): Promise<Bundles> {
   const sdkExternal = await bundleOne('intake-sdk-external', FUNCTION_ENTRIES.intake, {
     external: ['@aws-sdk/*'],
   });
+  const envCredentials = await bundleOne('intake-env-credentials', FUNCTION_ENTRIES.intake, {
+    alias: { ...ENV_ONLY_CREDENTIALS_ALIAS },
+  });
   // Our own code transpiled into one file, every package loaded from node_modules as it stands.
   const unbundled = await bundleOne('intake-unbundled', FUNCTION_ENTRIES.intake, {
     packages: 'external',
@@ -140,6 +149,7 @@ export async function buildBundles(): Promise<Bundles> {
   });
   const shipped = functions.find((f) => f.name === 'intake');
   if (!shipped) throw new Error('no intake bundle');
+  functions.push({ ...envCredentials, name: 'intake, env-only credentials (proposed)' });
   functions.push({ ...sdkExternal, name: 'intake (@aws-sdk/* external)' });
   return {
     functions,
@@ -148,6 +158,7 @@ export async function buildBundles(): Promise<Bundles> {
       floor: floor.file,
       sdkExternal: sdkExternal.file,
       unbundled: unbundled.file,
+      envCredentials: envCredentials.file,
     },
   };
 }

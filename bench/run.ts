@@ -67,6 +67,7 @@ async function main() {
           file: variants.shipped,
           env: { NODE_OPTIONS: '--enable-source-maps' },
         },
+        { name: 'intake, env-only credentials (proposed)', file: variants.envCredentials },
         { name: 'intake, @aws-sdk/* external', file: variants.sdkExternal },
         { name: 'intake unbundled (node_modules)', file: variants.unbundled },
       ],
@@ -121,6 +122,7 @@ export function renderTable(r: Results): string {
   const shipped = byName('intake bundle');
   const withMaps = byName('intake bundle + --enable-source-maps');
   const external = byName('intake, @aws-sdk');
+  const envOnly = byName('intake, env-only');
   const unbundled = byName('intake unbundled');
   const intake = r.bundles.find((b) => b.name === 'intake');
   const w = r.warm;
@@ -140,7 +142,7 @@ export function renderTable(r: Results): string {
       b.name === 'intake' ? mark(b.bytes <= 300 * 1024 && dead === 0) : '',
     );
   }
-  for (const v of [shipped, withMaps, external, unbundled]) {
+  for (const v of [shipped, withMaps, envOnly, external, unbundled]) {
     row(
       `cold init p50 / p95: ${v.name}`,
       `${ms(v.init.p50)} / ${ms(v.init.p95)}`,
@@ -195,6 +197,15 @@ export function renderTable(r: Results): string {
     ms(w.handler.firstMs),
     `PutItem ${ms(w.floor.firstMs)}`,
     '',
+    '',
+    '',
+  );
+  const wc = w.writeCost;
+  row(
+    'DynamoDB write units per stored tip',
+    `${wc.tableWru + wc.indexWru} WRU`,
+    `table ${wc.tableWru} + ${wc.indexes.length} GSIs ${wc.indexWru} (item ${wc.itemBytes} B)`,
+    `${ratio(wc.tableWru + wc.indexWru, wc.tableWru)}×`,
     '',
     '',
   );

@@ -9,6 +9,7 @@ import { ensureTable, tipsTableInput } from '../local/tables';
 import { postTipEvent } from './cold-init';
 import { benchEnv } from './phase-env';
 import { benchTip, round, type Summary, summarize } from './support';
+import { storedItem, type WriteCost, writeCost } from './write-cost';
 
 export interface WarmResult {
   calls: number;
@@ -16,6 +17,8 @@ export interface WarmResult {
   handler: { firstMs: number } & Summary;
   floor: { firstMs: number } & Summary;
   statuses: Record<string, number>;
+  /** DynamoDB write units of one stored tip, from the stored item and the table definition. */
+  writeCost: WriteCost;
 }
 
 const BLOCK = 50;
@@ -48,9 +51,11 @@ export async function warmIntake(dynamoUrl: string, calls = 2_000, warmup = 200)
   };
   const statuses: Record<string, number> = {};
   let n = 0;
+  let lastBody = '';
   const callHandler = async () => {
     const res = await handler(postTipEvent(n++), { awsRequestId: `warm-${n}` });
     statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+    lastBody = String(res.body ?? '');
   };
   const timed = async (f: () => Promise<unknown>) => {
     const t = performance.now();
@@ -71,6 +76,8 @@ export async function warmIntake(dynamoUrl: string, calls = 2_000, warmup = 200)
     for (let i = 0; i < BLOCK; i++) h.push(await timed(callHandler));
     for (let i = 0; i < BLOCK; i++) f.push(await timed(() => putBare(n++)));
   }
+  const { id } = JSON.parse(lastBody) as { id: string };
+  const cost = writeCost(await storedItem(admin, tableName, id), tipsTableInput(tableName));
   admin.client.destroy();
   bare.client.destroy();
   return {
@@ -79,5 +86,6 @@ export async function warmIntake(dynamoUrl: string, calls = 2_000, warmup = 200)
     handler: { firstMs: round(handlerFirst), ...summarize(h) },
     floor: { firstMs: round(floorFirst), ...summarize(f) },
     statuses,
+    writeCost: cost,
   };
 }

@@ -1,0 +1,11 @@
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+
+/**
+ * The SDK's default credential chain cut to its first link, for Lambda bundles only: Lambda
+ * always hands a function its role's credentials in environment variables, so the chain's
+ * SSO, ini, process, web-identity and container/IMDS links (and the STS/SSO clients they
+ * carry, ~120 KB minified) are never reached there. Bundles alias
+ * `@aws-sdk/credential-provider-node` here (`ENV_ONLY_CREDENTIALS_ALIAS`); local runs
+ * are not bundled and keep the full chain.
+ */
+export const defaultProvider = (init?: Parameters<typeof fromEnv>[0]) => fromEnv(init);
