@@ -64,7 +64,9 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
 /** True for a browser's plain form post (no JavaScript): it gets HTML back, JSON clients JSON. */
 export function wantsHtml(event: APIGatewayProxyEventV2): boolean {
   const accept = header(event, 'accept') ?? '';
-  return /\btext\/html\b/i.test(accept);
+  // A JSON body means a script sent it, whatever its Accept says: it always gets JSON.
+  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded' && /\btext\/html\b/i.test(accept);
 }
 
 export type MediaType = 'json' | 'form';

@@ -277,6 +277,15 @@ describe('intake handler against dynalite', () => {
         body: formBody(fields),
       });
 
+    it('a JSON body asking for HTML still gets JSON (only the plain form gets pages)', async () => {
+      const ok = await intake(jsonPost(validTip(), { accept: BROWSER_ACCEPT }));
+      const bad = await intake(jsonPost(validTip({ consent: false }), { accept: BROWSER_ACCEPT }));
+
+      expect([ok.statusCode, bad.statusCode]).toEqual([201, 400]);
+      expect(ok.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(bodyOf(bad)).toMatchObject({ error: 'validation_failed', issues: [{ path: 'consent' }] });
+    });
+
     it('201 with a receipt page', async () => {
       const res = await intake(browserPost(validTip({ kind: 'question', consent: true })));
 

@@ -177,16 +177,21 @@ describe('headers and content negotiation', () => {
     expect(header(event, 'x-missing')).toBeUndefined();
   });
 
+  const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const FORM = 'application/x-www-form-urlencoded';
   it.each([
-    ['a browser', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', true],
-    ['a JSON client', 'application/json', false],
-    ['curl', '*/*', false],
-  ])('wantsHtml for %s', (_, accept, expected) => {
-    expect(wantsHtml(httpEvent({ headers: { accept } }))).toBe(expected);
+    ['a browser posting its form', FORM, BROWSER, true],
+    ['a browser form with a charset', `${FORM}; charset=UTF-8`, BROWSER, true],
+    ['a form from a JSON client', FORM, 'application/json', false],
+    ['a form from curl', FORM, '*/*', false],
+    ['a JSON body, whatever it accepts', 'application/json', BROWSER, false],
+    ['a JSON body from a JSON client', 'application/json', 'application/json', false],
+  ])('wantsHtml for %s: %s', (_, contentType, accept, expected) => {
+    expect(wantsHtml(httpEvent({ headers: { 'content-type': contentType, accept } }))).toBe(expected);
   });
 
   it('no Accept header means JSON', () => {
-    expect(wantsHtml(httpEvent({ headers: {} }))).toBe(false);
+    expect(wantsHtml(httpEvent({ headers: { 'content-type': FORM } }))).toBe(false);
   });
 });
 
