@@ -17,6 +17,7 @@ const stack = await startLocalStack({
   sesPort: portFromEnv('SES_PORT', 8005),
   issuerPort: portFromEnv('ISSUER_PORT', 8010),
   dataDir: process.env.DATA_DIR || '.data',
+  realisticLimits: true,
 });
 
 console.log(`

@@ -5,6 +5,7 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
+import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '../functions/core/reliability-tables';
 import { LIST_INDEXES, RECEIPT_INDEX, TIPS_TABLE_KEY } from '../functions/core/table-design';
 
 /** The tips table as infra/ declares it (keys, list indexes); streams and TTL are AWS-only. */
@@ -33,6 +34,21 @@ export function tipsTableInput(tableName: string): CreateTableCommandInput {
     }),
   };
 }
+
+/** A table with only a string partition key: the idempotency and guard tables (TTL is AWS-only). */
+export function keyOnlyTableInput(tableName: string, partitionKey: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+  };
+}
+
+export const idempotencyTableInput = (tableName: string) =>
+  keyOnlyTableInput(tableName, IDEMPOTENCY_TABLE_KEY.partitionKey);
+export const guardTableInput = (tableName: string) =>
+  keyOnlyTableInput(tableName, GUARD_TABLE_KEY.partitionKey);
 
 /** Creates the table unless it exists (kept data survives a restart). */
 export async function ensureTable(

@@ -9,6 +9,8 @@ export interface FormState {
   issues?: FieldIssue[];
   /** A problem that belongs to no field (store down, rate limited...). */
   problem?: string;
+  /** The signed render time (form-token.ts); a re-shown form keeps the reader's first one. */
+  formToken?: string | undefined;
 }
 
 /** Fields that have a place on the form; an issue about anything else goes in the summary. */
@@ -62,7 +64,8 @@ function errorFor(issues: FieldIssue[], field: string, hint?: string): { attrs: 
 }
 
 /** The reader form; with `issues`, the form again with each error beside its field. */
-export function readerFormPage({ values = {}, issues = [], problem }: FormState = {}): string {
+export function readerFormPage({ values = {}, issues = [], problem, formToken }: FormState = {}): string {
+  const token = formToken ?? (typeof values.formToken === 'string' ? values.formToken : undefined);
   const e = (f: string, hint?: string) => errorFor(issues, f, hint);
   const kind = kindWord(values.kind);
   const anonymous = values.anonymous === true;
@@ -114,6 +117,7 @@ ${TIP_TOPICS.map((t) => `<option value="${t}"${values.topic === t ? ' selected' 
 </div>
 </fieldset>
 <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
+${token ? `<input type="hidden" name="formToken" value="${escapeHtml(token)}">` : ''}
 <section class="notice" aria-labelledby="privacy-title">
 <h2 id="privacy-title">Your privacy, in short</h2>
 <ul>

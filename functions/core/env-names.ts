@@ -32,6 +32,36 @@ export const ENV = {
    * Unset: dismissed 30 days, quarantined 7, everything else 365.
    */
   RETENTION_POLICY: 'RETENTION_POLICY',
+  /** Intake: Powertools idempotency table (key `id` S, TTL attribute `expiration`). */
+  IDEMPOTENCY_TABLE: 'IDEMPOTENCY_TABLE',
+  /**
+   * Intake + notifier: counters of the abuse defences (key `pk` S, TTL attribute `expiresAt`):
+   * rate-limit windows, message fingerprints, flood-breaker windows and digests, alert failures.
+   */
+  GUARD_TABLE: 'GUARD_TABLE',
+  /**
+   * Intake: HMAC key (at least 32 random characters) for the client key (a hash of the source IP,
+   * so no raw IP is stored or logged), the form's signed timestamp and message fingerprints.
+   */
+  CLIENT_HASH_SECRET: 'CLIENT_HASH_SECRET',
+  /** Intake: submissions per client per window (default 30) and the window (default 600 s). */
+  RATE_LIMIT_MAX: 'RATE_LIMIT_MAX',
+  RATE_LIMIT_WINDOW_SECONDS: 'RATE_LIMIT_WINDOW_SECONDS',
+  /** Intake: a form posted sooner than this after it was served is quarantined `too-fast` (default 3). */
+  MIN_FILL_SECONDS: 'MIN_FILL_SECONDS',
+  /** Intake: the same message again within this window is quarantined `duplicate` (default 86400). */
+  DUPLICATE_WINDOW_SECONDS: 'DUPLICATE_WINDOW_SECONDS',
+  /** Intake: a retried submit within this window gets the first answer (default 600). */
+  IDEMPOTENCY_WINDOW_SECONDS: 'IDEMPOTENCY_WINDOW_SECONDS',
+  /** Notifier: more than FLOOD_MAX_ALERTS alerts (default 20) in FLOOD_WINDOW_SECONDS (default 300) → one digest. */
+  FLOOD_MAX_ALERTS: 'FLOOD_MAX_ALERTS',
+  FLOOD_WINDOW_SECONDS: 'FLOOD_WINDOW_SECONDS',
+  /** Notifier: attempts per alert before its tip id is dead-lettered; = stream retryAttempts + 1 (default 4). */
+  ALERT_MAX_ATTEMPTS: 'ALERT_MAX_ATTEMPTS',
+  /** Notifier (AWS): the SQS queue URL failed alerts are dead-lettered to, as `{tipId, reason, failedAt}`. */
+  ALERT_DLQ_URL: 'ALERT_DLQ_URL',
+  /** Notifier (local): the JSON-lines file that stands in for the dead-letter queue. */
+  ALERT_DLQ_FILE: 'ALERT_DLQ_FILE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

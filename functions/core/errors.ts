@@ -26,6 +26,23 @@ export class UnsupportedMediaTypeError extends Error {
   }
 }
 
+/** The same idempotency key is being processed right now (a double click, a hasty retry). */
+export class IdempotencyInProgressError extends Error {
+  override name = 'IdempotencyInProgressError';
+  readonly retryAfterSeconds = 1;
+  constructor() {
+    super('the same submission is being processed right now; retry in a second for its result');
+  }
+}
+
+/** An `Idempotency-Key` reused for a different body: replaying the first answer would be a lie. */
+export class IdempotencyKeyReusedError extends Error {
+  override name = 'IdempotencyKeyReusedError';
+  constructor() {
+    super('this Idempotency-Key was already used for a different submission; use a new key');
+  }
+}
+
 export class RateLimitedError extends Error {
   override name = 'RateLimitedError';
   constructor(readonly retryAfterSeconds: number) {

@@ -2,6 +2,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import {
   ConversationFullError,
   ForbiddenError,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
   InvalidCursorError,
   InvalidTransitionError,
   MalformedBodyError,
@@ -156,6 +158,16 @@ export function errorResponse(err: unknown, requestId: string): HttpResponse {
   }
   if (err instanceof UnsupportedMediaTypeError) {
     return json(415, { error: 'unsupported_media_type', message: err.message });
+  }
+  if (err instanceof IdempotencyInProgressError) {
+    return json(
+      409,
+      { error: 'in_progress', message: err.message },
+      { 'retry-after': String(err.retryAfterSeconds) },
+    );
+  }
+  if (err instanceof IdempotencyKeyReusedError) {
+    return json(422, { error: 'idempotency_key_reused', message: err.message });
   }
   if (err instanceof RateLimitedError) {
     return json(

@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import { ValidationError } from './errors';
 import { newReceiptCode } from './receipt-code';
 import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from './retention';
+import type { FingerprintClaim, QuarantineReason, SpamChecks } from './spam-checks';
 import type { TipRecord } from './tip-record';
 import { fieldIssues, type TipSubmission, tipSubmissionSchema } from './tip-schema';
 import type { TipStore } from './tip-store';
@@ -11,6 +12,8 @@ export interface SubmitTipDeps {
   clock?: () => Date;
   newId?: (seedTime: number) => string;
   newReceipt?: () => string;
+  /** Form token and duplicate checks; without them only the honeypot quarantines. */
+  spamChecks?: SpamChecks;
   /** Days kept per status (RETENTION_POLICY); the default keeps dismissed 30, quarantined 7, the rest 365. */
   retention?: RetentionPolicy;
 }
@@ -28,13 +31,18 @@ export function validateSubmission(input: unknown): TipSubmission {
 
 export function buildTipRecord(
   submission: TipSubmission,
-  { id, receipt, now }: { id: string; receipt: string; now: Date },
+  {
+    id,
+    receipt,
+    now,
+    suspicion,
+  }: { id: string; receipt: string; now: Date; suspicion?: QuarantineReason | undefined },
 ): TipRecord {
-  const { website, consent: _consent, anonymous, ...fields } = submission;
+  const { website, consent: _consent, formToken: _formToken, anonymous, ...fields } = submission;
   const createdAt = now.toISOString();
   // A filled honeypot is a bot: it gets the same 201 as anyone, but the tip is kept out
   // of the desk's way (quarantined, never alerted) with the reason for an editor to see.
-  const quarantineReason = website !== undefined && website.trim() !== '' ? 'honeypot' : undefined;
+  const quarantineReason = honeypotFilled(submission) ? 'honeypot' : suspicion;
   const status = quarantineReason ? 'quarantined' : 'new';
   return {
     id,
@@ -57,20 +65,42 @@ export function buildTipRecord(
   };
 }
 
+const honeypotFilled = (s: TipSubmission) => s.website !== undefined && s.website.trim() !== '';
+
 export function makeSubmitTip({
   store,
   clock = () => new Date(),
   newId = ulid,
   newReceipt = newReceiptCode,
+  spamChecks,
   retention = DEFAULT_RETENTION,
 }: SubmitTipDeps) {
   return async function submitTip(input: unknown): Promise<SubmitTipResult> {
     const submission = validateSubmission(input);
     const now = clock();
-    const tip = buildTipRecord(submission, { id: newId(now.getTime()), receipt: newReceipt(), now });
+    const id = newId(now.getTime());
+    let suspicion: QuarantineReason | undefined;
+    let claim: FingerprintClaim | undefined;
+    if (spamChecks && !honeypotFilled(submission)) {
+      suspicion = spamChecks.formTokenReason(submission.formToken);
+      // Only a message that would reach the desk claims its fingerprint: a bot's copy must
+      // not make the reader's own message look like the duplicate.
+      if (!suspicion) {
+        const fp = await spamChecks.claimFingerprint(submission.message, id);
+        if (fp.outcome === 'duplicate') suspicion = 'duplicate';
+        else if (fp.outcome === 'first') claim = fp.claim;
+      }
+    }
+    const tip = buildTipRecord(submission, { id, receipt: newReceipt(), now, suspicion });
     // Retention starts at the write: DynamoDB TTL removes the tip when its status's period ends.
     tip.expiresAt = expiresAtFor(retention, tip, now);
-    await store.putTip(tip);
+    try {
+      await store.putTip(tip);
+    } catch (err) {
+      // Nothing half-written: the retry of a tip that was not stored is not a duplicate.
+      if (claim) await spamChecks?.releaseFingerprint(claim);
+      throw err;
+    }
     return { tip };
   };
 }

@@ -37,6 +37,7 @@ export const LIMITS = {
   phone: 40,
   sourceUrl: 2_000,
   honeypot: 2_000,
+  formToken: 200,
 } as const;
 
 const PHONE = /^[0-9+().\- ]+$/;
@@ -89,6 +90,8 @@ export const tipSubmissionSchema = z
     consent: z.literal(true, { error: 'please accept the privacy notice so we can store your message' }),
     /** Honeypot: hidden in the form, so only bots fill it. */
     website: z.string().max(LIMITS.honeypot).optional(),
+    /** The form's signed render time (form-token.ts): a bot posting at once is quarantined. */
+    formToken: z.string().max(LIMITS.formToken).optional(),
   })
   .superRefine((tip, ctx) => {
     if (!tip.anonymous) return;

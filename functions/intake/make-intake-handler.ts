@@ -9,8 +9,11 @@ import {
   StoreUnavailableError,
   ValidationError,
 } from '../core/errors';
-import { errorResponse, type HttpResponse, html, json, parseBody, wantsHtml } from '../core/http';
+import type { FormTokens } from '../core/form-token';
+import { type GuardedIntake, makeGuardedIntake } from '../core/guarded-intake';
+import { errorResponse, type HttpResponse, header, html, json, parseBody, wantsHtml } from '../core/http';
 import type { Logger } from '../core/logger';
+import { METRIC, type MetricsRecorder } from '../core/metrics';
 import type { StoreHealth } from '../core/store-health';
 import type { SubmitTip } from '../core/submit-tip';
 
@@ -20,6 +23,11 @@ export interface IntakeDeps {
   logger: Logger;
   /** How the staff inbox page signs in: the Cognito hosted UI in AWS, a local token locally. */
   staffPage?: StaffPageOptions;
+  /** Client key, rate limit and idempotency around submitTip (guarded-intake.ts); absent: submitTip alone. */
+  intake?: GuardedIntake;
+  /** Signs the reader form's render time (the minimum fill time check). */
+  formTokens?: FormTokens;
+  metrics?: MetricsRecorder;
 }
 
 /** Errors a reader can fix or wait out are shown on the form; anything else is JSON. */
@@ -59,29 +67,56 @@ function htmlErrorPage(err: unknown, values: Record<string, unknown>): HttpRespo
   return undefined;
 }
 
-export function makeIntakeHandler({ submitTip, storeHealth, logger, staffPage }: IntakeDeps) {
-  async function postTip(event: APIGatewayProxyEventV2, requestId: string): Promise<HttpResponse> {
+export function makeIntakeHandler({
+  submitTip,
+  storeHealth,
+  logger,
+  staffPage,
+  intake = makeGuardedIntake({ submitTip }),
+  formTokens,
+  metrics,
+}: IntakeDeps) {
+  async function postTip(
+    event: APIGatewayProxyEventV2,
+    requestId: string,
+    remainingMs: number | undefined,
+  ): Promise<HttpResponse> {
     const asHtml = wantsHtml(event);
     let values: Record<string, unknown> = {};
     try {
+      // Counted before parsing: a flood of garbage uses up the limit as well.
+      const clientKey = intake.clientKey(event.requestContext?.http?.sourceIp);
+      if ((await intake.admit(clientKey)) === 'degraded')
+        logger.warn('rate limit counters unavailable; admitted');
       const body = parseBody(event);
       values = body.value as Record<string, unknown>;
-      const { tip } = await submitTip(body.value);
-      logger.info('tip stored', {
+      const tip = await intake.submit({
+        input: body.value,
+        clientKey,
+        idempotencyKey: header(event, 'idempotency-key'),
+        ...(remainingMs !== undefined ? { remainingMs } : {}),
+      });
+      if (!tip.replayed) {
+        metrics?.count(METRIC.TipsReceived);
+        if (tip.status === 'quarantined') metrics?.count(METRIC.TipsQuarantined);
+      }
+      logger.info(tip.replayed ? 'tip replayed' : 'tip stored', {
         tipId: tip.id,
         kind: tip.kind,
-        topic: tip.topic,
         status: tip.status,
+        quarantineReason: tip.quarantineReason,
         mediaType: body.mediaType,
       });
-      if (asHtml) return html(201, receiptPage({ receipt: tip.receipt, kind: tip.kind }));
+      const replayed: Record<string, string> = tip.replayed ? { 'idempotent-replayed': 'true' } : {};
+      if (asHtml) return html(201, receiptPage({ receipt: tip.receipt, kind: tip.kind }), replayed);
       // A quarantined tip gets the same answer as any other: bots learn nothing.
       return json(
         201,
         { id: tip.id, receipt: tip.receipt, status: 'received' },
-        { location: `/tips/${tip.id}` },
+        { location: `/tips/${tip.id}`, ...replayed },
       );
     } catch (err) {
+      if (err instanceof RateLimitedError) metrics?.count(METRIC.SubmitsRateLimited);
       const response = (asHtml && htmlErrorPage(err, values)) || errorResponse(err, requestId);
       if (response.statusCode >= 500) {
         logger.error('tip not stored', {
@@ -101,14 +136,15 @@ export function makeIntakeHandler({ submitTip, storeHealth, logger, staffPage }:
 
   return async function handler(
     event: APIGatewayProxyEventV2,
-    context?: Pick<Context, 'awsRequestId'>,
+    context?: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
   ): Promise<HttpResponse> {
     const requestId = context?.awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
     logger.appendKeys({ requestId });
+    logger.setCorrelationId(requestId);
     try {
       switch (event.routeKey) {
         case 'POST /tips':
-          return await postTip(event, requestId);
+          return await postTip(event, requestId, context?.getRemainingTimeInMillis?.());
         case 'GET /health': {
           const health = await storeHealth();
           return health.ok
@@ -124,7 +160,7 @@ export function makeIntakeHandler({ submitTip, storeHealth, logger, staffPage }:
         case 'GET /staff':
           return html(200, staffInboxPage(staffPage ?? {}));
         case 'GET /':
-          return html(200, readerFormPage());
+          return html(200, readerFormPage({ formToken: formTokens?.issue() }));
         default:
           return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
       }
@@ -133,6 +169,7 @@ export function makeIntakeHandler({ submitTip, storeHealth, logger, staffPage }:
       return errorResponse(err, requestId);
     } finally {
       logger.removeKeys(['requestId']);
+      metrics?.flush();
     }
   };
 }

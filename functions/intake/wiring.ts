@@ -2,6 +2,7 @@ import type { StaffPageOptions } from '../../web/staff-inbox';
 import { staffPageFromEnv } from '../../web/staff-page-config';
 import { type DynamoClients, makeDynamoClients } from '../core/aws-clients';
 import type { IntakeConfig } from '../core/config';
+import { intakeGuardsFromConfig } from '../core/guarded-intake';
 import { makeLogger } from '../core/logger';
 import { makeStoreHealth } from '../core/store-health';
 import { makeSubmitTip } from '../core/submit-tip';
@@ -18,10 +19,20 @@ export function intakeFromConfig(
   staffPage: StaffPageOptions = staffPageFromEnv(),
 ) {
   const store = makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE });
+  const logger = makeLogger('tipline-intake');
+  const guards = intakeGuardsFromConfig(config, dynamo, logger);
+  const submitTip = makeSubmitTip({
+    store,
+    retention: config.RETENTION_POLICY,
+    ...(guards.spamChecks ? { spamChecks: guards.spamChecks } : {}),
+  });
   return makeIntakeHandler({
-    submitTip: makeSubmitTip({ store, retention: config.RETENTION_POLICY }),
+    submitTip,
     storeHealth: makeStoreHealth({ client: dynamo.client, tableName: config.TIPS_TABLE }),
-    logger: makeLogger('tipline-intake'),
+    logger,
     staffPage,
+    intake: guards.intake(submitTip),
+    ...(guards.formTokens ? { formTokens: guards.formTokens } : {}),
+    metrics: guards.metrics,
   });
 }

@@ -2,9 +2,11 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { deskAlertEmail } from '../core/desk-alert-email';
+import { type AlertOutcome, type DeskAlerts, type DeskAlertsDeps, makeDeskAlerts } from '../core/desk-alerts';
 import type { DeskDelivery } from '../core/desk-delivery';
 import type { Logger } from '../core/logger';
 import type { Mailer } from '../core/mailer';
+import type { MetricsRecorder } from '../core/metrics';
 import type { TipRecord } from '../core/tip-record';
 import type { TipStore } from '../core/tip-store';
 
@@ -16,9 +18,38 @@ export interface NotifierDeps {
   deliver?: DeskDelivery;
   logger: Logger;
   clock?: () => Date;
+  metrics?: MetricsRecorder;
+  /** Flood breaker, dead-letter queue and failure counts (desk-alerts.ts); without them: plain alerts. */
+  reliability?: Pick<DeskAlertsDeps, 'breaker' | 'deadLetters' | 'guard' | 'maxAttempts'>;
 }
 
-type Outcome = 'alerted' | 'skipped' | 'already-alerted';
+/** The alerting the notifier and `npm run redrive` share: one tip's alert, failures, digests. */
+export function makeNotifierAlerts({
+  store,
+  mailer,
+  deskAddress,
+  deliver,
+  logger,
+  clock = () => new Date(),
+  metrics,
+  reliability = {},
+}: NotifierDeps): DeskAlerts {
+  return makeDeskAlerts({
+    store,
+    async sendAlert(tip) {
+      const sent = deliver
+        ? await deliver(tip)
+        : [{ messageId: await mailer.send([deskAddress], deskAlertEmail(tip)), encrypted: false }];
+      logger.info('alert sent', { tipId: tip.id, encrypted: sent.filter((s) => s.encrypted).length });
+      return sent.map((s) => s.messageId);
+    },
+    sendDigest: (content) => mailer.send([deskAddress], content),
+    logger,
+    clock,
+    ...(metrics ? { metrics } : {}),
+    ...reliability,
+  });
+}
 
 /**
  * Turns stream INSERTs of received tips into desk alerts. Each record stands alone:
@@ -26,41 +57,38 @@ type Outcome = 'alerted' | 'skipped' | 'already-alerted';
  * retried, and a retried record whose alert already went out is recognised by the
  * tip's `alertedAt` and not sent twice.
  */
-export function makeNotifierHandler({
-  store,
-  mailer,
-  deskAddress,
-  deliver,
-  logger,
-  clock = () => new Date(),
-}: NotifierDeps) {
-  async function alertFor(record: DynamoDBRecord): Promise<Outcome> {
+export function makeNotifierHandler(deps: NotifierDeps) {
+  const { logger, metrics } = deps;
+  const alerts = makeNotifierAlerts(deps);
+
+  async function alertFor(record: DynamoDBRecord): Promise<AlertOutcome> {
     if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return 'skipped';
     const image = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>) as TipRecord;
     // Quarantined tips (honeypot, spam) are kept for editors to review, never alerted.
     if (image.status !== 'new') return 'skipped';
-    const current = await store.getTip(image.id, { consistent: true });
-    if (current.alertedAt) return 'already-alerted';
-    const sent = deliver
-      ? await deliver(current)
-      : [{ messageId: await mailer.send([deskAddress], deskAlertEmail(current)), encrypted: false }];
-    const recorded = await store.markAlerted(current.id, clock().toISOString());
-    logger.info('desk alerted', {
-      tipId: current.id,
-      messageIds: sent.map((s) => s.messageId),
-      encrypted: sent.filter((s) => s.encrypted).length,
-      recorded,
-    });
-    return 'alerted';
+    return alerts.alertTip(image.id);
   }
 
-  return async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  /** Stream batches, and (Records absent) the scheduled tick that sends closed flood digests. */
+  return async function handler(event: Partial<DynamoDBStreamEvent>): Promise<DynamoDBBatchResponse> {
     const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
+    try {
+      await alerts.flushDigests();
+    } catch (err) {
+      logger.warn('flood digest not sent; retried on the next invocation', {
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+    }
+    for (const record of event.Records ?? []) {
       try {
         const outcome = await alertFor(record);
         if (outcome !== 'alerted') logger.debug('record not alerted', { outcome, eventId: record.eventID });
       } catch (err) {
+        const tipId = record.dynamodb?.Keys?.id?.S;
+        const error = err instanceof Error ? err.name : 'unknown';
+        // At its last attempt the tip id goes to the dead-letter queue and the stream moves on.
+        const next = tipId ? await alerts.recordFailure(tipId, error).catch(() => 'retry' as const) : 'retry';
+        if (next === 'dead-lettered') continue;
         const itemIdentifier = record.dynamodb?.SequenceNumber ?? record.eventID ?? 'unknown';
         logger.warn('alert failed; record will be retried', {
           eventId: record.eventID,
@@ -71,6 +99,7 @@ export function makeNotifierHandler({
         batchItemFailures.push({ itemIdentifier });
       }
     }
+    metrics?.flush();
     return { batchItemFailures };
   };
 }

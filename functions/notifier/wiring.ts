@@ -1,10 +1,11 @@
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '../core/aws-clients';
 import type { NotifierConfig } from '../core/config';
+import { notifierReliabilityFromConfig } from '../core/desk-alerts';
 import { deskDeliveryFromConfig } from '../core/desk-delivery';
 import { makeLogger } from '../core/logger';
 import { makeMailer } from '../core/mailer';
 import { makeTipStore } from '../core/tip-store';
-import { makeNotifierHandler } from './make-notifier-handler';
+import { makeNotifierHandler, type NotifierDeps } from './make-notifier-handler';
 
 /** The notifier wired from its config: handler.ts in AWS, local/ on a laptop. */
 export function notifierFromConfig(
@@ -14,9 +15,20 @@ export function notifierFromConfig(
     endpoint: config.DYNAMODB_ENDPOINT,
   }),
 ) {
+  return makeNotifierHandler(notifierDepsFromConfig(config, dynamo));
+}
+
+/** What the notifier runs on; `npm run redrive` sends through the same. */
+export function notifierDepsFromConfig(
+  config: NotifierConfig,
+  dynamo: DynamoClients = makeDynamoClients({
+    region: config.AWS_REGION,
+    endpoint: config.DYNAMODB_ENDPOINT,
+  }),
+): NotifierDeps {
   const ses = makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT });
   const mailer = makeMailer({ ses, from: config.SENDER_ADDRESS });
-  return makeNotifierHandler({
+  return {
     store: makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE }),
     mailer,
     deskAddress: config.DESK_ADDRESS,
@@ -28,5 +40,6 @@ export function notifierFromConfig(
       from: config.SENDER_ADDRESS,
     }),
     logger: makeLogger('tipline-notifier'),
-  });
+    ...notifierReliabilityFromConfig(config, dynamo),
+  };
 }
