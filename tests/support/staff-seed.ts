@@ -47,7 +47,7 @@ export async function batchWriteTips(
   doc: DynamoDBDocumentClient,
   tableName: string,
   tips: TipRecord[],
-  concurrency = 8,
+  concurrency = 4,
 ): Promise<void> {
   const batches: TipRecord[][] = [];
   for (let i = 0; i < tips.length; i += 25) batches.push(tips.slice(i, i + 25));
