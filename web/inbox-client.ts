@@ -290,6 +290,7 @@ async function loadTip(id: string, { keepMessages = false } = {}) {
     return;
   }
   renderTip(body as Tip);
+  say('');
   $('tip-title').focus();
 }
 

@@ -29,3 +29,13 @@ export function nextSteps(kind: 'tip' | 'question'): string[] {
 export const FORM_PROBLEM = 'Please correct the fields marked below.';
 export const NETWORK_PROBLEM =
   'We could not reach the newsroom just now. Nothing was sent twice: please try again in a moment.';
+
+/** Schema messages start lower-case (they read well after a field name); shown alone, they start a sentence. */
+export function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
+
+/** The element an error summary links to for a field. */
+export function anchorFor(path: string): string {
+  return path === 'kind' ? 'kind-tip' : path;
+}

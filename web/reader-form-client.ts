@@ -1,12 +1,14 @@
 import { formToObject } from '../functions/core/http';
 import { type ClientIssue, type ClientRules, checkWithRules } from './form-rules';
 import {
+  anchorFor,
   FORM_PROBLEM,
   kindWord,
   MESSAGE_HINT,
   MESSAGE_LABEL,
   NETWORK_PROBLEM,
   nextSteps,
+  sentence,
 } from './reader-copy';
 
 /** Compiled at build time from the zod schema (build-assets.ts → rules-from-schema.ts). */
@@ -35,15 +37,14 @@ function announce(text: string) {
 }
 
 function fieldOf(path: string): HTMLElement | null {
-  if (path === 'kind') return $('kind-tip');
-  return $(path);
+  return $(anchorFor(path));
 }
 
 function setFieldError(path: string, message: string | undefined) {
   const slot = $(`${path}-error`);
   const field = fieldOf(path);
   if (slot) {
-    slot.textContent = message ?? '';
+    slot.textContent = message === undefined ? '' : sentence(message);
     slot.hidden = message === undefined;
   }
   if (!field || path === 'kind') return;
@@ -60,13 +61,25 @@ function setFieldError(path: string, message: string | undefined) {
   else field.removeAttribute('aria-describedby');
 }
 
-function showProblem(text: string | undefined, extra: string[] = []) {
+function showProblem(text: string | undefined, fields: ClientIssue[] = [], extra: string[] = []) {
   const box = $('form-problem');
   if (!box) return;
   box.replaceChildren();
   box.hidden = text === undefined;
   if (text === undefined) return;
-  box.append(el('p', text), ...extra.map((m) => el('p', m, 'error')));
+  box.append(el('p', text));
+  if (fields.length > 0) {
+    const list = el('ul');
+    for (const issue of fields) {
+      const link = el('a', sentence(issue.message));
+      link.href = `#${anchorFor(issue.path)}`;
+      const item = el('li');
+      item.append(link);
+      list.append(item);
+    }
+    box.append(list);
+  }
+  box.append(...extra.map((m) => el('p', sentence(m), 'error')));
 }
 
 function showIssues(issues: ClientIssue[]) {
@@ -74,8 +87,12 @@ function showIssues(issues: ClientIssue[]) {
   for (const issue of issues) byField.set(issue.path, [...(byField.get(issue.path) ?? []), issue.message]);
   const known = Object.keys(__TIP_RULES__.fields);
   for (const path of known) setFieldError(path, byField.get(path)?.join('; '));
-  const other = issues.filter((i) => !known.includes(i.path) || !$(`${i.path}-error`)).map((i) => i.message);
-  showProblem(issues.length > 0 ? FORM_PROBLEM : undefined, other);
+  const placed = (i: ClientIssue) => known.includes(i.path) && $(`${i.path}-error`) !== null;
+  showProblem(
+    issues.length > 0 ? FORM_PROBLEM : undefined,
+    issues.filter(placed),
+    issues.filter((i) => !placed(i)).map((i) => i.message),
+  );
   if (issues.length === 0) return;
   const first = issues.map((i) => fieldOf(i.path)).find((f) => f !== null);
   first?.focus();

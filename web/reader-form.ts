@@ -2,7 +2,15 @@ import { escapeHtml } from '../functions/core/text-safety';
 import type { FieldIssue } from '../functions/core/tip-schema';
 import { LIMITS, TIP_TOPICS, TOPIC_LABELS } from '../functions/core/tip-schema';
 import { ASSET_PATHS } from './generated/assets';
-import { FORM_PROBLEM, kindWord, MESSAGE_HINT, MESSAGE_LABEL, nextSteps } from './reader-copy';
+import {
+  anchorFor,
+  FORM_PROBLEM,
+  kindWord,
+  MESSAGE_HINT,
+  MESSAGE_LABEL,
+  nextSteps,
+  sentence,
+} from './reader-copy';
 
 export interface FormState {
   values?: Record<string, unknown>;
@@ -59,8 +67,18 @@ function errorFor(issues: FieldIssue[], field: string, hint?: string): { attrs: 
   const describedBy = [hint, messages.length > 0 ? id : undefined].filter(Boolean).join(' ');
   return {
     attrs: `${messages.length > 0 ? ' aria-invalid="true"' : ''}${describedBy ? ` aria-describedby="${describedBy}"` : ''}`,
-    html: `<p class="error" id="${id}"${messages.length > 0 ? '' : ' hidden'}>${escapeHtml(messages.join('; '))}</p>`,
+    html: `<p class="error" id="${id}"${messages.length > 0 ? '' : ' hidden'}>${escapeHtml(messages.map(sentence).join('; '))}</p>`,
   };
+}
+
+/** The error summary: each field's problem links to the field; the rest is listed as text. */
+function summaryHtml(summary: string, issues: FieldIssue[], other: FieldIssue[]): string {
+  const links = issues
+    .filter((i) => !other.includes(i))
+    .map((i) => `<li><a href="#${anchorFor(i.path)}">${escapeHtml(sentence(i.message))}</a></li>`);
+  return `<p>${escapeHtml(summary)}</p>${links.length ? `<ul>${links.join('')}</ul>` : ''}${other
+    .map((i) => `<p class="error">${escapeHtml(sentence(i.message))}</p>`)
+    .join('')}`;
 }
 
 /** The reader form; with `issues`, the form again with each error beside its field. */
@@ -84,7 +102,7 @@ export function readerFormPage({ values = {}, issues = [], problem, formToken }:
     'Send a tip to the world desk',
     `<h1>Send us a tip or a question</h1>
 <p class="lede">Do you have a tip on a world news story? A question about the Russia-Ukraine war? Let us know.</p>
-<div id="form-problem" class="problem" role="alert"${summary ? '' : ' hidden'}>${summary ? `<p>${escapeHtml(summary)}</p>${other.map((i) => `<p class="error">${escapeHtml(i.message)}</p>`).join('')}` : ''}</div>
+<div id="form-problem" class="problem" role="alert"${summary ? '' : ' hidden'}>${summary ? summaryHtml(summary, issues, other) : ''}</div>
 <form id="tip-form" method="post" action="/tips" novalidate>
 <fieldset><legend>What are you sending?</legend>
 <div class="choices">

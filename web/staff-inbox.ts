@@ -47,15 +47,15 @@ ${
 ${signIn}
 </section>
 <section id="inbox" hidden aria-labelledby="inbox-title">
-<div class="actions"><h2 id="inbox-title">Tips and questions</h2><span id="new-badge" class="badge" hidden></span><span class="hint" id="who"></span><button type="button" id="sign-out" class="secondary">Sign out</button></div>
+<div class="inbox-head"><h2 id="inbox-title">Tips and questions</h2><span id="new-badge" class="badge" hidden></span><span class="who"><span class="hint" id="who"></span> <button type="button" id="sign-out" class="secondary">Sign out</button></span></div>
 <form id="filters" class="toolbar">
 <div><label for="f-status">Status</label><select id="f-status" name="status">${option('', 'Any status')}${TIP_STATUSES.map((s) => option(s, s)).join('')}</select></div>
-<div><label for="f-kind">Kind</label><select id="f-kind" name="kind">${option('', 'Tips and questions')}${TIP_KINDS.map((k) => option(k, k === 'tip' ? 'Tips' : 'Questions')).join('')}</select></div>
+<div><label for="f-kind">Kind</label><select id="f-kind" name="kind">${option('', 'Any kind')}${TIP_KINDS.map((k) => option(k, k === 'tip' ? 'Tips' : 'Questions')).join('')}</select></div>
 <div><label for="f-topic">Topic</label><select id="f-topic" name="topic">${option('', 'Any topic')}${TIP_TOPICS.map((t) => option(t, TOPIC_LABELS[t])).join('')}</select></div>
 <div><label for="f-q">Text</label><input type="search" id="f-q" name="q" maxlength="200"></div>
 <div><label for="f-from">From</label><input type="date" id="f-from" name="from"></div>
 <div><label for="f-to">Before</label><input type="date" id="f-to" name="to"></div>
-<div><button type="submit">Filter</button></div>
+<div class="toolbar-action"><button type="submit">Filter</button></div>
 </form>
 <p id="list-problem" class="error" role="alert" hidden></p>
 <ol id="tips" class="tips" aria-labelledby="inbox-title"></ol>

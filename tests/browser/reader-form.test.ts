@@ -109,10 +109,12 @@ describe('the reader form in Chromium', () => {
       await expect(email.getAttribute('aria-invalid')).resolves.toBe('true');
       const describedBy = (await email.getAttribute('aria-describedby')) ?? '';
       expect(describedBy.split(' ')).toContain('email-error');
-      expect(await page.locator('#email-error').textContent()).toContain('enter a valid email address');
+      expect(await page.locator('#email-error').textContent()).toMatch(/enter a valid email address/i);
       // Focus moves to the field to fix, and the page announces the problem.
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
       await expect.poll(() => page.locator('#announce').textContent()).toContain('valid email');
+      // The summary at the top links to the field as well.
+      expect(await page.locator('#form-problem a[href="#email"]').textContent()).toMatch(/valid email/);
       expect(posts).toEqual([]);
     });
   });
@@ -131,8 +133,9 @@ describe('the reader form in Chromium', () => {
       ]);
 
       expect(response?.status()).toBe(400);
-      expect(await page.locator('#email-error').textContent()).toContain('enter a valid email address');
+      expect(await page.locator('#email-error').textContent()).toMatch(/enter a valid email address/i);
       expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#form-problem a[href="#email"]').count()).toBe(1);
       // What the reader wrote is kept.
       expect(await page.locator('#message').inputValue()).toContain('Fuel shortages in Kano');
     });
