@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeDynamoClients } from '../../functions/core/aws-clients';
 import { formToObject, MAX_BODY_BYTES } from '../../functions/core/http';
@@ -274,6 +275,52 @@ describe('intake handler against dynalite', () => {
         expect(res.body).not.toMatch(/at .+\.ts:\d+/);
       }
     });
+  });
+
+  it('answers any JSON with 201 or a 400 naming the problem, never a 500', async () => {
+    const fields = [
+      'kind',
+      'topic',
+      'subject',
+      'message',
+      'name',
+      'email',
+      'phone',
+      'anonymous',
+      'sourceUrl',
+      'consent',
+      'website',
+    ];
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string({ unit: 'grapheme', maxLength: 120 }));
+    // A valid tip with some fields replaced, removed or added: near the edge, where bugs live.
+    const submission = fc
+      .tuple(
+        fc.dictionary(fc.constantFrom(...fields), value, { maxKeys: 3 }),
+        fc.subarray(fields, { maxLength: 2 }),
+        fc.option(fc.dictionary(fc.string({ maxLength: 12 }), value, { minKeys: 1, maxKeys: 1 })),
+      )
+      .map(([replaced, removed, extra]) => {
+        const tip: Record<string, unknown> = { ...validTip(), ...replaced };
+        for (const f of removed) delete tip[f];
+        return { ...tip, ...(extra ?? {}) };
+      });
+    const seen = new Set<number>();
+
+    await fc.assert(
+      fc.asyncProperty(submission, async (tip) => {
+        const res = await intake(jsonPost(tip));
+        seen.add(res.statusCode);
+        expect([201, 400]).toContain(res.statusCode);
+        const body = bodyOf(res);
+        if (res.statusCode === 201) expect(body.status).toBe('received');
+        else {
+          expect(body.error).toBe('validation_failed');
+          expect((body.issues as unknown[]).length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 120 },
+    );
+    expect([...seen].sort()).toEqual([201, 400]);
   });
 
   describe('a browser form post without JavaScript gets HTML, never raw JSON', () => {

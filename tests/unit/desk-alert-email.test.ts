@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import { makeSesClient } from '../../functions/core/aws-clients';
 import { deskAlertEmail } from '../../functions/core/desk-alert-email';
@@ -152,6 +153,42 @@ describe('the desk alert email', () => {
     ['a C1 next-line', '\u0085'],
   ])('flattens %s in the subject too', (_, control) => {
     expect(deskAlertEmail(tipRecord({ subject: `one${control}two` })).subject).toMatch(/one two$/);
+  });
+
+  it('for any reader strings: a one-line subject, no raw markup in the HTML, every row on one line', () => {
+    // Full Unicode, with control, separator and markup characters made likely.
+    const hostile = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('\r', '\n', '\u2028', '\u0085', '\u0000', '<', '>', '&', '"', "'", ' '),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 300,
+    });
+    fc.assert(
+      fc.property(hostile, hostile, hostile, (subject, name, message) => {
+        const email = deskAlertEmail(tipRecord({ subject, name, message: `m${message}` }));
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+        expect(email.subject).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+        expect(email.subject.length).toBeLessThanOrEqual(140);
+        // Outside the template's own tags, no reader character can open or close one.
+        const body = email.html.replace(
+          /<\/?(?:!doctype html|html|head|meta|title|body|h1|h2|table|tr|th|td|div|p)\b[^<>]*>/gi,
+          '',
+        );
+        expect(body).not.toMatch(/[<>]/);
+        const rows = email.text.split('\n\nMessage:\n')[0]?.split('\n').slice(2) ?? [];
+        expect(rows.map((r) => r.split(':')[0])).toEqual([
+          'Kind',
+          'Topic',
+          'Subject',
+          'Contact',
+          'Received',
+          'Receipt',
+          'Tip id',
+        ]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('sent through the real SES emulator, a hostile subject and name add no header', async () => {
