@@ -1,7 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDynamoClients } from '../../functions/core/aws-clients';
 import { makeCursorCodec } from '../../functions/core/cursor';
-import { makeListTips } from '../../functions/core/list-tips';
+import { type ListQuery, makeListTips } from '../../functions/core/list-tips';
 import type { TipStatus } from '../../functions/core/tip-record';
 import type { TipTopic } from '../../functions/core/tip-schema';
 import { makeTipStore } from '../../functions/core/tip-store';
@@ -81,5 +82,56 @@ describe('read capacity of a filtered first page does not grow with the table', 
     expect(large.page).toBe(small.page);
     // The probe is sensitive: a full read of the table (what a Scan-based list would cost) grows ~50×.
     expect(large.scanCapacity).toBeGreaterThan(small.scanCapacity * 20);
+  });
+
+  it('every list request is exactly one Query on a GSI, never a Scan: each filter combination, cursor, q, time range', async () => {
+    const { client, doc } = makeDynamoClients({ region: 'us-east-1', endpoint: table.dynamoUrl });
+    const sent: Array<{ command: string; index?: string }> = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { IndexName?: string };
+        sent.push({
+          command: context.commandName ?? '?',
+          ...(input.IndexName ? { index: input.IndexName } : {}),
+        });
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    const listTips = makeListTips({
+      store: makeTipStore({ doc, tableName: table.tableName }),
+      cursors: makeCursorCodec('capacity-test-cursor-key-0123456789abcdef'),
+    });
+    const base = { limit: 25 } as ListQuery;
+    const queries: ListQuery[] = [
+      base,
+      { ...base, status: 'new' },
+      { ...base, kind: 'tip' },
+      { ...base, topic: 'africa' },
+      { ...base, status: 'new', kind: 'tip' },
+      { ...base, status: 'dismissed', topic: 'africa' },
+      { ...base, kind: 'tip', topic: 'europe' },
+      {
+        ...base,
+        status: 'new',
+        kind: 'tip',
+        topic: 'europe',
+        q: 'probe',
+        from: Date.parse('2026-01-02T00:00:00Z'),
+      },
+    ];
+    const indexes = new Set<string>();
+
+    for (const query of queries) {
+      const first = await listTips(query);
+      const second = await listTips({ ...query, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) });
+      expect(first.items.length + second.items.length).toBeGreaterThan(0);
+      expect(sent.map((c) => c.command)).toEqual(['QueryCommand', 'QueryCommand']);
+      indexes.add(sent[0]?.index ?? '');
+      sent.length = 0;
+    }
+    // Eight combinations, eight different indexes.
+    expect(indexes.size).toBe(8);
+    client.destroy();
   });
 });
