@@ -68,7 +68,15 @@ export const staffConfigSchema = z.object({
   [ENV.CURSOR_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
 });
 
+/** The reader's follow-up by receipt: the tips table, and the guard table for its rate limit. */
+export const receiptsConfigSchema = z.object({
+  ...storeConfigShape,
+  [ENV.GUARD_TABLE]: z.string().min(3, 'must name the guard table (the receipt rate limit)'),
+  [ENV.CLIENT_HASH_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
+});
+
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
+export type ReceiptsConfig = z.infer<typeof receiptsConfigSchema>;
 export type StaffConfig = z.infer<typeof staffConfigSchema>;
 export type NotifierConfig = z.infer<typeof notifierConfigSchema>;
 

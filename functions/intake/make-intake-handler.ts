@@ -13,6 +13,7 @@ import type { FormTokens } from '../core/form-token';
 import { type GuardedIntake, makeGuardedIntake } from '../core/guarded-intake';
 import { errorResponse, type HttpResponse, header, html, json, parseBody, wantsHtml } from '../core/http';
 import type { Logger } from '../core/logger';
+import { openApiDocument } from '../core/openapi';
 import { METRIC, type MetricsRecorder } from '../core/metrics';
 import type { StoreHealth } from '../core/store-health';
 import type { SubmitTip } from '../core/submit-tip';
@@ -159,6 +160,8 @@ export function makeIntakeHandler({
           return assetResponse(event.pathParameters?.file);
         case 'GET /staff':
           return html(200, staffInboxPage(staffPage ?? {}));
+        case 'GET /openapi.json':
+          return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
         case 'GET /':
           return html(200, readerFormPage({ formToken: formTokens?.issue() }));
         default:

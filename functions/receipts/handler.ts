@@ -1,0 +1,4 @@
+import { loadConfig, receiptsConfigSchema } from '../core/config';
+import { receiptsFromConfig } from './wiring';
+
+export const handler = receiptsFromConfig(loadConfig(receiptsConfigSchema));
