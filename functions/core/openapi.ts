@@ -353,7 +353,8 @@ function buildDocument(): Record<string, unknown> {
   for (const route of ROUTES) {
     const operation = OPERATIONS[routeKey(route)];
     if (!operation) throw new Error(`openapi: no operation for ${routeKey(route)}`);
-    const tag = route.auth === 'staff' ? 'staff' : route.path.startsWith('/receipts/') ? 'receipts' : 'public';
+    const tag =
+      route.auth === 'staff' ? 'staff' : route.path.startsWith('/receipts/') ? 'receipts' : 'public';
     paths[route.path] = {
       ...paths[route.path],
       [route.method.toLowerCase()]: {
