@@ -1,7 +1,7 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import * as openpgp from 'openpgp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeSesClient } from '../../functions/core/aws-clients';
 import { loadConfig, notifierConfigSchema } from '../../functions/core/config';
 import { deskDeliveryFromConfig } from '../../functions/core/desk-delivery';
@@ -10,8 +10,16 @@ import { makeMailer } from '../../functions/core/mailer';
 import { makeSubmitTip } from '../../functions/core/submit-tip';
 import type { TipRecord } from '../../functions/core/tip-record';
 import { makeNotifierHandler } from '../../functions/notifier/make-notifier-handler';
+import { startLocalStack } from '../../local/stack';
 import { insertRecord } from '../../local/stream-feed';
-import { makeTestTable, readMailbox, type StoredEmail, type TestTable, validTip } from '../support/local-env';
+import {
+  eventually,
+  makeTestTable,
+  readMailbox,
+  type StoredEmail,
+  type TestTable,
+  validTip,
+} from '../support/local-env';
 
 const WORLD = 'world-desk@newsroom.example';
 const UKRAINE = 'ukraine-team@newsroom.example';
@@ -208,5 +216,56 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
     }
     // The descriptive subject travels inside, as a protected header.
     expect(String(data)).toMatch(/^Subject: =\?UTF-8\?B\?/m);
+  });
+});
+
+describe('routing and encryption through the whole local stack (POST /tips → stream → notifier → SES)', () => {
+  it('sends a Russia-Ukraine tip to the Ukraine team encrypted, and a Europe tip to the world desk', async () => {
+    const keys = await openpgp.generateKey({ userIDs: [{ email: UKRAINE }], format: 'armored' });
+    const stack = await startLocalStack({
+      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
+      tableName: `routing-e2e-${Date.now()}`,
+      retryDelayMs: 20,
+      deskAddress: WORLD,
+      env: {
+        DESK_ROUTING: JSON.stringify({
+          default: [WORLD],
+          rules: [{ topic: 'russia-ukraine-war', to: [UKRAINE] }],
+        }),
+        DESK_PGP_KEYS: JSON.stringify({ [UKRAINE]: keys.publicKey }),
+      },
+    });
+    try {
+      const send = async (tip: Record<string, unknown>) => {
+        const res = await fetch(`${stack.apiUrl}/tips`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(tip),
+        });
+        expect(res.status).toBe(201);
+        return (await res.json()) as { id: string };
+      };
+      const since = Math.floor(Date.now() / 1000) - 1;
+      const ukraine = validTip({ topic: 'russia-ukraine-war' });
+      await send(ukraine);
+      const europe = await send(validTip({ topic: 'europe' }));
+
+      const world = await eventually(async () => {
+        const found = (await readMailbox()).filter((e) => (e.body.text ?? '').includes(europe.id));
+        return found.length > 0 ? found : undefined;
+      });
+      expect(world.map((e) => e.destination.to)).toEqual([[WORLD]]);
+      const encrypted = await eventually(async () => {
+        const found = (await readMailbox()).filter(
+          (e) => e.destination.to.includes(UKRAINE) && e.at >= since,
+        );
+        return found.length > 0 ? found : undefined;
+      });
+      expect(encrypted).toHaveLength(1);
+      expect(encrypted[0]?.subject).toBe('[Tipline] New tip · encrypted');
+      expect(JSON.stringify(encrypted[0])).not.toContain(ukraine.message as string);
+    } finally {
+      await stack.stop();
+    }
   });
 });
