@@ -53,7 +53,10 @@ export async function gatewayLoad(connections = 10, durationSeconds = 10): Promi
       url: `${stack.apiUrl}/tips`,
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(benchTip(1)),
+      // Every body distinct ([<id>] → a fresh id per request): the same body from the same
+      // client within 10 minutes is an idempotent replay, which would store nothing new.
+      body: JSON.stringify(benchTip(1)).replace('(1)', '([<id>])'),
+      idReplacement: true,
       connections,
       duration: durationSeconds,
       workers: 1,

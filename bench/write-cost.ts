@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { type AttributeValue, type CreateTableCommandInput, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoClients } from '../functions/core/aws-clients';
+import type { AttributeValue, CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 // dynalite's own copy of DynamoDB's item-size rules (attribute names + values, in bytes).
 const { itemSize } = createRequire(import.meta.url)('dynalite/db') as {
@@ -13,7 +12,9 @@ export interface WriteCost {
   tableWru: number;
   /** Write units the GSIs add: the item written again into each index it appears in. */
   indexWru: number;
-  indexes: { name: string; bytes: number; wru: number }[];
+  indexes: { name: string; bytes: number; wru: number; projectsAlertedAt: boolean }[];
+  /** Write units of an update of `alertedAt` (the notifier's mark): the table + each index projecting it. */
+  alertedWru: number;
 }
 
 const wru = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
@@ -44,24 +45,15 @@ export function writeCost(item: Record<string, AttributeValue>, table: CreateTab
       AttributeValue
     >;
     const bytes = itemSize(projected);
-    return [{ name: gsi.IndexName as string, bytes, wru: wru(bytes) }];
+    const projectsAlertedAt = projection === 'ALL' || kept.includes('alertedAt');
+    return [{ name: gsi.IndexName as string, bytes, wru: wru(bytes), projectsAlertedAt }];
   });
+  const tableWru = wru(itemBytes);
   return {
     itemBytes,
-    tableWru: wru(itemBytes),
+    tableWru,
     indexWru: indexes.reduce((a, i) => a + i.wru, 0),
     indexes,
+    alertedWru: tableWru + indexes.filter((i) => i.projectsAlertedAt).reduce((a, i) => a + i.wru, 0),
   };
-}
-
-export async function storedItem(
-  dynamo: DynamoClients,
-  tableName: string,
-  id: string,
-): Promise<Record<string, AttributeValue>> {
-  const { Item } = await dynamo.client.send(
-    new GetItemCommand({ TableName: tableName, Key: { id: { S: id } } }),
-  );
-  if (!Item) throw new Error(`no stored tip ${id}`);
-  return Item;
 }
