@@ -142,6 +142,8 @@ function signedIn() {
 
 let cursor: string | undefined;
 let baseline = '';
+/** Only the latest list request may draw: an older answer arriving late is dropped. */
+let listRequest = 0;
 
 function filterParams(): URLSearchParams {
   const params = new URLSearchParams();
@@ -177,7 +179,9 @@ async function loadList(more = false) {
   const params = filterParams();
   params.set('limit', String(PAGE_SIZE));
   if (more && cursor) params.set('cursor', cursor);
+  const request = ++listRequest;
   const { status, body } = await api(`/tips?${params}`);
+  if (request !== listRequest) return;
   if (status !== 200) {
     const err = body as ApiError;
     problem.textContent =

@@ -165,6 +165,72 @@ describe('the reader form in Chromium', () => {
     });
   });
 
+  it('sends one Idempotency-Key per submission, the same one again when a failed send is retried', async () => {
+    await withContext({}, async (ctx) => {
+      const page = await ctx.newPage();
+      const keys: string[] = [];
+      let failNext = true;
+      await page.route('**/tips', async (route) => {
+        keys.push(route.request().headers()['idempotency-key'] ?? '');
+        if (failNext) {
+          failNext = false;
+          await route.abort('connectionreset');
+        } else {
+          await route.continue();
+        }
+      });
+      await page.goto(`${stack.apiUrl}/`);
+      await page.getByLabel('Topic').selectOption('europe');
+      await page.getByLabel('What do you know?').fill(`Trains from Riga cancelled (${Date.now()})`);
+      await page.getByLabel(/I have read the privacy notice/).check();
+      await page.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => page.locator('#form-problem').textContent()).toContain('could not reach');
+
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.locator('#receipt').waitFor();
+      expect(keys).toHaveLength(2);
+      expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(keys[1]).toBe(keys[0]);
+
+      await page.goto(`${stack.apiUrl}/`);
+      await page.getByLabel('Topic').selectOption('europe');
+      await page.getByLabel('What do you know?').fill(`Another message entirely (${Date.now()})`);
+      await page.getByLabel(/I have read the privacy notice/).check();
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.locator('#receipt').waitFor();
+      expect(keys).toHaveLength(3);
+      expect(keys[2]).not.toBe(keys[0]);
+    });
+  });
+
+  it('is used from the keyboard in reading order; the honeypot is never reached', async () => {
+    await withContext({}, async (ctx) => {
+      const page = await ctx.newPage();
+      await page.goto(`${stack.apiUrl}/`);
+      const order: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press('Tab');
+        order.push(
+          await page.evaluate(() => document.activeElement?.id || document.activeElement?.className || ''),
+        );
+      }
+      expect(order).toEqual([
+        'skip',
+        'kind-tip',
+        'topic',
+        'subject',
+        'message',
+        'sourceUrl',
+        'anonymous',
+        'name',
+        'email',
+        'phone',
+        'consent',
+        'send',
+      ]);
+    });
+  });
+
   it('works at 360 px wide without sideways scrolling, and loads under 50 KB', async () => {
     await withContext({ width: 360 }, async (ctx) => {
       const page = await ctx.newPage();

@@ -78,10 +78,8 @@ describe('the staff inbox in Chromium', () => {
     await page.getByLabel('Topic').selectOption('middle-east');
     await page.getByLabel('Text').fill(word);
     await page.getByRole('button', { name: 'Filter' }).click();
-    const link = page.getByRole('link', { name: 'Checkpoint rumours' });
-    await link.waitFor();
-    await expect(page.locator('#tips > li').count()).resolves.toBe(1);
-    await link.click();
+    await expect.poll(() => page.locator('#tips > li').count()).toBe(1);
+    await page.getByRole('link', { name: 'Checkpoint rumours' }).click();
     await expect.poll(() => page.locator('#tip-title').textContent()).toContain(target.receipt);
   }
 
@@ -189,6 +187,19 @@ describe('the staff inbox in Chromium', () => {
       await expect.poll(() => page.locator('#status-line').textContent()).toContain('not accepted');
       expect(await page.locator('#sign-in').isVisible()).toBe(true);
       expect(await page.locator('#inbox').isHidden()).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('takes the token from the hosted UI redirect (implicit flow fragment) and removes it from the address', async () => {
+    const { ctx, page } = await editor();
+    try {
+      const token = await stack.issuer.mint({ user: 'gita' });
+      await page.goto(`${stack.apiUrl}/staff#access_token=${token}&token_type=Bearer&expires_in=3600`);
+      await page.locator('#inbox').waitFor();
+      expect(await page.locator('#who').textContent()).toContain('gita');
+      expect(page.url()).not.toContain('access_token');
     } finally {
       await ctx.close();
     }
