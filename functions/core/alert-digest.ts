@@ -49,16 +49,27 @@ export function makeFloodBreaker({
       const now = clock();
       const window = windowOf(now);
       const expiresAt = (window + 1) * windowSeconds + KEEP_SECONDS;
-      const { Attributes } = await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { pk: `flood#${window}` },
-          UpdateExpression: 'ADD alerts :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeValues: { ':one': 1, ':expires': expiresAt },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      if (Number(Attributes?.alerts ?? 0) <= maxAlerts) return 'send';
+      try {
+        // The tips sent individually this window, as a set: a retried record (SES failed) finds
+        // its tip already admitted and sends again, instead of counting twice.
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: `flood#${window}` },
+            UpdateExpression: 'ADD sent :id SET expiresAt = if_not_exists(expiresAt, :expires)',
+            ConditionExpression: 'attribute_not_exists(sent) OR size(sent) < :max OR contains(sent, :tipId)',
+            ExpressionAttributeValues: {
+              ':id': new Set([tipId]),
+              ':tipId': tipId,
+              ':max': maxAlerts,
+              ':expires': expiresAt,
+            },
+          }),
+        );
+        return 'send';
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
       // A string set: a retried record lists its tip once.
       await doc.send(
         new UpdateCommand({
