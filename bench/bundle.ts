@@ -31,16 +31,22 @@ export interface BundleReport {
  * them through its default credential chain and config loaders; Lambda hands credentials in
  * environment variables, so the chain stops at its first link.
  */
-const NEVER_RUN: { what: string; test: RegExp; why: string }[] = [
+const NEVER_RUN: { what: string; test: RegExp; why: string; unlessBundled?: RegExp }[] = [
   {
     what: 'zod locales other than en',
     test: /zod\/v4\/locales\/(?!en\.js)/,
     why: 'only English messages are shown; `import { z } from "zod"` pulls every locale in',
   },
   {
-    what: 'zod JSON Schema conversion',
-    test: /zod\/v4\/(core\/(to-json-schema|json-schema-processors|json-schema-generator)|classic\/from-json-schema)/,
-    why: 'used only to build the OpenAPI document, never on the request path',
+    what: 'zod → JSON Schema',
+    test: /zod\/v4\/core\/(to-json-schema|json-schema-processors|json-schema-generator)/,
+    why: 'only the OpenAPI document uses it, and only intake serves that',
+    unlessBundled: /functions\/core\/openapi\.ts$/,
+  },
+  {
+    what: 'zod JSON Schema → zod',
+    test: /zod\/v4\/classic\/from-json-schema/,
+    why: 'zod ships it on every schema; nothing here converts JSON Schema back',
   },
   {
     what: 'SDK credential providers other than env',
@@ -77,10 +83,13 @@ export function analyse(name: string, file: string, metafile: Metafile): BundleR
   if (!output) throw new Error(`no output in the metafile of ${name}`);
   const byPackage = new Map<string, number>();
   const dead = new Map<string, DeadWeight>();
+  const inputs = Object.keys(output.inputs);
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
     const pkg = packageOf(path);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
-    const rule = NEVER_RUN.find((r) => r.test.test(path));
+    const rule = NEVER_RUN.find(
+      (r) => r.test.test(path) && !(r.unlessBundled && inputs.some((i) => r.unlessBundled?.test(i))),
+    );
     if (rule && bytesInOutput > 0) {
       const d = dead.get(rule.what) ?? { what: rule.what, bytes: 0, why: rule.why };
       d.bytes += bytesInOutput;
