@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deskRoutingSchema, jsonEnv } from './desk-routing';
 import { ENV } from './env-names';
 import { deskKeysSchema } from './pgp-alert';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConversationFullError, NotFoundError, ValidationError } from './errors';
 import type { ReceiptStore, ReceiptView } from './receipt-store';
 import { MESSAGE_CONTROL } from './text-safety';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DESK_REPLY_ACTION, READER_MESSAGE_LIMITS } from './follow-up';
 import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from './retention';
 import { MESSAGE_CONTROL } from './text-safety';
