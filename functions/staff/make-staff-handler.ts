@@ -63,6 +63,8 @@ export function makeStaffHandler({
       }
       case 'GET /tips/{id}': {
         const tip = await store.getTip(tipId(event));
+        // Who opened which tip (ids only): the audit trail a source-protecting desk wants.
+        logger.info('tip read', { user: staff.username, tipId: tip.id, status: tip.status });
         return json(200, tip, withVersion(tip));
       }
       case 'PATCH /tips/{id}': {
