@@ -10,8 +10,19 @@ import { Construct } from 'constructs';
 import { ENV, type EnvName } from '../functions/core/env-names';
 import { TiplineFunction } from './tipline-function';
 
+/** Attempts the stream gives a failing record after the first. */
+export const STREAM_RETRY_ATTEMPTS = 5;
+/**
+ * The notifier dead-letters a tip itself (its id, which the stream's own on-failure message
+ * lacks) at this attempt: below the stream's 1 + STREAM_RETRY_ATTEMPTS, so the notifier's
+ * letter always comes first and the stream's batch metadata is only a backstop.
+ */
+export const ALERT_MAX_ATTEMPTS = 4;
+
 export interface AlertDeliveryProps {
   readonly table: ITable;
+  /** Flood-breaker windows, digests and per-tip alert failure counts. */
+  readonly guardTable: ITable;
   readonly deskAddress: string;
   readonly senderAddress: string;
   /** More notifier settings (desk routing, PGP keys, retention), by env-names.ts name. */
@@ -36,23 +47,9 @@ export class AlertDelivery extends Construct {
       identity: Identity.email(props.senderAddress),
     });
 
-    this.notifier = new TiplineFunction(this, 'Notifier', {
-      functionDir: 'notifier',
-      description: 'Sends the desk an email alert for each new tip on the table stream',
-      environment: {
-        [ENV.TIPS_TABLE]: props.table.tableName,
-        [ENV.DESK_ADDRESS]: props.deskAddress,
-        [ENV.SENDER_ADDRESS]: props.senderAddress,
-        ...props.extraEnvironment,
-      },
-      // A batch of 10 alerts, each up to 3 SES attempts: room for all of them, well below the
-      // point where a stuck invocation would hold the shard for long.
-      timeout: Duration.seconds(60),
-      ...(props.encryptionKey ? { logKey: props.encryptionKey } : {}),
-    });
-
     // The stream's on-failure destination gets the batch's shard and sequence numbers (not
-    // the tip itself): enough to read the records again while the stream keeps them (24 h).
+    // the tip itself); the notifier puts `{tipId, reason, failedAt}` here itself, which is
+    // what `npm run redrive` and the README's AWS redrive resend.
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
@@ -62,13 +59,31 @@ export class AlertDelivery extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.notifier = new TiplineFunction(this, 'Notifier', {
+      functionDir: 'notifier',
+      description: 'Sends the desk an email alert for each new tip on the table stream',
+      environment: {
+        [ENV.TIPS_TABLE]: props.table.tableName,
+        [ENV.DESK_ADDRESS]: props.deskAddress,
+        [ENV.SENDER_ADDRESS]: props.senderAddress,
+        [ENV.GUARD_TABLE]: props.guardTable.tableName,
+        [ENV.ALERT_MAX_ATTEMPTS]: String(ALERT_MAX_ATTEMPTS),
+        [ENV.ALERT_DLQ_URL]: this.deadLetterQueue.queueUrl,
+        ...props.extraEnvironment,
+      },
+      // A batch of 10 alerts, each up to 3 SES attempts: room for all of them, well below the
+      // point where a stuck invocation would hold the shard for long.
+      timeout: Duration.seconds(60),
+      ...(props.encryptionKey ? { logKey: props.encryptionKey } : {}),
+    });
+
     this.notifier.addEventSource(
       new DynamoEventSource(props.table, {
         // From the oldest record kept: a recreated mapping re-reads rather than skips, and
         // `alertedAt` on the tip stops a second alert.
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 10,
-        retryAttempts: 5,
+        retryAttempts: STREAM_RETRY_ATTEMPTS,
         maxRecordAge: Duration.hours(1),
         bisectBatchOnError: true,
         // The handler returns batchItemFailures: only the failed record and those after it are retried.
@@ -82,6 +97,13 @@ export class AlertDelivery extends Construct {
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         resources: [props.table.tableArn],
+      }),
+    );
+    // Flood windows and digests (one BatchGet per invocation), per-tip failure counters.
+    this.notifier.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+        resources: [props.guardTable.tableArn],
       }),
     );
     this.notifier.addToRolePolicy(

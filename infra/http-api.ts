@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
+  type HttpRoute,
   HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
@@ -21,10 +22,13 @@ export interface ApiThrottle {
 }
 
 export interface TiplineApiProps {
-  /** The function serving each route target of functions/core/routes.ts. */
-  readonly functions: Partial<Record<FunctionName, IFunction>>;
   readonly throttle: ApiThrottle;
   readonly accessLogs: ILogGroup;
+}
+
+export interface RouteTargets {
+  /** The function serving each route target of functions/core/routes.ts. */
+  readonly functions: Record<FunctionName, IFunction>;
   /** Put on every route whose `auth` is 'staff'; a stack with staff routes must provide it. */
   readonly staffAuthorizer?: IHttpRouteAuthorizer;
   /** @default ROUTES */
@@ -49,11 +53,15 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 
 /**
  * The HTTP API, its routes built from ROUTES, so what AWS serves (and what needs a staff
- * token) is exactly what the local gateway serves and the tests exercise.
+ * token) is exactly what the local gateway serves and the tests exercise. The routes are
+ * added once the functions exist, which themselves may need the API's URL (the staff
+ * sign-in redirect).
  */
 export class TiplineApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  /** Each route by its route key (`POST /tips`), for the checks that speak of one route. */
+  readonly routes = new Map<string, HttpRoute>();
 
   constructor(scope: Construct, id: string, props: TiplineApiProps) {
     super(scope, id);
@@ -73,10 +81,19 @@ export class TiplineApi extends Construct {
         format: AccessLogFormat.custom(ACCESS_LOG_FORMAT),
       },
     });
+    new CfnOutput(scope, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Tipline API' });
+  }
 
+  /** The stage's base URL, ending in `/`. */
+  get url(): string {
+    return this.stage.url;
+  }
+
+  addTiplineRoutes(props: RouteTargets): void {
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of props.routes ?? ROUTES) {
       const fn = props.functions[route.target];
+      // A route list from outside the type system (a test, a JSON file) is checked here too.
       if (!fn)
         throw new Error(
           `route ${routeKey(route)} targets the ${route.target} function, which the stack does not define`,
@@ -89,15 +106,14 @@ export class TiplineApi extends Construct {
         integration = new HttpLambdaIntegration(`${capitalise(route.target)}Integration`, fn);
         integrations.set(route.target, integration);
       }
-      this.httpApi.addRoutes({
+      const [added] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
         ...(route.auth === 'staff' ? { authorizer: props.staffAuthorizer } : {}),
       });
+      if (added) this.routes.set(routeKey(route), added);
     }
-
-    new CfnOutput(scope, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Tipline API' });
   }
 }
 

@@ -1,5 +1,30 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { deskRoutingSchema, jsonEnv } from '../functions/core/desk-routing';
+import { ENV, type EnvName } from '../functions/core/env-names';
+import { deskKeysSchema } from '../functions/core/pgp-alert';
+import { retentionEnvSchema } from '../functions/core/retention';
+
+/**
+ * A JSON setting the functions read from an env var: given in cdk.json as an object (or with
+ * `-c` as a JSON string), checked with the very schema the function parses it with, and
+ * handed on as the JSON string the function expects.
+ */
+const jsonSetting = (envSchema: z.ZodType) =>
+  z.preprocess(
+    (v) => (v === undefined || typeof v === 'string' ? v : JSON.stringify(v)),
+    z
+      .string()
+      .superRefine((text, ctx) => {
+        const parsed = envSchema.safeParse(text);
+        if (parsed.success) return;
+        for (const issue of parsed.error.issues) {
+          const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+          ctx.addIssue({ code: 'custom', message: `${where}${issue.message}` });
+        }
+      })
+      .optional(),
+  );
 
 /**
  * What differs between deployments, read from CDK context (cdk.json or `-c key=value`) and
@@ -9,6 +34,14 @@ import { z } from 'zod';
 export const stackConfigSchema = z.object({
   deskAddress: z.email('must be the email address of the desk that receives alerts'),
   senderAddress: z.email('must be the address alerts are sent from (an SES identity)'),
+  /** Who the CloudWatch alarms email (SNS asks them to confirm); unset: no subscriber yet. */
+  alarmAddress: z.email('must be the email address alarms go to').optional(),
+  /** Which desk gets which tip: `{"default": [addr], "rules": [{"topic"?, "kind"?, "to": [addr]}]}`. */
+  deskRouting: jsonSetting(jsonEnv(deskRoutingSchema)),
+  /** `{"<desk address>": "<armored OpenPGP public key>"}`: those desks get PGP/MIME alerts. */
+  deskPgpKeys: jsonSetting(deskKeysSchema),
+  /** Days kept per status: `{"default": 365, "byStatus": {"dismissed": 30, "quarantined": 7}}`. */
+  retentionPolicy: jsonSetting(retentionEnvSchema),
   apiRateLimit: z.coerce.number().positive().max(10_000).default(50),
   apiBurstLimit: z.coerce.number().int().positive().max(5_000).default(100),
   authDomainPrefix: z
@@ -19,13 +52,16 @@ export const stackConfigSchema = z.object({
       'must not contain aws, amazon or cognito (Cognito refuses it)',
     )
     .default('tipline-world-desk'),
-  /** A JSON array in cdk.json, or a comma-separated list with `-c staffCallbackUrls=...`. */
+  /**
+   * Sign-in redirects besides the API's own /staff page: a JSON array in cdk.json, or a
+   * comma-separated list with `-c staffCallbackUrls=...`.
+   */
   staffCallbackUrls: z
     .preprocess(
       (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v),
-      z.array(z.url().refine(secureOrLocal, 'must be https (http only for localhost)')).min(1),
+      z.array(z.url().refine(secureOrLocal, 'must be https (http only for localhost)')),
     )
-    .default(['http://localhost:3000/staff/callback']),
+    .default([]),
 });
 
 function secureOrLocal(url: string): boolean {
@@ -35,9 +71,19 @@ function secureOrLocal(url: string): boolean {
   );
 }
 
-export type StackConfig = z.infer<typeof stackConfigSchema>;
+type ContextConfig = z.infer<typeof stackConfigSchema>;
 
-export const STACK_CONFIG_KEYS = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];
+export interface StackConfig extends ContextConfig {
+  /** Settings every function that writes tips must share (retention is applied on each write). */
+  storeEnvironment: Partial<Record<EnvName, string>>;
+  /** The notifier's desk routing and PGP keys. */
+  notifierEnvironment: Partial<Record<EnvName, string>>;
+}
+
+/** Lambda refuses a function whose environment is over 4 KB in all. */
+export const LAMBDA_ENV_LIMIT_BYTES = 4 * 1024;
+
+export const STACK_CONFIG_KEYS = Object.keys(stackConfigSchema.shape) as (keyof ContextConfig)[];
 
 export function readStackConfig(node: Node): StackConfig {
   const raw = Object.fromEntries(STACK_CONFIG_KEYS.map((key) => [key, node.tryGetContext(key)]));
@@ -46,5 +92,23 @@ export function readStackConfig(node: Node): StackConfig {
     const problems = parsed.error.issues.map((i) => `context "${i.path.join('.')}": ${i.message}`);
     throw new Error(`invalid Tipline stack configuration: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  const c = parsed.data;
+  const defined = (entries: [EnvName, string | undefined][]) =>
+    Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as Partial<Record<EnvName, string>>;
+  const notifierEnvironment = defined([
+    [ENV.DESK_ROUTING, c.deskRouting],
+    [ENV.DESK_PGP_KEYS, c.deskPgpKeys],
+  ]);
+  const size = Object.entries(notifierEnvironment).reduce((n, [k, v]) => n + k.length + (v?.length ?? 0), 0);
+  // Leaves room for the notifier's other variables (table names, addresses, queue URL).
+  if (size > LAMBDA_ENV_LIMIT_BYTES - 1024) {
+    throw new Error(
+      `invalid Tipline stack configuration: context "deskPgpKeys" and "deskRouting" take ${size} bytes of the notifier's 4 KB environment; use ed25519 keys (about 600 bytes armored) rather than RSA`,
+    );
+  }
+  return {
+    ...c,
+    storeEnvironment: defined([[ENV.RETENTION_POLICY, c.retentionPolicy]]),
+    notifierEnvironment,
+  };
 }

@@ -14,8 +14,10 @@ import { STAFF_GROUP } from '../functions/core/staff-claims';
 export interface StaffAuthProps {
   /** Prefix of the hosted sign-in page, `https://<prefix>.auth.<region>.amazoncognito.com`. */
   readonly domainPrefix: string;
-  /** Where the hosted UI may send an editor back after sign-in (the staff inbox, the CLI's listener). */
-  readonly callbackUrls: string[];
+  /** The staff inbox page (`<api>/staff`): the hosted UI sends an editor back there with a token. */
+  readonly inboxUrl: string;
+  /** More places the hosted UI may send an editor back to (a CLI's local listener). */
+  readonly extraCallbackUrls: string[];
 }
 
 /**
@@ -27,6 +29,8 @@ export class StaffAuth extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly authorizer: HttpJwtAuthorizer;
+  /** The hosted UI's authorize URL that brings an editor back to the inbox with a token. */
+  readonly signInUrl: string;
 
   constructor(scope: Construct, id: string, props: StaffAuthProps) {
     super(scope, id);
@@ -57,22 +61,33 @@ export class StaffAuth extends Construct {
       description: 'Editors who may list, read, triage and export tips',
     });
 
-    this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    const domain = this.userPool.addDomain('HostedUi', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+    });
 
     this.client = this.userPool.addClient('StaffClient', {
       // A public client (browser inbox, CLI): no secret to leak; the code flow uses PKCE.
       generateSecret: false,
       authFlows: { userSrp: true },
       oAuth: {
-        flows: { authorizationCodeGrant: true },
+        // The inbox page is static and has no backend session: it takes the token from the
+        // redirect's fragment (implicit). Clients that can keep a verifier use the code flow.
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: props.callbackUrls,
+        callbackUrls: [props.inboxUrl, ...props.extraCallbackUrls],
       },
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+
+    this.signInUrl = [
+      `${domain.baseUrl()}/oauth2/authorize?response_type=token`,
+      `client_id=${this.client.userPoolClientId}`,
+      'scope=openid+email+profile',
+      `redirect_uri=${props.inboxUrl}`,
+    ].join('&');
 
     const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
     // Cognito access tokens carry the app client in `client_id`, id tokens in `aud`; API

@@ -1,93 +1,224 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/core/env-names';
+import type { FunctionName } from '../functions/core/routes';
+import { LIST_INDEXES, RECEIPT_INDEX } from '../functions/core/table-design';
+import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
+import { TiplineKey } from './encryption-key';
 import { TiplineApi } from './http-api';
+import { ReliabilityTables } from './reliability-tables';
 import type { StackConfig } from './stack-config';
 import { StaffAuth } from './staff-auth';
 import { LOG_RETENTION, TiplineFunction } from './tipline-function';
 import { TipsTable } from './tips-table';
 
+/** What a caller of DynamoDB needs of a customer-managed table key (as Table.grantReadWriteData grants). */
+const TABLE_KEY_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+];
+
 export interface TiplineStackProps extends StackProps {
   readonly config: StackConfig;
 }
 
-/** The whole of Tipline in AWS: API, functions, table, stream, dead-letter queue, SES. */
+/** The whole of Tipline in AWS: API, functions, tables, stream, dead-letter queue, SES, auth, alarms. */
 export class TiplineStack extends Stack {
   readonly tips: TipsTable;
-  readonly intake: TiplineFunction;
-  readonly alerts: AlertDelivery;
-  readonly staff: TiplineFunction;
-  readonly staffAuth: StaffAuth;
+  readonly reliability: ReliabilityTables;
   readonly api: TiplineApi;
+  readonly staffAuth: StaffAuth;
+  readonly intake: TiplineFunction;
+  readonly staff: TiplineFunction;
+  readonly receipts: TiplineFunction;
+  readonly alerts: AlertDelivery;
+  /** The function behind each route target of functions/core/routes.ts. */
+  readonly routeTargets: Record<FunctionName, TiplineFunction>;
+  readonly alarms: TiplineAlarms;
+
+  /** The customer-managed key of everything stored. */
+  readonly key: Key;
+  private readonly config: StackConfig;
 
   constructor(scope: Construct, id: string, props: TiplineStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.config = config;
 
-    this.tips = new TipsTable(this, 'Tips');
-    const table = this.tips.table;
+    this.key = new TiplineKey(this, 'DataKey').key;
+    const encryptionKey = this.key;
+    this.tips = new TipsTable(this, 'Tips', { encryptionKey });
+    this.reliability = new ReliabilityTables(this, 'Reliability', { encryptionKey });
+    this.api = new TiplineApi(this, 'Api', {
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      accessLogs: new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION, encryptionKey }),
+    });
+    this.staffAuth = new StaffAuth(this, 'StaffAuth', {
+      domainPrefix: config.authDomainPrefix,
+      inboxUrl: `${this.api.url}staff`,
+      extraCallbackUrls: config.staffCallbackUrls,
+    });
 
-    this.intake = new TiplineFunction(this, 'Intake', {
+    // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints.
+    // Generated in AWS and resolved by CloudFormation at deploy: in no template or repository.
+    const clientHashSecret = new Secret(this, 'ClientHashSecret', {
+      description: 'HMAC key of client keys, form timestamps and message fingerprints',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    }).secretValue.unsafeUnwrap();
+
+    this.intake = this.intakeFunction(clientHashSecret);
+    this.staff = this.staffFunction();
+    this.receipts = this.receiptsFunction(clientHashSecret);
+    this.alerts = new AlertDelivery(this, 'Alerts', {
+      table: this.tips.table,
+      guardTable: this.reliability.guard,
+      deskAddress: config.deskAddress,
+      senderAddress: config.senderAddress,
+      extraEnvironment: { ...config.notifierEnvironment, ...config.storeEnvironment },
+      encryptionKey,
+    });
+    // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it.
+    for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier]) {
+      this.key.grant(fn, ...TABLE_KEY_ACTIONS);
+    }
+
+    // Typed loosely on purpose: addTiplineRoutes fails the synth, naming the route, if a
+    // target of ROUTES has no function here.
+    const targets: Record<string, TiplineFunction> = {
+      intake: this.intake,
+      staff: this.staff,
+      receipts: this.receipts,
+    };
+    this.routeTargets = targets as Record<FunctionName, TiplineFunction>;
+    this.api.addTiplineRoutes({ functions: this.routeTargets, staffAuthorizer: this.staffAuth.authorizer });
+
+    this.alarms = new TiplineAlarms(this, 'Alarms', {
+      deadLetterQueue: this.alerts.deadLetterQueue,
+      api: this.api.httpApi,
+      functions: {
+        Intake: this.intake,
+        Notifier: this.alerts.notifier,
+        Staff: this.staff,
+        Receipts: this.receipts,
+      },
+      ...(config.alarmAddress ? { alarmAddress: config.alarmAddress } : {}),
+      encryptionKey,
+    });
+  }
+
+  private intakeFunction(clientHashSecret: string): TiplineFunction {
+    const { table } = this.tips;
+    const { idempotency, guard } = this.reliability;
+    const fn = new TiplineFunction(this, 'Intake', {
       functionDir: 'intake',
-      description: 'Reader form, POST /tips and GET /health',
-      environment: { [ENV.TIPS_TABLE]: table.tableName },
+      description: 'Reader form and its assets, POST /tips, /health, /openapi.json, the staff page',
+      environment: {
+        [ENV.TIPS_TABLE]: table.tableName,
+        [ENV.IDEMPOTENCY_TABLE]: idempotency.tableName,
+        [ENV.GUARD_TABLE]: guard.tableName,
+        [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
+        [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
+        ...this.config.storeEnvironment,
+      },
+      logKey: this.key,
     });
     // PutItem stores a tip (conditionally: never an overwrite); DescribeTable is /health's probe.
-    this.intake.addToRolePolicy(
+    fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:PutItem', 'dynamodb:DescribeTable'],
         resources: [table.tableArn],
       }),
     );
+    // Powertools idempotency: put the in-progress record, read it, complete it, delete it on error.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [idempotency.tableArn],
+      }),
+    );
+    // Rate-limit counters (UpdateItem ADD), message fingerprints (conditional Put, Delete to undo).
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [guard.tableArn],
+      }),
+    );
+    return fn;
+  }
 
-    this.alerts = new AlertDelivery(this, 'Alerts', {
-      table,
-      deskAddress: config.deskAddress,
-      senderAddress: config.senderAddress,
-    });
-
-    this.staffAuth = new StaffAuth(this, 'StaffAuth', {
-      domainPrefix: config.authDomainPrefix,
-      callbackUrls: config.staffCallbackUrls,
-    });
-    // Signs the list cursors; generated in AWS so no one knows it, and a new one only
-    // invalidates the cursors of lists open at that moment.
+  private staffFunction(): TiplineFunction {
+    const { table } = this.tips;
+    // Signs the list cursors; a new one only invalidates the cursors of lists open at that moment.
     const cursorSecret = new Secret(this, 'CursorSecret', {
       description: 'HMAC key of the staff list cursors',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    this.staff = new TiplineFunction(this, 'Staff', {
+    const fn = new TiplineFunction(this, 'Staff', {
       functionDir: 'staff',
       description: 'Staff API: list, read, triage and export tips',
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
-        // Resolved by CloudFormation at deploy time; never in the template or the repository.
         [ENV.CURSOR_SECRET]: cursorSecret.secretValue.unsafeUnwrap(),
+        ...this.config.storeEnvironment,
       },
+      logKey: this.key,
       // An export streams page after page; API Gateway cuts it at 30 s anyway.
       timeout: Duration.seconds(29),
     });
     // Read and triage only: a tip is created by intake alone and never deleted by an editor.
-    this.staff.addToRolePolicy(
+    fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         resources: [table.tableArn],
       }),
     );
-    // Every list page is a Query on one of the list indexes, never on the table or a Scan.
-    this.staff.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }),
+    // Every list page is a Query on one of the list indexes (named: not the receipt index),
+    // never on the table itself or a Scan.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: LIST_INDEXES.map((i) => `${table.tableArn}/index/${i.indexName}`),
+      }),
     );
+    return fn;
+  }
 
-    this.api = new TiplineApi(this, 'Api', {
-      functions: { intake: this.intake, staff: this.staff },
-      staffAuthorizer: this.staffAuth.authorizer,
-      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
-      accessLogs: new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION }),
+  private receiptsFunction(clientHashSecret: string): TiplineFunction {
+    const { table } = this.tips;
+    const { guard } = this.reliability;
+    const fn = new TiplineFunction(this, 'Receipts', {
+      functionDir: 'receipts',
+      description: "A reader's follow-up by receipt code: status, replies, added messages",
+      environment: {
+        [ENV.TIPS_TABLE]: table.tableName,
+        [ENV.GUARD_TABLE]: guard.tableName,
+        [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
+        ...this.config.storeEnvironment,
+      },
+      logKey: this.key,
     });
+    // One Query on the receipt index finds the tip; a reader's message is appended in one UpdateItem.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${RECEIPT_INDEX.indexName}`],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn] }),
+    );
+    // Its per-client rate-limit counter, apart from intake's.
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [guard.tableArn] }),
+    );
+    return fn;
   }
 }

@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { LIST_INDEXES, TIPS_TABLE_KEY, TTL_ATTRIBUTE } from '../functions/core/table-design';
+import { LIST_INDEXES, RECEIPT_INDEX, TIPS_TABLE_KEY, TTL_ATTRIBUTE } from '../functions/core/table-design';
 
 export interface TipsTableProps {
   /** The customer-managed key; @default the AWS-owned DynamoDB key. */
@@ -48,5 +48,12 @@ export class TipsTable extends Construct {
         projectionType: ProjectionType.ALL,
       });
     }
+    // A reader's receipt check reads only what the reader may see, from the index alone.
+    this.table.addGlobalSecondaryIndex({
+      indexName: RECEIPT_INDEX.indexName,
+      partitionKey: { name: RECEIPT_INDEX.partitionKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...RECEIPT_INDEX.projected],
+    });
   }
 }

@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ENV } from '../../functions/core/env-names';
 import { ROUTES, routeKey } from '../../functions/core/routes';
-import { LIST_INDEXES, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { LIST_INDEXES, RECEIPT_INDEX, TTL_ATTRIBUTE } from '../../functions/core/table-design';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import { TiplineFunction } from '../../infra/tipline-function';
 import type { TiplineStack } from '../../infra/tipline-stack';
@@ -26,9 +26,17 @@ beforeAll(() => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
+const props = (construct: Parameters<typeof logicalId>[1]) =>
+  template.toJSON().Resources[logicalId(stack, construct)].Properties;
 const ref = (construct: Parameters<typeof logicalId>[1]) => ({ Ref: logicalId(stack, construct) });
 const arnOf = (construct: Parameters<typeof logicalId>[1]) => ({
   'Fn::GetAtt': [logicalId(stack, construct), 'Arn'],
+});
+
+/** What every function that calls DynamoDB needs of the customer-managed table key. */
+const tableKeyUse = () => ({
+  actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+  resource: arnOf(stack.key),
 });
 
 /** What any function's role holds besides its own grants: writing to its own log group. */
@@ -51,16 +59,10 @@ describe('tips table', () => {
     expect(TTL_ATTRIBUTE).toBe('expiresAt');
   });
 
-  test('has exactly the list indexes of table-design.ts, each keyed gsi_* + id and projecting all', () => {
-    const [table] = Object.values(
-      template.findResources('AWS::DynamoDB::Table', {
-        Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] },
-      }),
-    );
-    const indexes = table?.Properties.GlobalSecondaryIndexes;
-    expect(indexes).toHaveLength(8);
-    expect(indexes).toEqual(
-      LIST_INDEXES.map((i) => ({
+  test('has exactly the indexes of table-design.ts: 8 list indexes (gsi_* + id, all) and the receipt index', () => {
+    const indexes = props(stack.tips.table).GlobalSecondaryIndexes;
+    expect(indexes).toEqual([
+      ...LIST_INDEXES.map((i) => ({
         IndexName: i.indexName,
         KeySchema: [
           { AttributeName: i.partitionKey, KeyType: 'HASH' },
@@ -68,7 +70,13 @@ describe('tips table', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       })),
-    );
+      {
+        IndexName: 'by-receipt',
+        KeySchema: [{ AttributeName: RECEIPT_INDEX.partitionKey, KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...RECEIPT_INDEX.projected] },
+      },
+    ]);
+    expect(LIST_INDEXES).toHaveLength(8);
     expect(indexes.map((i: { IndexName: string }) => i.IndexName)).toContain('by-status-kind-topic');
   });
 
@@ -157,10 +165,9 @@ describe('API', () => {
     const functionOf = (integrationTarget: { 'Fn::Join': [string, [string, { Ref: string }]] }) =>
       integrations[integrationTarget['Fn::Join'][1][1].Ref]?.Properties.IntegrationUri;
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
-    const byTarget = { intake: stack.intake, staff: stack.staff } as const;
     for (const spec of ROUTES) {
       const route = routes.find((r) => r.Properties.RouteKey === routeKey(spec));
-      expect(functionOf(route?.Properties.Target)).toEqual(arnOf(byTarget[spec.target]));
+      expect(functionOf(route?.Properties.Target)).toEqual(arnOf(stack.routeTargets[spec.target]));
     }
   });
 });
@@ -199,7 +206,9 @@ describe('functions', () => {
     const intake = template.toJSON().Resources[logicalId(stack, stack.intake)].Properties;
     const saved = { ...process.env };
     for (const [name, value] of Object.entries(intake.Environment.Variables)) {
-      process.env[name] = typeof value === 'string' ? value : `placeholder-${'x'.repeat(40)}`;
+      // A deploy-time value: one placeholder that passes as a name, a URL or a 32+ character secret.
+      process.env[name] =
+        typeof value === 'string' ? value : `https://placeholder.example.org/${'x'.repeat(40)}`;
     }
     const bundle = join(outdir, `asset.${String(intake.Code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs');
     const loaded = await import(pathToFileURL(bundle).href).finally(() => {
@@ -210,10 +219,19 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  test('intake may only PutItem and DescribeTable on the tips table, and write its logs', () => {
+  test('intake may only PutItem and DescribeTable on the tips table, use its two guard tables, and write its logs', () => {
     expect(roleStatements(template, stack, stack.intake)).toEqual(
       sortStatements([
         { actions: ['dynamodb:DescribeTable', 'dynamodb:PutItem'], resource: arnOf(stack.tips.table) },
+        {
+          actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resource: arnOf(stack.reliability.idempotency),
+        },
+        {
+          actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resource: arnOf(stack.reliability.guard),
+        },
+        tableKeyUse(),
         logWrite(stack.intake),
       ]),
     );
@@ -225,6 +243,10 @@ describe('least privilege', () => {
       sortStatements([
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: arnOf(table) },
         {
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+          resource: arnOf(stack.reliability.guard),
+        },
+        {
           actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
           resource: { 'Fn::GetAtt': [logicalId(stack, table), 'StreamArn'] },
         },
@@ -235,13 +257,33 @@ describe('least privilege', () => {
           resource: arnOf(stack.alerts.deadLetterQueue),
         },
         { actions: ['ses:SendEmail'], resource: stack.resolve(stack.alerts.senderIdentity.emailIdentityArn) },
+        tableKeyUse(),
+        // Granted with the stream read and the DLQ send: subsets of the table key use, on the same key.
+        { actions: ['kms:Decrypt', 'kms:DescribeKey'], resource: arnOf(stack.key) },
+        {
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+          resource: arnOf(stack.key),
+        },
         logWrite(stack.alerts.notifier),
       ]),
     );
   });
 
+  test('receipts may only find a tip by receipt, append to it, and count its own rate limit', () => {
+    const table = arnOf(stack.tips.table);
+    expect(roleStatements(template, stack, stack.receipts)).toEqual(
+      sortStatements([
+        { actions: ['dynamodb:Query'], resource: { 'Fn::Join': ['', [table, '/index/by-receipt']] } },
+        { actions: ['dynamodb:UpdateItem'], resource: table },
+        { actions: ['dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
+        tableKeyUse(),
+        logWrite(stack.receipts),
+      ]),
+    );
+  });
+
   test('no function role carries a managed or inline policy', () => {
-    for (const fn of [stack.intake, stack.alerts.notifier, stack.staff]) {
+    for (const fn of [stack.intake, stack.alerts.notifier, stack.staff, stack.receipts]) {
       const role = roleProperties(template, stack, fn);
       expect(role.ManagedPolicyArns).toBeUndefined();
       expect(role.Policies).toBeUndefined();

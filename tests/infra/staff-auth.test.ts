@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ENV } from '../../functions/core/env-names';
 import { ROUTES, routeKey } from '../../functions/core/routes';
 import { STAFF_GROUP } from '../../functions/core/staff-claims';
+import { LIST_INDEXES } from '../../functions/core/table-design';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, roleStatements, sortStatements, TEST_CONTEXT } from './template-helpers';
@@ -16,6 +17,9 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
+const props = (construct: Parameters<typeof logicalId>[1]) =>
+  template.toJSON().Resources[logicalId(stack, construct)].Properties;
+const envOf = (construct: Parameters<typeof logicalId>[1]) => props(construct).Environment.Variables;
 const routes = () => Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
 const routeFor = (key: string) => routes().find((r) => r.Properties.RouteKey === key);
 
@@ -87,10 +91,21 @@ describe('user pool', () => {
     expect(STAFF_GROUP).toBe('staff');
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      AllowedOAuthFlows: ['code'],
+      // The inbox page takes its token from the redirect's fragment; other clients use the code flow.
+      AllowedOAuthFlows: ['implicit', 'code'],
       PreventUserExistenceErrors: 'ENABLED',
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'tipline-world-desk' });
+  });
+
+  test("the hosted UI sends an editor back to the API's /staff page, whose sign-in link intake serves", () => {
+    const client = props(stack.staffAuth.client);
+    const inbox = stack.resolve(`${stack.api.url}staff`);
+    expect(client.CallbackURLs).toEqual([inbox]);
+    const signIn = JSON.stringify(envOf(stack.intake)[ENV.STAFF_SIGN_IN_URL]);
+    expect(signIn).toContain('/oauth2/authorize?response_type=token&client_id=');
+    expect(signIn).toContain(JSON.stringify({ Ref: logicalId(stack, stack.staffAuth.client) }));
+    expect(signIn).toContain('&redirect_uri=https://');
   });
 
   test('a domain prefix Cognito would refuse fails the synth', () => {
@@ -101,13 +116,26 @@ describe('user pool', () => {
 });
 
 describe('staff function', () => {
-  test('may read and update tips and query the list indexes: no PutItem, DeleteItem or Scan', () => {
+  test('may read and update tips and query the 8 list indexes (not the receipt index): no PutItem, DeleteItem or Scan', () => {
     const table = { 'Fn::GetAtt': [logicalId(stack, stack.tips.table), 'Arn'] };
     const statements = roleStatements(template, stack, stack.staff);
     expect(statements).toEqual(
       sortStatements([
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: table },
-        { actions: ['dynamodb:Query'], resource: { 'Fn::Join': ['', [table, '/index/*']] } },
+        ...LIST_INDEXES.map((i) => ({
+          actions: ['dynamodb:Query'],
+          resource: { 'Fn::Join': ['', [table, `/index/${i.indexName}`]] },
+        })),
+        {
+          actions: [
+            'kms:Decrypt',
+            'kms:DescribeKey',
+            'kms:Encrypt',
+            'kms:GenerateDataKey*',
+            'kms:ReEncrypt*',
+          ],
+          resource: { 'Fn::GetAtt': [logicalId(stack, stack.key), 'Arn'] },
+        },
         {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resource: stack.resolve(stack.staff.logGroup.logGroupArn),
@@ -126,7 +154,7 @@ describe('staff function', () => {
   });
 
   test('gets the table name and a generated cursor secret, never a literal one', () => {
-    const fn = template.toJSON().Resources[logicalId(stack, stack.staff)].Properties;
+    const fn = props(stack.staff);
     expect(fn.Environment.Variables[ENV.TIPS_TABLE]).toEqual({ Ref: logicalId(stack, stack.tips.table) });
     expect(JSON.stringify(fn.Environment.Variables[ENV.CURSOR_SECRET])).toMatch(/resolve:secretsmanager/);
   });

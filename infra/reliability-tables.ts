@@ -1,0 +1,44 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '../functions/core/reliability-tables';
+
+export interface ReliabilityTablesProps {
+  /** The customer-managed key; @default the AWS-owned DynamoDB key. */
+  readonly encryptionKey?: IKey;
+}
+
+/**
+ * The short-lived state of the abuse and reliability defences, built from
+ * functions/core/reliability-tables.ts like local/tables.ts: Powertools' idempotency records
+ * and the guard counters (rate limits, fingerprints, flood windows, alert failures). Every
+ * item expires by TTL; losing them costs at most a window of protection, so unlike the
+ * tips table they are not kept when the stack goes.
+ */
+export class ReliabilityTables extends Construct {
+  readonly idempotency: Table;
+  readonly guard: Table;
+
+  constructor(scope: Construct, id: string, props: ReliabilityTablesProps = {}) {
+    super(scope, id);
+    this.idempotency = this.table('Idempotency', IDEMPOTENCY_TABLE_KEY, props.encryptionKey);
+    this.guard = this.table('Guard', GUARD_TABLE_KEY, props.encryptionKey);
+  }
+
+  private table(
+    id: string,
+    key: { partitionKey: string; ttlAttribute: string },
+    encryptionKey?: IKey,
+  ): Table {
+    return new Table(this, id, {
+      partitionKey: { name: key.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: key.ttlAttribute,
+      ...(encryptionKey
+        ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey }
+        : { encryption: TableEncryption.AWS_MANAGED }),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+}
