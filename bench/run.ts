@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { makeDynamoClients } from '../functions/core/aws-clients';
 import { type BundleReport, buildBundles } from './bundle';
@@ -49,6 +49,7 @@ const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 async function main() {
   const started = Date.now();
+  const loadBefore = loadavg()[0] ?? 0;
   log('bundling (esbuild, as infra ships each function)');
   const bundles = await buildBundles();
 
@@ -102,7 +103,13 @@ async function main() {
   });
   const results = {
     at: new Date().toISOString(),
-    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      // The machine is shared: the 1-minute load average says how quiet the run was.
+      loadAverage: { start: round(loadBefore, 1), end: round(loadavg()[0] ?? 0, 1) },
+    },
     seconds: Math.round((Date.now() - started) / 1000),
     bundles: bundles.functions,
     cold,
@@ -118,7 +125,12 @@ async function main() {
 
 interface Results {
   at: string;
-  machine: { node: string; cpus: number; cpu: string | undefined };
+  machine: {
+    node: string;
+    cpus: number;
+    cpu: string | undefined;
+    loadAverage: { start: number; end: number };
+  };
   seconds: number;
   bundles: BundleReport[];
   cold: ColdVariant[];
@@ -280,7 +292,7 @@ export function renderTable(r: Results): string {
     ...r.cost.digest.map((l) => `| ${l.item} | ${l.basis} | ${l.dollars.toFixed(2)} |`),
   ];
   return [
-    `Tipline bench, ${r.at} (Node ${r.machine.node}, ${r.machine.cpus} cores; ${r.seconds} s)`,
+    `Tipline bench, ${r.at} (Node ${r.machine.node}, ${r.machine.cpus} cores, load average ${r.machine.loadAverage.start} → ${r.machine.loadAverage.end}; ${r.seconds} s)`,
     '',
     ...lines,
     '',
