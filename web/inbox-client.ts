@@ -36,6 +36,7 @@ interface Tip extends Omit<Summary, 'excerpt'> {
   phone?: string;
   sourceUrl?: string;
   quarantineReason?: string;
+  legalHold?: boolean;
   history: HistoryEntry[];
 }
 interface ApiError {
@@ -258,6 +259,7 @@ function renderTip(tip: Tip) {
   );
   fact(facts, 'Link', tip.sourceUrl ? safeLink(tip.sourceUrl) : undefined);
   fact(facts, 'Quarantined', tip.quarantineReason);
+  fact(facts, 'Legal hold', tip.legalHold ? 'yes: kept past retention' : undefined);
   fact(facts, 'Version', String(tip.version));
   $('tip-message').textContent = tip.message;
   const history = $('tip-history');
@@ -279,6 +281,9 @@ function renderTip(tip: Tip) {
   }
   $<HTMLInputElement>('t-assignee').value = tip.assignee ?? '';
   $<HTMLInputElement>('t-tags').value = tip.tags?.join(', ') ?? '';
+  $<HTMLInputElement>('t-hold').checked = tip.legalHold === true;
+  $<HTMLInputElement>('t-erase').checked = false;
+  $('t-erase-row').hidden = !(tip.name || tip.email || tip.phone);
 }
 
 async function loadTip(id: string, { keepMessages = false } = {}) {
@@ -309,7 +314,7 @@ function showConflict(currentVersion: number | undefined) {
     el('strong', 'Someone else changed this tip while you had it open.'),
     el(
       'p',
-      `Your changes were not saved. The tip is now at version ${currentVersion ?? 'newer'}; you edited version ${openTip?.version}. Reload it to see what changed, then make your changes again (your note stays in the box).`,
+      `Your changes were not saved. The tip is now at version ${currentVersion ?? 'newer'}; you edited version ${openTip?.version}. Reload it to see what changed, then make your changes again (your note and reply stay in their boxes).`,
     ),
     again,
   );
@@ -332,13 +337,19 @@ async function saveTriage(event: SubmitEvent) {
     .map((t) => t.trim())
     .filter(Boolean);
   const note = $<HTMLTextAreaElement>('t-note').value.trim();
+  const reply = $<HTMLTextAreaElement>('t-reply').value.trim();
+  const hold = $<HTMLInputElement>('t-hold').checked;
+  const erase = $<HTMLInputElement>('t-erase').checked;
   const patch: Record<string, unknown> = {};
   if (status !== tip.status) patch.status = status;
   if (assignee !== (tip.assignee ?? '')) patch.assignee = assignee === '' ? null : assignee;
   if (tags.join(',') !== (tip.tags ?? []).join(',')) patch.tags = tags;
   if (note) patch.note = note;
+  if (reply) patch.reply = reply;
+  if (hold !== (tip.legalHold === true)) patch.legalHold = hold;
+  if (erase) patch.eraseContact = true;
   if (Object.keys(patch).length === 0) {
-    problem.textContent = 'Nothing to save: change the status, assignee or tags, or write a note.';
+    problem.textContent = 'Nothing to save: change the status, assignee or tags, or write a note or a reply.';
     problem.hidden = false;
     return;
   }
@@ -354,6 +365,7 @@ async function saveTriage(event: SubmitEvent) {
     if (code === 200) {
       renderTip(body as Tip);
       $<HTMLTextAreaElement>('t-note').value = '';
+      $<HTMLTextAreaElement>('t-reply').value = '';
       $('saved').textContent = `Saved (version ${(body as Tip).version}).`;
     } else if (code === 409 && err.error === 'version_conflict') {
       showConflict(err.currentVersion);
@@ -453,3 +465,6 @@ function start() {
 }
 
 start();
+
+// A module, not a global script: each page script keeps its names to itself.
+export {};

@@ -22,7 +22,7 @@ export function nextSteps(kind: 'tip' | 'question'): string[] {
     `An editor on the world desk reads every ${kind}, usually within one working day.`,
     'If you left contact details, we may write or call to ask more. We never publish your name without asking you.',
     'If you stayed anonymous, we cannot reply to you, but your message still counts.',
-    'To add something or ask about it later, send a new message and quote your receipt code.',
+    'Later, your receipt code shows where it stands and any reply from the desk, and lets you add to it.',
   ];
 }
 

@@ -117,11 +117,23 @@ function showReceipt(receipt: string, kind: 'tip' | 'question') {
   code.id = 'receipt';
   const list = el('ul', undefined, 'steps');
   for (const step of nextSteps(kind)) list.append(el('li', step));
+  const check = el('a', `Check on your ${kind} or add something`);
+  check.href = '/follow-up';
+  const follow = el('p');
+  follow.append(check, ' with your receipt code.');
   const again = el('a', 'Send another tip or question');
   again.href = '/';
   const p = el('p');
   p.append(again);
-  main.replaceChildren(h1, el('p', 'Keep this receipt code:'), code, el('h2', 'What happens next'), list, p);
+  main.replaceChildren(
+    h1,
+    el('p', 'Keep this receipt code:'),
+    code,
+    el('h2', 'What happens next'),
+    list,
+    follow,
+    p,
+  );
   document.title = 'Thank you: your receipt';
   h1.focus();
   announce(`Sent. Your receipt code is ${receipt}.`);

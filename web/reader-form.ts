@@ -163,6 +163,7 @@ export function receiptPage({ receipt, kind }: { receipt: string; kind: string }
 <ul class="steps">${nextSteps(word)
       .map((s) => `<li>${escapeHtml(s)}</li>`)
       .join('')}</ul>
+<p><a href="/follow-up">Check on your ${word} or add something</a> with your receipt code.</p>
 <p><a href="/">Send another tip or question</a></p>`,
   );
 }

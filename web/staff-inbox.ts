@@ -80,7 +80,10 @@ ${signIn}
 <label for="t-status">Status</label><select id="t-status" name="status"></select>
 <label for="t-assignee">Assignee</label><input type="text" id="t-assignee" name="assignee" maxlength="128">
 <label for="t-tags">Tags <span class="optional">(comma-separated)</span></label><input type="text" id="t-tags" name="tags">
-<label for="t-note">Note for the history</label><textarea id="t-note" name="note" rows="4" maxlength="2000"></textarea>
+<label for="t-note">Note for the history <span class="optional">(editors only)</span></label><textarea id="t-note" name="note" rows="3" maxlength="2000"></textarea>
+<label for="t-reply">Reply to the reader <span class="optional">(shown with the date on their receipt page, never your name)</span></label><textarea id="t-reply" name="reply" rows="3" maxlength="5000"></textarea>
+<div class="check"><input type="checkbox" id="t-hold" name="legalHold"> <label for="t-hold">Legal hold: keep this tip past its retention period</label></div>
+<div class="check" id="t-erase-row"><input type="checkbox" id="t-erase" name="eraseContact"> <label for="t-erase">Erase the reader's name, email and phone <span class="optional">(cannot be undone)</span></label></div>
 <div class="actions"><button type="submit" id="save">Save</button><span id="saved" class="saved" role="status"></span></div>
 </form>
 </div>

@@ -19,6 +19,8 @@ export const ROUTES: RouteSpec[] = [
   // The pages' built assets and the staff inbox page: public HTML/JS; its API calls carry the token.
   { method: 'GET', path: '/assets/{file}', target: 'intake', auth: 'public' },
   { method: 'GET', path: '/staff', target: 'intake', auth: 'public' },
+  // The reader's follow-up page (it calls the receipts routes below).
+  { method: 'GET', path: '/follow-up', target: 'intake', auth: 'public' },
   { method: 'GET', path: '/tips', target: 'staff', auth: 'staff' },
   { method: 'GET', path: '/tips/export', target: 'staff', auth: 'staff' },
   { method: 'GET', path: '/tips/{id}', target: 'staff', auth: 'staff' },

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { readerFormPage, receiptPage } from '../../web/reader-form';
 import { assetResponse } from '../../web/serve-assets';
+import { followUpPage } from '../../web/follow-up';
 import { type StaffPageOptions, staffInboxPage } from '../../web/staff-inbox';
 import {
   MalformedBodyError,
@@ -160,6 +161,8 @@ export function makeIntakeHandler({
           return assetResponse(event.pathParameters?.file);
         case 'GET /staff':
           return html(200, staffInboxPage(staffPage ?? {}));
+        case 'GET /follow-up':
+          return html(200, followUpPage());
         case 'GET /openapi.json':
           return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
         case 'GET /':

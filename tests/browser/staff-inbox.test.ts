@@ -205,6 +205,65 @@ describe('the staff inbox in Chromium', () => {
     }
   });
 
+  it('a reply from the desk reaches the reader’s follow-up page, and what the reader adds reaches the tip', async () => {
+    const tip = await submit({
+      topic: 'americas',
+      subject: 'Port strike',
+      message: `Santos dockers walk out (${word})`,
+    });
+    const desk = await editor();
+    const reader = await editor({ bypassCSP: true });
+    try {
+      await signInWithPastedToken(desk.page, 'hana');
+      await desk.page.goto(`${stack.apiUrl}/staff#/tips/${tip.id}`);
+      await expect.poll(() => desk.page.locator('#tip-title').textContent()).toContain(tip.receipt);
+      await desk.page.getByLabel(/Reply to the reader/).fill('Thank you. Could you tell us which terminal?');
+      await desk.page.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => desk.page.locator('#saved').textContent()).toContain('Saved');
+
+      await reader.page.goto(`${stack.apiUrl}/follow-up`);
+      // Readers type codes loosely: lower case, no dashes.
+      await reader.page.getByLabel('Receipt code').fill(tip.receipt.toLowerCase().replace(/-/g, ''));
+      await reader.page.getByRole('button', { name: 'Check' }).click();
+      await expect.poll(() => reader.page.locator('#result-title').textContent()).toContain(tip.receipt);
+      expect(await reader.page.locator('#replies').textContent()).toContain(
+        'Could you tell us which terminal?',
+      );
+      expect(await seriousA11yViolations(reader.page)).toEqual([]);
+
+      await reader.page
+        .getByLabel('Anything you want to add to your message')
+        .fill('Terminal 4, since 6 am.');
+      await reader.page.getByRole('button', { name: 'Add to my message' }).click();
+      await expect.poll(() => reader.page.locator('#more-done').textContent()).toContain('Added');
+      expect(await reader.page.locator('#added').textContent()).toBe('1');
+
+      await desk.page.reload();
+      await expect
+        .poll(() => desk.page.locator('#tip-history').textContent())
+        .toContain('Terminal 4, since 6 am.');
+    } finally {
+      await desk.ctx.close();
+      await reader.ctx.close();
+    }
+  });
+
+  it('tells a reader plainly when a receipt code matches nothing', async () => {
+    const { ctx, page } = await editor();
+    try {
+      await page.goto(`${stack.apiUrl}/follow-up`);
+      await page.getByLabel('Receipt code').fill('2222-3333-4444');
+      await page.getByRole('button', { name: 'Check' }).click();
+      await expect
+        .poll(() => page.locator('#code-error').textContent())
+        .toContain('We found nothing with that code');
+      expect(await page.getByLabel('Receipt code').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#result').isHidden()).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('has no serious or critical accessibility violations (axe-core) on sign-in, the list and a tip', async () => {
     const { ctx, page } = await editor({ bypassCSP: true });
     try {
