@@ -98,7 +98,7 @@ try {
   await first.getByLabel('Paste a staff token').fill(token);
   await first.getByRole('button', { name: 'Sign in' }).click();
   await first.locator('#tips > li').first().waitFor();
-  await submit({
+  const kano = await submit({
     kind: 'tip',
     topic: 'africa',
     subject: 'Fuel queues in Kano',
@@ -125,9 +125,19 @@ try {
   await inbox.getByLabel('Assignee').fill('alice');
   await inbox.getByLabel('Tags (comma-separated)').fill('energy, nigeria');
   await inbox.getByLabel('Note for the history').fill('Calling two station owners in Kano this afternoon.');
+  await inbox.getByLabel(/Reply to the reader/).fill('Thank you, Amina. Which stations did you see?');
   await inbox.getByRole('button', { name: 'Save' }).click();
   await inbox.locator('#saved:has-text("Saved")').waitFor();
   await shot(inbox, 'tip-page.png');
+
+  // The reader checks on it later with the receipt code.
+  const reader = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const followUp = await reader.newPage();
+  await followUp.goto(`${stack.apiUrl}/follow-up`);
+  await followUp.getByLabel('Receipt code').fill(kano.receipt);
+  await followUp.getByRole('button', { name: 'Check' }).click();
+  await followUp.locator('#result:not([hidden])').waitFor();
+  await shot(followUp, 'follow-up.png');
 } finally {
   await browser.close();
   await stack.stop();
