@@ -15,6 +15,8 @@ export const PUBLIC_ROUTE_REASONS: Record<string, string> = {
   'GET /assets/{file}': "The reader form's and staff page's static CSS/JS; no data.",
   'GET /staff':
     'The staff page shell only (static HTML/JS); every staff API call it makes carries a Cognito token checked by the JWT authorizer.',
+  'GET /follow-up':
+    "The reader's follow-up page (static HTML and a form); what it shows comes from the receipts routes, which the receipt code gates.",
   'GET /openapi.json': 'The public API contract, generated from the schema; no data.',
   'GET /receipts/{code}':
     "A reader's follow-up without an account: the receipt code is the capability (59.4 bits), rate limited per client, and a wrong code looks exactly like a missing one.",

@@ -7,13 +7,14 @@ import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, TEST_CONTEXT } from './template-helpers';
 
-// Template assertions only: no bundling needed (stack.test.ts checks the bundles).
+// Template assertions only: no bundling (stack.test.ts checks the bundles), no nag (nag.test.ts).
 let stack: TiplineStack;
 let template: Template;
 
 beforeAll(() => {
   ({ stack } = makeTiplineApp({
     bundle: false,
+    nag: false,
     context: { ...TEST_CONTEXT, alarmAddress: 'ops@example.org' },
   }));
   template = Template.fromStack(stack);

@@ -20,7 +20,7 @@ let template: Template;
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'tipline-synth-'));
-  ({ stack } = makeTiplineApp({ outdir, context: TEST_CONTEXT }));
+  ({ stack } = makeTiplineApp({ outdir, nag: false, context: TEST_CONTEXT }));
   template = Template.fromStack(stack);
 });
 
@@ -294,13 +294,15 @@ describe('least privilege', () => {
 describe('checked at synth', () => {
   test('a bad desk address fails the synth naming the context key', () => {
     expect(() =>
-      makeTiplineApp({ bundle: false, context: { ...TEST_CONTEXT, deskAddress: 'world desk' } }),
+      makeTiplineApp({ bundle: false, nag: false, context: { ...TEST_CONTEXT, deskAddress: 'world desk' } }),
     ).toThrow(/context "deskAddress": must be the email address/);
   });
 
   test('a missing sender address fails the synth naming the context key', () => {
     const { senderAddress: _omitted, ...rest } = TEST_CONTEXT;
-    expect(() => makeTiplineApp({ bundle: false, context: rest })).toThrow(/context "senderAddress"/);
+    expect(() => makeTiplineApp({ bundle: false, nag: false, context: rest })).toThrow(
+      /context "senderAddress"/,
+    );
   });
 
   test('TiplineFunction refuses an unknown env var, a missing handler and an out-of-range timeout', () => {

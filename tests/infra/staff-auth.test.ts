@@ -8,12 +8,12 @@ import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, roleStatements, sortStatements, TEST_CONTEXT } from './template-helpers';
 
-// Template assertions only: no bundling needed (stack.test.ts checks the bundles).
+// Template assertions only: no bundling (stack.test.ts checks the bundles), no nag (nag.test.ts).
 let stack: TiplineStack;
 let template: Template;
 
 beforeAll(() => {
-  ({ stack } = makeTiplineApp({ bundle: false, context: TEST_CONTEXT }));
+  ({ stack } = makeTiplineApp({ bundle: false, nag: false, context: TEST_CONTEXT }));
   template = Template.fromStack(stack);
 });
 
@@ -110,7 +110,11 @@ describe('user pool', () => {
 
   test('a domain prefix Cognito would refuse fails the synth', () => {
     expect(() =>
-      makeTiplineApp({ bundle: false, context: { ...TEST_CONTEXT, authDomainPrefix: 'my-cognito-desk' } }),
+      makeTiplineApp({
+        bundle: false,
+        nag: false,
+        context: { ...TEST_CONTEXT, authDomainPrefix: 'my-cognito-desk' },
+      }),
     ).toThrow(/context "authDomainPrefix"/);
   });
 });
