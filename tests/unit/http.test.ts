@@ -135,7 +135,7 @@ describe('parseBody', () => {
       );
     });
 
-    it('refuses a wire body over 3 × 64 KiB before decoding it', () => {
+    it('refuses a form body over 3 × 64 KiB on the wire', () => {
       const padding = '%20'.repeat(MAX_BODY_BYTES + 10);
       expect(() => parseBody(jsonEvent(`m=${padding}`, 'application/x-www-form-urlencoded'))).toThrow(
         PayloadTooLargeError,
