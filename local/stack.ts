@@ -6,10 +6,12 @@ import {
   intakeConfigSchema,
   loadConfig,
   notifierConfigSchema,
+  receiptsConfigSchema,
   staffConfigSchema,
 } from '../functions/core/config';
 import { intakeFromConfig } from '../functions/intake/wiring';
 import { notifierFromConfig } from '../functions/notifier/wiring';
+import { receiptsFromConfig } from '../functions/receipts/wiring';
 import { staffFromConfig } from '../functions/staff/wiring';
 import { startDynalite, startSesEmulator } from './emulators';
 import { type LocalRoute, startGateway } from './gateway';
@@ -151,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     handlers: {
       intake: intakeFromConfig(intakeConfig, intakeDynamo, { localTokenUrl: LOCAL_TOKEN_PATH }),
       staff: staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo),
+      receipts: receiptsFromConfig(loadConfig(receiptsConfigSchema, env), intakeDynamo),
     },
     authorizer: issuer.authorizer,
     localRoutes: { [`POST ${LOCAL_TOKEN_PATH}`]: localTokenRoute(issuer) },

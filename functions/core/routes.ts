@@ -3,7 +3,7 @@
  * infra/ builds the HttpApi from this list and local/ builds its gateway from it, so the
  * two cannot disagree about what is public.
  */
-export type FunctionName = 'intake' | 'staff';
+export type FunctionName = 'intake' | 'staff' | 'receipts';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PATCH';
@@ -25,6 +25,11 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/tips/export', target: 'staff', auth: 'staff' },
   { method: 'GET', path: '/tips/{id}', target: 'staff', auth: 'staff' },
   { method: 'PATCH', path: '/tips/{id}', target: 'staff', auth: 'staff' },
+  // The API contract, generated from the zod schemas (functions/core/openapi.ts).
+  { method: 'GET', path: '/openapi.json', target: 'intake', auth: 'public' },
+  // The reader's follow-up by receipt code: its own function, rate limited per client.
+  { method: 'GET', path: '/receipts/{code}', target: 'receipts', auth: 'public' },
+  { method: 'POST', path: '/receipts/{code}/messages', target: 'receipts', auth: 'public' },
 ];
 
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method} ${r.path}`;
