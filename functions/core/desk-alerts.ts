@@ -104,8 +104,13 @@ export function makeDeskAlerts({
    * Sends the digests of closed flood windows. A digest that cannot be sent puts its tips in
    * the dead-letter queue, so they are resent by the redrive like any failed alert.
    */
-  async function flushDigests({ includeCurrent = false } = {}): Promise<number> {
+  let lastFlushAt = 0;
+  async function flushDigests({ includeCurrent = false, force = false } = {}): Promise<number> {
     if (!breaker) return 0;
+    // Stream batches look at most every few seconds; the scheduled tick (force) always does.
+    const now = clock().getTime();
+    if (!force && now - lastFlushAt < Math.min(15_000, breaker.windowSeconds * 500)) return 0;
+    lastFlushAt = now;
     let sent = 0;
     for (const { window, tipIds } of await breaker.pending({ includeCurrent })) {
       if (!(await breaker.claim(window))) continue;

@@ -73,7 +73,7 @@ export function makeNotifierHandler(deps: NotifierDeps) {
   return async function handler(event: Partial<DynamoDBStreamEvent>): Promise<DynamoDBBatchResponse> {
     const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
     try {
-      await alerts.flushDigests();
+      await alerts.flushDigests({ force: !event.Records });
     } catch (err) {
       logger.warn('flood digest not sent; retried on the next invocation', {
         error: err instanceof Error ? err.name : 'unknown',

@@ -15,7 +15,7 @@ function throttle(
 ) {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (when(context.commandName, args.input as Record<string, unknown>)) {
+      if (when(context.commandName ?? '', args.input as Record<string, unknown>)) {
         throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
           name: 'ProvisionedThroughputExceededException',
           $fault: 'client',
