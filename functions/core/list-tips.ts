@@ -11,15 +11,28 @@ export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 100;
 const MAX_QUERY_CHARS = 200;
 
-/** An ISO 8601 instant, or a date (midnight UTC), as a millisecond time. */
+const ISO_INSTANT =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * An ISO 8601 date or date-time as a millisecond time. Without a zone it is UTC (a date is its
+ * midnight UTC): the server's own time zone must never change which tips a range holds.
+ */
 const instant = z
   .string()
   .trim()
-  .refine(
-    (s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)),
-    'must be an ISO 8601 date or date-time, like 2026-11-25 or 2026-11-25T14:00:00Z',
-  )
-  .transform((s) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s));
+  .transform((s, ctx) => {
+    const m = ISO_INSTANT.exec(s);
+    const ms = m ? Date.parse(`${m[1]}T${m[2] ?? '00:00'}${m[3] ?? 'Z'}`) : Number.NaN;
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an ISO 8601 date or date-time, like 2026-11-25 or 2026-11-25T14:00:00Z',
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** The filters shared by the list and the export. */
 export const listFilterShape = {

@@ -44,3 +44,20 @@ describe('list query', () => {
     expect(() => parseListQuery({ from: '2026-11-02', to: '2026-11-01' })).toThrow(ValidationError);
   });
 });
+
+describe('time range parameters', () => {
+  it('reads dates and date-times without a zone as UTC, whatever the server zone', () => {
+    expect(parseListQuery({ from: '2026-11-25' }).from).toBe(Date.parse('2026-11-25T00:00:00Z'));
+    expect(parseListQuery({ from: '2026-11-25T14:30' }).from).toBe(Date.parse('2026-11-25T14:30:00Z'));
+    expect(parseListQuery({ from: '2026-11-25 14:30:05.250' }).from).toBe(
+      Date.parse('2026-11-25T14:30:05.250Z'),
+    );
+    expect(parseListQuery({ to: '2026-11-25T14:30:00+02:00' }).to).toBe(Date.parse('2026-11-25T12:30:00Z'));
+  });
+
+  it('refuses what is not an ISO 8601 date', () => {
+    for (const bad of ['yesterday', '25/11/2026', '2026-13-45', '2026-11-25T25:00', '1732540000']) {
+      expect(() => parseListQuery({ from: bad }), bad).toThrow(ValidationError);
+    }
+  });
+});
