@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import { intakeConfigSchema, loadConfig } from '../../functions/core/config';
-import { ERROR_CODES, openApiDocument } from '../../functions/core/openapi';
+import { ERROR_CODES, openApiDocument, UNDOCUMENTED } from '../../functions/core/openapi';
 import { ROUTES } from '../../functions/core/routes';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { httpEvent } from '../support/events';
@@ -61,6 +61,12 @@ describe('the OpenAPI document', () => {
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
     expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    const undocumented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => (op as { summary?: string }).summary === UNDOCUMENTED.summary)
+        .map(([m]) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(undocumented).toEqual([]);
   });
 
   it('lists every error code the handlers can return, each under the status it is returned with', () => {
