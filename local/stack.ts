@@ -136,8 +136,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   // EventBridge's one-minute schedule in AWS: digests of closed flood windows go out even
   // when no new tip arrives to trigger the notifier.
+  let ticking: Promise<unknown> = Promise.resolve();
   const tick = async () => {
-    await notifier({});
+    ticking = notifier({});
+    await ticking;
   };
   const ticker = setInterval(
     () => void tick().catch(() => undefined),
@@ -171,6 +173,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     issuer,
     async stop() {
       clearInterval(ticker);
+      // A tick in flight must finish before dynalite closes (dynalite throws on a closed database).
+      await ticking.catch(() => undefined);
       await gateway.close();
       await issuer.close();
       if (!dataDir) rmSync(issuerDir, { recursive: true, force: true });
