@@ -7,6 +7,8 @@ export interface ColdRun {
   initMs: number;
   firstMs: number;
   wallMs: number;
+  initCpuMs: number;
+  firstCpuMs: number;
   rssInitMB: number;
   rssMB: number;
   status: number;
@@ -20,6 +22,9 @@ export interface ColdVariant {
   first: Summary;
   /** spawn → exit, measured by the parent (process creation and teardown included). */
   wall: Summary;
+  /** CPU time (user + system) from process start to handler loaded / first answer. */
+  initCpu: Summary;
+  firstCpu: Summary;
   rssInitMB: Summary;
   rssMB: Summary;
   statuses: Record<string, number>;
@@ -116,6 +121,8 @@ export async function coldInit(
       init: summarize(rs.map((r) => r.initMs)),
       first: summarize(rs.map((r) => r.firstMs)),
       wall: summarize(rs.map((r) => r.wallMs)),
+      initCpu: summarize(rs.map((r) => r.initCpuMs)),
+      firstCpu: summarize(rs.map((r) => r.firstCpuMs)),
       rssInitMB: summarize(rs.map((r) => r.rssInitMB)),
       rssMB: summarize(rs.map((r) => r.rssMB)),
       statuses,

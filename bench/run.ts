@@ -18,6 +18,14 @@ import type { WarmResult } from './warm-intake';
  * BENCH_LOAD_CONNECTIONS, BENCH_STAFF_SIZES); the defaults are what the README quotes.
  */
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 30);
+const COLD = {
+  floor: 'empty handler (floor)',
+  shipped: 'intake as shipped (bundle + --enable-source-maps)',
+  noMaps: 'intake bundle without --enable-source-maps',
+  envOnly: 'intake, env-only credentials (proposed)',
+  external: 'intake, @aws-sdk/* external',
+  unbundled: 'intake unbundled (node_modules)',
+} as const;
 /** The notifier is not timed here: one SES send (~50–100 ms in region) dominates its duration. */
 const NOTIFIER_MS = 100;
 
@@ -62,17 +70,13 @@ async function main() {
   try {
     cold = await coldInit(
       [
-        { name: 'empty handler (floor)', file: variants.floor },
-        { name: 'intake bundle', file: variants.shipped },
+        { name: COLD.floor, file: variants.floor },
         // infra sets NODE_OPTIONS=--enable-source-maps: Node then reads the .map at load.
-        {
-          name: 'intake bundle + --enable-source-maps',
-          file: variants.shipped,
-          env: { NODE_OPTIONS: '--enable-source-maps' },
-        },
-        { name: 'intake, env-only credentials (proposed)', file: variants.envCredentials },
-        { name: 'intake, @aws-sdk/* external', file: variants.sdkExternal },
-        { name: 'intake unbundled (node_modules)', file: variants.unbundled },
+        { name: COLD.shipped, file: variants.shipped, env: { NODE_OPTIONS: '--enable-source-maps' } },
+        { name: COLD.noMaps, file: variants.shipped },
+        { name: COLD.envOnly, file: variants.envCredentials },
+        { name: COLD.external, file: variants.sdkExternal },
+        { name: COLD.unbundled, file: variants.unbundled },
       ],
       benchEnv({ ...coldTables, DYNAMODB_ENDPOINT: dynalite.url }),
       COLD_RUNS,
@@ -142,16 +146,16 @@ interface Results {
 
 export function renderTable(r: Results): string {
   const byName = (n: string) => {
-    const v = r.cold.find((c) => c.name.startsWith(n));
+    const v = r.cold.find((c) => c.name === n);
     if (!v) throw new Error(`no cold variant ${n}`);
     return v;
   };
-  const floor = byName('empty handler');
-  const shipped = byName('intake bundle');
-  const withMaps = byName('intake bundle + --enable-source-maps');
-  const external = byName('intake, @aws-sdk');
-  const envOnly = byName('intake, env-only');
-  const unbundled = byName('intake unbundled');
+  const floor = byName(COLD.floor);
+  const shipped = byName(COLD.shipped);
+  const noMaps = byName(COLD.noMaps);
+  const external = byName(COLD.external);
+  const envOnly = byName(COLD.envOnly);
+  const unbundled = byName(COLD.unbundled);
   const intake = r.bundles.find((b) => b.name === 'intake');
   const w = r.warm;
   const staffCaps = r.staff.map((s) => s.capacity);
@@ -170,27 +174,27 @@ export function renderTable(r: Results): string {
       b.name === 'intake' ? mark(b.bytes <= 300 * 1024 && dead === 0) : '',
     );
   }
-  for (const v of [shipped, withMaps, envOnly, external, unbundled]) {
+  for (const v of [shipped, noMaps, envOnly, external, unbundled]) {
     row(
-      `cold init p50 / p95: ${v.name}`,
-      `${ms(v.init.p50)} / ${ms(v.init.p95)}`,
-      `floor ${ms(floor.init.p50)} / ${ms(floor.init.p95)}`,
-      `${ratio(v.init.p50, floor.init.p50)}×`,
+      `cold init, ${v.name}: wall p50 / p95; CPU p50`,
+      `${ms(v.init.p50)} / ${ms(v.init.p95)}; CPU ${ms(v.initCpu.p50)}`,
+      `floor ${ms(floor.init.p50)} / ${ms(floor.init.p95)}; CPU ${ms(floor.initCpu.p50)}`,
+      `${ratio(v.init.p50, floor.init.p50)}× (CPU ${ratio(v.initCpu.p50, floor.initCpu.p50)}×)`,
       v === shipped ? '≤ 1.5× floor' : '',
       v === shipped ? mark(v.init.p50 <= 1.5 * floor.init.p50) : '',
     );
   }
   row(
-    'cold init: bundle vs unbundled (p50)',
+    'cold init: as shipped vs unbundled (wall p50)',
     ms(shipped.init.p50),
     `unbundled ${ms(unbundled.init.p50)}`,
-    `${ratio(shipped.init.p50, unbundled.init.p50)}×`,
+    `${ratio(shipped.init.p50, unbundled.init.p50)}× (CPU ${ratio(shipped.initCpu.p50, unbundled.initCpu.p50)}×)`,
     '≤ 0.5×',
     mark(shipped.init.p50 <= 0.5 * unbundled.init.p50),
   );
   row(
-    'cold start to first answer (POST /tips) p50 / p95',
-    `${ms(shipped.first.p50)} / ${ms(shipped.first.p95)}`,
+    `cold start to first answer (POST /tips, ${Math.round(r.warm.handler.dynamoCalls)} DynamoDB calls): wall p50 / p95; CPU p50`,
+    `${ms(shipped.first.p50)} / ${ms(shipped.first.p95)}; CPU ${ms(shipped.firstCpu.p50)}`,
     `floor ${ms(floor.first.p50)}`,
     `${ratio(shipped.first.p50, floor.first.p50)}×`,
     '',
@@ -247,7 +251,7 @@ export function renderTable(r: Results): string {
   row(
     `gateway POST /tips, ${l.connections} connections × ${l.durationSeconds} s`,
     `${l.requestsPerSecond} req/s, p99 ${l.latencyMs.p99} ms`,
-    `${l.requests} requests`,
+    `${l.requests} requests; stack CPU ${l.stackCpuMsPerTip} ms a tip (alert included)`,
     '',
     '',
     '',
