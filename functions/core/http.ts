@@ -46,9 +46,10 @@ export function html(statusCode: number, page: string, headers: Record<string, s
     headers: {
       ...BASE_HEADERS,
       'content-type': 'text/html; charset=utf-8',
-      // Pages carry no inline script; reader text can never run even if escaping failed.
+      // Pages carry no inline script or style (both are served from /assets): reader text can
+      // never run or restyle the page even if escaping failed.
       'content-security-policy':
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
       ...headers,
     },
     body: page,

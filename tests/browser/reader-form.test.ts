@@ -235,6 +235,10 @@ describe('the reader form in Chromium', () => {
     await withContext({ width: 360 }, async (ctx) => {
       const page = await ctx.newPage();
       let bytes = 0;
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
       page.on('response', async (r) => {
         bytes += (await r.body().catch(() => Buffer.alloc(0))).length;
       });
@@ -245,6 +249,8 @@ describe('the reader form in Chromium', () => {
       expect(send?.width).toBeGreaterThan(250);
       expect(bytes).toBeGreaterThan(5_000);
       expect(bytes).toBeLessThan(50 * 1024);
+      // Nothing on the page breaks its own CSP (a violation is logged as a console error).
+      expect(consoleErrors).toEqual([]);
     });
   });
 
