@@ -1,6 +1,7 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   type HttpRoute,
@@ -87,6 +88,30 @@ export class TiplineApi extends Construct {
   /** The stage's base URL, ending in `/`. */
   get url(): string {
     return this.stage.url;
+  }
+
+  /**
+   * A tighter limit on some routes, for the whole API (every client together), on top of the
+   * stage's. Per-client limits live in the functions; this caps what many clients together
+   * (one attacker behind many IPs) can do.
+   */
+  throttleRoutes(routeKeys: string[], throttle: ApiThrottle): void {
+    checkThrottle(throttle);
+    const stage = this.stage.node.defaultChild as CfnStage;
+    const settings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {
+      ...(stage.routeSettings as Record<
+        string,
+        { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+      >),
+    };
+    for (const key of routeKeys) {
+      const route = this.routes.get(key);
+      if (!route) throw new Error(`cannot throttle ${key}: the API has no such route`);
+      settings[key] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
+      // Route settings name a route key that must already exist when the stage is updated.
+      this.stage.node.addDependency(route);
+    }
+    stage.routeSettings = settings;
   }
 
   addTiplineRoutes(props: RouteTargets): void {

@@ -44,6 +44,9 @@ export const stackConfigSchema = z.object({
   retentionPolicy: jsonSetting(retentionEnvSchema),
   apiRateLimit: z.coerce.number().positive().max(10_000).default(50),
   apiBurstLimit: z.coerce.number().int().positive().max(5_000).default(100),
+  /** The receipt routes for all clients together: at 5/s, guessing a 59-bit code stays hopeless. */
+  receiptsRateLimit: z.coerce.number().positive().max(1_000).default(5),
+  receiptsBurstLimit: z.coerce.number().int().positive().max(1_000).default(10),
   authDomainPrefix: z
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lowercase letters, digits and hyphens')

@@ -1,11 +1,11 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/core/env-names';
-import type { FunctionName } from '../functions/core/routes';
+import { type FunctionName, ROUTES, routeKey } from '../functions/core/routes';
 import { LIST_INDEXES, RECEIPT_INDEX } from '../functions/core/table-design';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
@@ -90,15 +90,20 @@ export class TiplineStack extends Stack {
       this.key.grant(fn, ...TABLE_KEY_ACTIONS);
     }
 
-    // Typed loosely on purpose: addTiplineRoutes fails the synth, naming the route, if a
-    // target of ROUTES has no function here.
-    const targets: Record<string, TiplineFunction> = {
-      intake: this.intake,
-      staff: this.staff,
-      receipts: this.receipts,
-    };
-    this.routeTargets = targets as Record<FunctionName, TiplineFunction>;
+    // Typed by FunctionName: a route target added to routes.ts without a function here fails tsc.
+    this.routeTargets = { intake: this.intake, staff: this.staff, receipts: this.receipts };
     this.api.addTiplineRoutes({ functions: this.routeTargets, staffAuthorizer: this.staffAuth.authorizer });
+    // Guessing receipt codes from many addresses at once is capped for all of them together.
+    this.api.throttleRoutes(ROUTES.filter((r) => r.target === 'receipts').map(routeKey), {
+      rateLimit: config.receiptsRateLimit,
+      burstLimit: config.receiptsBurstLimit,
+    });
+
+    // What `npm run redrive` needs to run against AWS (README): the tables and the queue.
+    new CfnOutput(this, 'TipsTableName', { value: this.tips.table.tableName });
+    new CfnOutput(this, 'GuardTableName', { value: this.reliability.guard.tableName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.alerts.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'NotifierFunctionName', { value: this.alerts.notifier.functionName });
 
     this.alarms = new TiplineAlarms(this, 'Alarms', {
       deadLetterQueue: this.alerts.deadLetterQueue,

@@ -119,6 +119,14 @@ describe('alert delivery', () => {
     });
   });
 
+  test('the stack outputs what a redrive against AWS needs', () => {
+    const outputs = template.toJSON().Outputs;
+    expect(outputs.TipsTableName.Value).toEqual(ref(stack.tips.table));
+    expect(outputs.GuardTableName.Value).toEqual(ref(stack.reliability.guard));
+    expect(outputs.DeadLetterQueueUrl.Value).toEqual(ref(stack.alerts.deadLetterQueue));
+    expect(outputs.NotifierFunctionName.Value).toEqual(ref(stack.alerts.notifier));
+  });
+
   test('the sender address is an SES identity and the notifier gets the addresses from context', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: TEST_CONTEXT.senderAddress });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -144,6 +152,19 @@ describe('API', () => {
         ThrottlingRateLimit: TEST_CONTEXT.apiRateLimit,
       },
     });
+  });
+
+  test('the receipt routes have a tighter limit for all clients together', () => {
+    const receiptRoutes = ROUTES.filter((r) => r.target === 'receipts').map(routeKey);
+    expect(receiptRoutes.length).toBeGreaterThanOrEqual(1);
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage?.Properties.RouteSettings).toEqual(
+      Object.fromEntries(receiptRoutes.map((k) => [k, { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }])),
+    );
+    // The stage is updated only once the routes it names exist.
+    for (const key of receiptRoutes) {
+      expect(stage?.DependsOn).toContain(logicalId(stack, stack.api.routes.get(key) as never));
+    }
   });
 
   test('access logs never record the caller IP or user agent', () => {
