@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { encodeTime } from 'ulid';
 import { makeDynamoClients } from '../functions/core/aws-clients';
 import { loadConfig, notifierConfigSchema } from '../functions/core/config';
 import type { AlertOutcome } from '../functions/core/desk-alerts';
 import { notifierReliabilityFromConfig } from '../functions/core/desk-alerts';
+import { indexPartitionValue, listIndexFor } from '../functions/core/table-design';
 import { makeNotifierAlerts } from '../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig } from '../functions/notifier/wiring';
 
@@ -20,6 +22,19 @@ export interface RedriveSummary {
   kept: number;
   /** Messages that name no tip (the stream's own batch metadata in AWS): left for a person. */
   unresolvable: number;
+  /** Of `resent`, tips found by the `since` sweep rather than by a letter. */
+  swept: number;
+}
+
+export interface RedriveOptions {
+  /**
+   * Also sweep the tips received since then that are still `new` and were never alerted,
+   * letter or not. In AWS this is what the stream's on-failure destination calls for: its
+   * messages carry only shard and sequence numbers, and their arrival time bounds the sweep.
+   */
+  since?: Date;
+  /** The sweep's upper bound; @default now minus the flood window and 2 minutes (alerts in flight). */
+  until?: Date;
 }
 
 /**
@@ -30,6 +45,7 @@ export interface RedriveSummary {
  */
 export async function redrive(
   env: Record<string, string | undefined> = process.env,
+  options: RedriveOptions = {},
 ): Promise<RedriveSummary> {
   const config = loadConfig(notifierConfigSchema, env);
   const dynamo = makeDynamoClients({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
@@ -50,6 +66,7 @@ export async function redrive(
     skipped: 0,
     kept: 0,
     unresolvable: 0,
+    swept: 0,
   };
   const outcomes = new Map<string, AlertOutcome | 'failed'>();
   try {
@@ -72,6 +89,34 @@ export async function redrive(
       if (outcome === 'failed') await queue.keep(item);
       else await queue.remove(item);
     }
+    if (options.since) {
+      const until = options.until ?? new Date(Date.now() - (config.FLOOD_WINDOW_SECONDS + 120) * 1000);
+      const index = listIndexFor({ status: 'new' });
+      let startKey: Record<string, string> | undefined;
+      do {
+        const page = await deps.store.listPage({
+          index,
+          partitionValue: indexPartitionValue(index, { status: 'new' }),
+          idFrom: `${encodeTime(options.since.getTime(), 10)}${'0'.repeat(16)}`,
+          idTo: `${encodeTime(until.getTime(), 10)}${'Z'.repeat(16)}`,
+          limit: 100,
+          ...(startKey ? { startKey } : {}),
+        });
+        for (const tip of page.items) {
+          if (tip.alertedAt || outcomes.has(tip.id)) continue;
+          const outcome = await alerts.alertTip(tip.id, { viaBreaker: false }).catch(() => 'failed' as const);
+          outcomes.set(tip.id, outcome);
+          if (outcome === 'alerted') {
+            summary.resent++;
+            summary.swept++;
+          } else if (outcome === 'failed') {
+            summary.kept++;
+            await queue.put({ tipId: tip.id, reason: 'sweep-failed', failedAt: new Date().toISOString() });
+          }
+        }
+        startKey = page.lastKey;
+      } while (startKey);
+    }
   } finally {
     dynamo.client.destroy();
   }
@@ -79,7 +124,10 @@ export async function redrive(
   return summary;
 }
 
-/** `npm run redrive`: against `npm start`'s stack by default; with ALERT_DLQ_URL, against AWS. */
+/**
+ * `npm run redrive [-- --since <ISO time>]`: against `npm start`'s stack by default; with
+ * ALERT_DLQ_URL (and AWS credentials, TIPS_TABLE, DESK_ADDRESS, SENDER_ADDRESS), against AWS.
+ */
 async function main() {
   const aws = Boolean(process.env.ALERT_DLQ_URL);
   const env = aws
@@ -95,7 +143,11 @@ async function main() {
         ALERT_DLQ_FILE: resolve(process.env.DATA_DIR || '.data', 'alerts-dlq.jsonl'),
         ...process.env,
       };
-  const summary = await redrive(env);
+  const sinceAt = process.argv.indexOf('--since');
+  const since = sinceAt === -1 ? undefined : new Date(process.argv[sinceAt + 1] ?? '');
+  if (since && Number.isNaN(since.getTime()))
+    throw new Error('--since needs an ISO time, e.g. 2026-11-25T10:00:00Z');
+  const summary = await redrive(env, since ? { since } : {});
   console.log(JSON.stringify({ level: 'INFO', message: 'redrive finished', ...summary }));
   if (summary.kept > 0) {
     console.error(

@@ -2,10 +2,12 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { makeDynamoClients } from '../../functions/core/aws-clients';
+import { makeTipStore } from '../../functions/core/tip-store';
 import { freePort, type RunningServer, startSesEmulator } from '../../local/emulators';
 import { redrive } from '../../local/redrive';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { readMailbox, validTip } from '../support/local-env';
+import { storeTip } from '../support/stream-records';
 import { makeReliableIntake, parse, postTipEvent } from './reliability-helpers';
 
 /** A fault dynalite cannot produce: DynamoDB throttling, injected as the SDK would raise it. */
@@ -157,5 +159,21 @@ describe('SES down mid-run, then back: every alert delivered exactly once after 
     expect(second).toMatchObject({ letters: 0, resent: 0 });
     expect(existsSync(stack.deadLetterFile)).toBe(false);
     expect(await alertsFor([...before, ...during])).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('the --since sweep alerts a received tip that no letter names (the AWS on-failure path), once', async () => {
+    // Stored past the stream feed: as if its stream batch failed and only batch metadata was kept.
+    const { doc } = makeDynamoClients({ region: 'us-east-1', endpoint: stack.dynamoUrl });
+    const store = makeTipStore({ doc, tableName: stack.env.TIPS_TABLE as string });
+    const missed = await storeTip(store);
+    const bot = await storeTip(store, { website: 'http://bot.example' });
+    const window = { since: new Date(Date.now() - 60_000), until: new Date(Date.now() + 1_000) };
+
+    const first = await redrive(stack.env, window);
+    const second = await redrive(stack.env, window);
+
+    expect(first).toMatchObject({ letters: 0, resent: 1, swept: 1, kept: 0 });
+    expect(second).toMatchObject({ resent: 0, swept: 0 });
+    expect(await alertsFor([missed.id, bot.id])).toEqual([1, 0]);
   });
 });
