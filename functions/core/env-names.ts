@@ -53,12 +53,19 @@ export const ENV = {
   DUPLICATE_WINDOW_SECONDS: 'DUPLICATE_WINDOW_SECONDS',
   /** Intake: a retried submit within this window gets the first answer (default 600). */
   IDEMPOTENCY_WINDOW_SECONDS: 'IDEMPOTENCY_WINDOW_SECONDS',
-  /** Notifier: more than FLOOD_MAX_ALERTS alerts (default 20) in FLOOD_WINDOW_SECONDS (default 300) → one digest. */
+  /**
+   * Notifier: more than FLOOD_MAX_ALERTS alerts (default 20) in FLOOD_WINDOW_SECONDS (default 300) → one digest.
+   * The digest of a closed window goes out on the next invocation: infra invokes the notifier every
+   * minute with `{}` (an EventBridge schedule; no `Records` = a tick), so it goes out when no tip follows.
+   */
   FLOOD_MAX_ALERTS: 'FLOOD_MAX_ALERTS',
   FLOOD_WINDOW_SECONDS: 'FLOOD_WINDOW_SECONDS',
   /** Notifier: attempts per alert before its tip id is dead-lettered; = stream retryAttempts + 1 (default 4). */
   ALERT_MAX_ATTEMPTS: 'ALERT_MAX_ATTEMPTS',
-  /** Notifier (AWS): the SQS queue URL failed alerts are dead-lettered to, as `{tipId, reason, failedAt}`. */
+  /**
+   * Notifier (AWS): the SQS queue URL failed alerts are dead-lettered to, as `{tipId, reason, failedAt}`
+   * (the notifier needs sqs:SendMessage on it; `npm run redrive` Receive/DeleteMessage).
+   */
   ALERT_DLQ_URL: 'ALERT_DLQ_URL',
   /** Notifier (local): the JSON-lines file that stands in for the dead-letter queue. */
   ALERT_DLQ_FILE: 'ALERT_DLQ_FILE',
