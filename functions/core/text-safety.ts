@@ -6,10 +6,12 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-// C0 and C1 controls, DEL and the Unicode line/paragraph separators: none belongs in a
-// one-line field or a header, and CR/LF there is how header injection starts.
+// C0 and C1 controls, DEL, the Unicode line/paragraph separators and the bidi override and
+// isolate controls: none belongs in a one-line field or a header. CR/LF there is how header
+// injection starts; a bidi override makes a subject display as something it is not (RTL
+// scripts need none of them: their direction comes from the letters).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-export const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+export const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const ANY_CONTROL_ALL = new RegExp(ANY_CONTROL.source, 'g');
 /** In a message, newline and tab are text; every other control character is not. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point

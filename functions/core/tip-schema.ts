@@ -100,7 +100,7 @@ export const tipSubmissionSchema = z
         ctx.addIssue({
           code: 'custom',
           path: [field],
-          message: `an anonymous ${tip.kind} cannot carry a ${field}: remove it or turn off anonymous`,
+          message: `an anonymous ${tip.kind} cannot include your ${field}: remove it or turn off anonymous`,
         });
       }
     }

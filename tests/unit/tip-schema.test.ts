@@ -101,6 +101,8 @@ describe('tip schema: the contract of DESIGN.md, field by field', () => {
       ['NUL', 'nul\u0000here'],
       ['the Unicode line separator', 'line\u2028separator'],
       ['a C1 next-line control', 'next\u0085line'],
+      ['a bidi override that disguises text', 'invoice\u202Efdp.exe'],
+      ['a bidi isolate', 'name\u2066hidden\u2069'],
       ['an empty string', ''],
       ['only spaces', '   '],
       ['a number', 42],
