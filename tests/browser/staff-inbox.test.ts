@@ -1,7 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makeDynamoClients } from '../../functions/core/aws-clients';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { validTip } from '../support/local-env';
+import { batchWriteTips, tipsOverTime } from '../support/staff-seed';
 import { launchChromium, seriousA11yViolations } from './browser-support';
 
 const XSS = '<img src=x onerror="window.__xss = true">';
@@ -259,6 +261,31 @@ describe('the staff inbox in Chromium', () => {
         .toContain('We found nothing with that code');
       expect(await page.getByLabel('Receipt code').getAttribute('aria-invalid')).toBe('true');
       expect(await page.locator('#result').isHidden()).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('pages through a long list with "Load more"', async () => {
+    const dynamo = makeDynamoClients({ region: 'us-east-1', endpoint: stack.dynamoUrl });
+    const seeded = tipsOverTime(25, new Date(), { topic: 'other', subject: 'Seeded' });
+    await batchWriteTips(dynamo.doc, stack.env.TIPS_TABLE as string, seeded).finally(() =>
+      dynamo.client.destroy(),
+    );
+    const { ctx, page } = await editor();
+    try {
+      await signInWithPastedToken(page, 'ivan');
+      await page.getByLabel('Topic').selectOption('other');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await expect.poll(() => page.locator('#tips > li').count()).toBe(20);
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await expect.poll(() => page.locator('#tips > li').count()).toBe(25);
+      expect(await page.getByRole('button', { name: 'Load more' }).isHidden()).toBe(true);
+      // Newest first, with no tip twice across the pages.
+      const links = await page
+        .locator('#tips > li a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(new Set(links).size).toBe(25);
     } finally {
       await ctx.close();
     }
