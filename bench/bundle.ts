@@ -126,6 +126,8 @@ async function bundleOne(name: string, entry: string, extra: BuildOptions = {}):
 export interface Bundles {
   /** Each function as CDK ships it. */
   functions: BundleReport[];
+  /** What the intake's cold start is made of, piece by piece (bench/init-steps/). */
+  steps: { name: string; file: string; bytes: number }[];
   /** The cold-init variants of the intake handler. */
   variants: {
     shipped: string;
@@ -156,12 +158,22 @@ export async function buildBundles(): Promise<Bundles> {
     minify: false,
     banner: {},
   });
+  const steps: Bundles['steps'] = [];
+  for (const [name, entry] of [
+    ['+ DynamoDB clients', 'bench/init-steps/sdk.ts'],
+    ['+ tip schema (zod)', 'bench/init-steps/sdk-schema.ts'],
+    ['+ config.ts read', 'bench/init-steps/sdk-schema-config.ts'],
+  ] as const) {
+    const b = await bundleOne(`step-${steps.length + 1}`, entry);
+    steps.push({ name, file: b.file, bytes: b.bytes });
+  }
   const shipped = functions.find((f) => f.name === 'intake');
   if (!shipped) throw new Error('no intake bundle');
   functions.push({ ...envCredentials, name: 'intake, env-only credentials (proposed)' });
   functions.push({ ...sdkExternal, name: 'intake (@aws-sdk/* external)' });
   return {
     functions,
+    steps,
     variants: {
       shipped: shipped.file,
       floor: floor.file,

@@ -77,6 +77,7 @@ async function main() {
         { name: COLD.envOnly, file: variants.envCredentials },
         { name: COLD.external, file: variants.sdkExternal },
         { name: COLD.unbundled, file: variants.unbundled },
+        ...bundles.steps.map((st) => ({ name: `step: ${st.name}`, file: st.file })),
       ],
       benchEnv({ ...coldTables, DYNAMODB_ENDPOINT: dynalite.url }),
       COLD_RUNS,
@@ -116,6 +117,7 @@ async function main() {
     },
     seconds: Math.round((Date.now() - started) / 1000),
     bundles: bundles.functions,
+    initSteps: bundles.steps.map(({ name, bytes }) => ({ name, bytes })),
     cold,
     warm,
     load,
@@ -137,6 +139,7 @@ interface Results {
   };
   seconds: number;
   bundles: BundleReport[];
+  initSteps: { name: string; bytes: number }[];
   cold: ColdVariant[];
   warm: WarmResult;
   load: LoadResult;
@@ -184,6 +187,20 @@ export function renderTable(r: Results): string {
       v === shipped ? mark(v.init.p50 <= 1.5 * floor.init.p50) : '',
     );
   }
+  // Each step adds one piece to the one before: what stands between the floor and the handler.
+  const steps = [
+    { name: 'empty handler', bytes: 0, v: floor },
+    ...r.initSteps.map((st) => ({ ...st, v: byName(`step: ${st.name}`) })),
+    { name: '+ the rest of intake (= no source maps)', bytes: intake?.bytes ?? 0, v: noMaps },
+  ];
+  row(
+    'where intake init goes (CPU p50, each step adds to the one before)',
+    steps.map((st) => `${st.name} ${ms(st.v.initCpu.p50)}`).join(' → '),
+    `bundles ${steps.map((st) => kb(st.bytes)).join(' → ')}`,
+    '',
+    '',
+    '',
+  );
   row(
     'cold init: as shipped vs unbundled (wall p50)',
     ms(shipped.init.p50),

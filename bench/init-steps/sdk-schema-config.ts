@@ -1,0 +1,12 @@
+import { makeDynamoClients } from '../../functions/core/aws-clients';
+import { intakeConfigSchema, loadConfig } from '../../functions/core/config';
+import { tipSubmissionSchema } from '../../functions/core/tip-schema';
+
+/** Cold-start step 3: step 2 plus config.ts (every function's config schema) read as intake reads it. */
+const config = loadConfig(intakeConfigSchema);
+const dynamo = makeDynamoClients({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
+export const handler = async () => ({
+  statusCode: 201,
+  headers: {},
+  body: String(Boolean(dynamo) && Boolean(tipSubmissionSchema)),
+});

@@ -1,0 +1,10 @@
+import { makeDynamoClients } from '../../functions/core/aws-clients';
+import { tipSubmissionSchema } from '../../functions/core/tip-schema';
+
+/** Cold-start step 2: step 1 plus the tip schema (zod). */
+const dynamo = makeDynamoClients({ region: 'us-east-1', endpoint: process.env.DYNAMODB_ENDPOINT });
+export const handler = async () => ({
+  statusCode: 201,
+  headers: {},
+  body: String(Boolean(dynamo) && Boolean(tipSubmissionSchema)),
+});
