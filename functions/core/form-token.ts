@@ -45,7 +45,9 @@ export function makeFormTokens({
       }
       const given = Buffer.from(mac, 'base64url');
       const expected = sign(`${version}.${issued}`);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad-form-token';
+      // Strict encoding too: base64url's last character has spare bits that decode the same.
+      if (given.length !== expected.length || given.toString('base64url') !== mac) return 'bad-form-token';
+      if (!timingSafeEqual(given, expected)) return 'bad-form-token';
       const ageMs = clock().getTime() - Number.parseInt(issued, 36);
       if (ageMs < -FUTURE_SKEW_MS) return 'bad-form-token';
       if (ageMs < minFillSeconds * 1000) return 'too-fast';
