@@ -165,15 +165,17 @@ describe('the reader form in Chromium', () => {
     });
   });
 
-  it('sends one Idempotency-Key per submission, the same one again when a failed send is retried', async () => {
+  it('retries with the same Idempotency-Key when the answer was lost, and gets the first receipt back', async () => {
     await withContext({}, async (ctx) => {
       const page = await ctx.newPage();
       const keys: string[] = [];
-      let failNext = true;
+      let lostReceipt: string | undefined;
       await page.route('**/tips', async (route) => {
         keys.push(route.request().headers()['idempotency-key'] ?? '');
-        if (failNext) {
-          failNext = false;
+        if (lostReceipt === undefined) {
+          // The server stores the tip, but its answer never reaches the reader.
+          const answer = await route.fetch();
+          lostReceipt = ((await answer.json()) as { receipt: string }).receipt;
           await route.abort('connectionreset');
         } else {
           await route.continue();
@@ -191,6 +193,8 @@ describe('the reader form in Chromium', () => {
       expect(keys).toHaveLength(2);
       expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
       expect(keys[1]).toBe(keys[0]);
+      // Stored once: the retry is answered with the receipt of the first, lost answer.
+      expect(await page.locator('#receipt').textContent()).toBe(lostReceipt);
 
       await page.goto(`${stack.apiUrl}/`);
       await page.getByLabel('Topic').selectOption('europe');
