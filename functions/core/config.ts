@@ -73,6 +73,12 @@ export const receiptsConfigSchema = z.object({
   ...storeConfigShape,
   [ENV.GUARD_TABLE]: z.string().min(3, 'must name the guard table (the receipt rate limit)'),
   [ENV.CLIENT_HASH_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
+  // The desk's notice of a reader's added message (no reader text in it). Without
+  // SENDER_ADDRESS and DESK_ADDRESS no notice is sent: the message is still in the tip's history.
+  [ENV.DESK_ADDRESS]: z.email('must be the desk email address').optional(),
+  [ENV.SENDER_ADDRESS]: z.email('must be the sender email address verified in SES').optional(),
+  [ENV.SES_ENDPOINT]: optionalUrl,
+  [ENV.DESK_ROUTING]: jsonEnv(deskRoutingSchema).optional(),
 });
 
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;

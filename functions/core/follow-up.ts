@@ -87,12 +87,24 @@ export type ReaderMessage = z.output<typeof readerMessageSchema>;
 export interface FollowUpDeps {
   receipts: ReceiptStore;
   clock?: () => Date;
+  /**
+   * Tells the desk a reader added a message (reader-message-notice.ts). Best effort: the
+   * message is stored first and the reader gets 201 even if the notice fails (`onNoticeFailed`);
+   * the desk still sees it in the tip's history.
+   */
+  notifyDesk?: (tip: ReceiptView) => Promise<unknown>;
+  onNoticeFailed?: (err: unknown) => void;
 }
 
 /** A wrong code and a missing one are the same answer: the same error, the same message. */
 const noSuchReceipt = () => new NotFoundError('no such receipt');
 
-export function makeFollowUp({ receipts, clock = () => new Date() }: FollowUpDeps) {
+export function makeFollowUp({
+  receipts,
+  clock = () => new Date(),
+  notifyDesk,
+  onNoticeFailed,
+}: FollowUpDeps) {
   return {
     async check(code: string): Promise<ReceiptAnswer> {
       const tip = await receipts.findByReceipt(code);
@@ -115,6 +127,7 @@ export function makeFollowUp({ receipts, clock = () => new Date() }: FollowUpDep
       };
       const outcome = await receipts.appendReaderEntry(tip, entry, MAX_HISTORY);
       if (outcome === 'full') throw new ConversationFullError();
+      if (notifyDesk) await notifyDesk(tip).catch((err: unknown) => onNoticeFailed?.(err));
       return readerAnswer({ ...tip, history: [...tip.history, entry] });
     },
   };

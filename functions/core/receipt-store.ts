@@ -7,7 +7,7 @@ import { isConditionFailure, toStoreError } from './tip-store';
 /** What the receipt index holds of a tip: only what a reader's follow-up needs. */
 export type ReceiptView = Pick<
   TipRecord,
-  'id' | 'receipt' | 'kind' | 'status' | 'createdAt' | 'history' | 'version'
+  'id' | 'receipt' | 'kind' | 'topic' | 'status' | 'createdAt' | 'history' | 'version'
 >;
 
 export interface ReceiptStore {

@@ -73,7 +73,8 @@ export function indexAttributes(tip: Pick<TipRecord, FilterField>): Record<strin
 export const RECEIPT_INDEX = {
   indexName: 'by-receipt',
   partitionKey: 'gsi_receipt',
-  projected: ['receipt', 'kind', 'status', 'createdAt', 'history', 'version'],
+  // topic (with kind) routes the desk's notice of a reader's added message.
+  projected: ['receipt', 'kind', 'topic', 'status', 'createdAt', 'history', 'version'],
 } as const;
 
 export function receiptLookupKey(code: string): string {

@@ -1,9 +1,11 @@
-import { type DynamoClients, makeDynamoClients } from '../core/aws-clients';
+import { type DynamoClients, makeDynamoClients, makeSesClient } from '../core/aws-clients';
 import { makeClientKeyer } from '../core/client-key';
 import type { ReceiptsConfig } from '../core/config';
 import { makeFollowUp } from '../core/follow-up';
 import { makeLogger } from '../core/logger';
+import { makeMailer } from '../core/mailer';
 import { makeRateLimiter } from '../core/rate-limit';
+import { makeReaderMessageNotifier, type NotifyDesk } from '../core/reader-message-notice';
 import { makeReceiptStore } from '../core/receipt-store';
 import { makeReceiptsHandler, type ReceiptRateLimit } from './make-receipts-handler';
 
@@ -26,9 +28,31 @@ export function receiptsFromConfig(
   const limiter = makeRateLimiter({ doc: dynamo.doc, tableName: config.GUARD_TABLE, ...rate });
   // Its own counter, apart from intake's: checking a receipt never uses up a reader's submits.
   const rateLimit: ReceiptRateLimit = (sourceIp) => limiter(`receipts#${clientKey(sourceIp)}`);
+  const logger = makeLogger('tipline-receipts');
+  const notifyDesk = deskNotifier(config);
   return makeReceiptsHandler({
-    followUp: makeFollowUp({ receipts: makeReceiptStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE }) }),
+    followUp: makeFollowUp({
+      receipts: makeReceiptStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE }),
+      ...(notifyDesk ? { notifyDesk } : {}),
+      onNoticeFailed: (err) =>
+        logger.warn('desk notice of a reader message not sent', {
+          error: err instanceof Error ? err.name : 'unknown',
+        }),
+    }),
     rateLimit,
-    logger: makeLogger('tipline-receipts'),
+    logger,
+  });
+}
+
+function deskNotifier(config: ReceiptsConfig): NotifyDesk | undefined {
+  const { SENDER_ADDRESS: from, DESK_ADDRESS: desk } = config;
+  if (!from || !desk) return undefined;
+  const mailer = makeMailer({
+    ses: makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }),
+    from,
+  });
+  return makeReaderMessageNotifier({
+    send: (to, content) => mailer.send(to, content),
+    routing: config.DESK_ROUTING ?? { default: [desk], rules: [] },
   });
 }

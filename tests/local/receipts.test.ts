@@ -8,7 +8,7 @@ import { makeTriageTip } from '../../functions/core/triage-tip';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';
 import { type RunningGateway, startGateway } from '../../local/gateway';
 import { ensureTable } from '../../local/tables';
-import { makeTestTable, type TestTable, validTip } from '../support/local-env';
+import { emailsMentioning, makeTestTable, type TestTable, validTip } from '../support/local-env';
 
 const SECRET = 'test-client-hash-secret-0123456789abcdef';
 
@@ -56,6 +56,13 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
       GUARD_TABLE: guardTable,
       CLIENT_HASH_SECRET: SECRET,
       DYNAMODB_ENDPOINT: table.dynamoUrl,
+      DESK_ADDRESS: 'world-desk@newsroom.example',
+      SENDER_ADDRESS: 'tipline@newsroom.example',
+      SES_ENDPOINT: table.sesUrl,
+      DESK_ROUTING: JSON.stringify({
+        default: ['world-desk@newsroom.example'],
+        rules: [{ topic: 'russia-ukraine-war', to: ['ukraine-team@newsroom.example'] }],
+      }),
     });
     const receipts = receiptsFromConfig(config, table.dynamo, { limit: 12, windowSeconds: 600 });
     // Each test speaks as its own client (the x-test-ip header), so the limit of one never spills into another.
@@ -166,7 +173,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
   });
 
   it('adds the reader message to the tip history, bumping its version, and shows the count', async () => {
-    const tip = await submit();
+    const tip = await submit({ topic: 'russia-ukraine-war' });
 
     const res = await post(tip.receipt, { message: 'One more thing: the ferry office closes at 18:00.' });
 
@@ -180,6 +187,13 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
       action: 'reader-message',
       note: 'One more thing: the ferry office closes at 18:00.',
     });
+    // The routed desk gets a notice naming the tip, with none of the reader's words in it.
+    const [notice, ...more] = await emailsMentioning(tip.id);
+    expect(more).toEqual([]);
+    expect(notice?.destination.to).toEqual(['ukraine-team@newsroom.example']);
+    expect(notice?.subject).toBe(`[Tipline] The reader added a message · tip ${tip.id}`);
+    expect(JSON.stringify(notice)).not.toContain('ferry office');
+    expect(JSON.stringify(notice)).not.toContain(tip.message);
   });
 
   it('refuses an invalid message with every issue, but a wrong code with a bad body is still not found', async () => {

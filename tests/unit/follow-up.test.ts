@@ -6,6 +6,7 @@ const tip = {
   id: '01KAAAAAAAAAAAAAAAAAAAAAAA',
   receipt: 'ABCD-EFGH-JKMN',
   kind: 'question' as const,
+  topic: 'europe' as const,
   createdAt: '2026-11-20T09:30:00.000Z',
   version: 5,
 };
