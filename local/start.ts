@@ -23,6 +23,8 @@ const stack = await startLocalStack({
 console.log(`
 Tipline is running locally
   reader form + API  ${stack.apiUrl}/
+  staff inbox        ${stack.apiUrl}/staff   ("Get a local token" signs you in)
+  reader follow-up   ${stack.apiUrl}/follow-up
   health             ${stack.apiUrl}/health
   desk mailbox (SES) ${stack.sesUrl}/
   DynamoDB (dynalite) ${stack.dynamoUrl}   table ${stack.env.TIPS_TABLE}
