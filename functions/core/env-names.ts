@@ -4,6 +4,10 @@
  */
 export const ENV = {
   TIPS_TABLE: 'TIPS_TABLE',
+  /**
+   * Notifier (alerts) and receipts (the notice that a reader added a message, which carries no
+   * reader text; receipts sends none when these are unset, and then needs no ses:SendEmail).
+   */
   DESK_ADDRESS: 'DESK_ADDRESS',
   SENDER_ADDRESS: 'SENDER_ADDRESS',
   /** Set only locally: the AWS SDK's endpoints for dynalite and the SES emulator. */
@@ -21,7 +25,7 @@ export const ENV = {
    */
   CURSOR_SECRET: 'CURSOR_SECRET',
   /**
-   * Notifier: which desk gets which tip, JSON `{"default": [addr], "rules": [{"topic"?, "kind"?, "to": [addr]}]}`
+   * Notifier and receipts: which desk gets which tip, JSON `{"default": [addr], "rules": [{"topic"?, "kind"?, "to": [addr]}]}`
    * (first matching rule wins). Unset: everything goes to DESK_ADDRESS.
    */
   DESK_ROUTING: 'DESK_ROUTING',
