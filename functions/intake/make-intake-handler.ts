@@ -1,9 +1,10 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { followUpPage } from '../../web/follow-up';
 import { readerFormPage, receiptPage } from '../../web/reader-form';
 import { assetResponse } from '../../web/serve-assets';
-import { followUpPage } from '../../web/follow-up';
 import { type StaffPageOptions, staffInboxPage } from '../../web/staff-inbox';
 import {
+  IdempotencyInProgressError,
   MalformedBodyError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -14,8 +15,8 @@ import type { FormTokens } from '../core/form-token';
 import { type GuardedIntake, makeGuardedIntake } from '../core/guarded-intake';
 import { errorResponse, type HttpResponse, header, html, json, parseBody, wantsHtml } from '../core/http';
 import type { Logger } from '../core/logger';
-import { openApiDocument } from '../core/openapi';
 import { METRIC, type MetricsRecorder } from '../core/metrics';
+import { openApiDocument } from '../core/openapi';
 import type { StoreHealth } from '../core/store-health';
 import type { SubmitTip } from '../core/submit-tip';
 
@@ -52,6 +53,17 @@ function htmlErrorPage(err: unknown, values: Record<string, unknown>): HttpRespo
       readerFormPage({
         values,
         problem: 'Too many messages were sent from your connection. Please try again later.',
+      }),
+      { 'retry-after': String(err.retryAfterSeconds) },
+    );
+  }
+  if (err instanceof IdempotencyInProgressError) {
+    return html(
+      409,
+      readerFormPage({
+        values,
+        problem:
+          'We are still saving the message you sent a moment ago. Send it again in a few seconds: it will not be stored twice.',
       }),
       { 'retry-after': String(err.retryAfterSeconds) },
     );

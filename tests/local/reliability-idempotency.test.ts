@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { makeDynamoClients } from '../../functions/core/aws-clients';
 import { validTip } from '../support/local-env';
 import { makeReliableIntake, parse, postTipEvent, type ReliableIntake } from './reliability-helpers';
 
@@ -104,5 +105,44 @@ describe('idempotent intake (Powertools idempotency on dynalite)', () => {
 
     expect(res.statusCode).toBe(400);
     expect(parse(res.body).issues).toEqual([expect.objectContaining({ path: 'Idempotency-Key' })]);
+  });
+});
+
+describe('a twin that outlasts the wait', () => {
+  it('gets 409 + Retry-After (a page for the form) while the first is still being stored; one tip', async () => {
+    vi.stubEnv('LOG_LEVEL', 'SILENT');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    const slow = makeDynamoClients({ region: 'us-east-1', endpoint: inject('dynamoUrl') });
+    const intake = await makeReliableIntake({}, slow);
+    // A store that takes 3 s to write a tip: longer than a twin waits for its answer (2 s).
+    slow.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { TableName?: string };
+        if (context.commandName === 'PutItemCommand' && input.TableName === intake.env.TIPS_TABLE) {
+          await new Promise((r) => setTimeout(r, 3_000));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'slowTipsTable' },
+    );
+    const form = new URLSearchParams({ ...(validTip() as Record<string, string>), consent: 'on' }).toString();
+    const post = () =>
+      intake.handler(
+        postTipEvent(form, {
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        }),
+      );
+
+    const [first, twin] = await Promise.all([post(), new Promise((r) => setTimeout(r, 100)).then(post)]);
+
+    expect(first.statusCode).toBe(201);
+    expect(twin.statusCode).toBe(409);
+    expect(twin.headers['retry-after']).toBe('1');
+    expect(twin.headers['content-type']).toContain('text/html');
+    expect(twin.body).toContain('it will not be stored twice');
+    const again = await post();
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await intake.scan(intake.env.TIPS_TABLE as string)).toHaveLength(1);
   });
 });
