@@ -8,6 +8,7 @@ import { makeTriageTip } from '../../functions/core/triage-tip';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';
 import { type RunningGateway, startGateway } from '../../local/gateway';
 import { ensureTable } from '../../local/tables';
+import { httpEvent } from '../support/events';
 import { emailsMentioning, makeTestTable, type TestTable, validTip } from '../support/local-env';
 
 const SECRET = 'test-client-hash-secret-0123456789abcdef';
@@ -207,6 +208,34 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
     const wrong = await post('ZZZZ-ZZZZ-ZZZ2', { message: ' ' });
     expect(wrong.status).toBe(404);
     expect(await wrong.json()).toEqual({ error: 'not_found', message: 'no such resource' });
+  });
+
+  it('fails closed: when the rate-limit counter cannot be kept, 503 + Retry-After, and no lookup', async () => {
+    const tip = await submit();
+    const blind = receiptsFromConfig(
+      loadConfig(receiptsConfigSchema, {
+        TIPS_TABLE: table.tableName,
+        GUARD_TABLE: 'no-such-guard-table',
+        CLIENT_HASH_SECRET: SECRET,
+        DYNAMODB_ENDPOINT: table.dynamoUrl,
+      }),
+      table.dynamo,
+    );
+    commands.length = 0;
+
+    const event = httpEvent({
+      method: 'GET',
+      path: `/receipts/${tip.receipt}`,
+      routeKey: 'GET /receipts/{code}',
+      headers: {},
+    });
+    event.pathParameters = { code: tip.receipt };
+    const res = await blind(event);
+
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(JSON.parse(res.body as string)).toMatchObject({ error: 'unavailable' });
+    expect(commands).toEqual(['UpdateItemCommand']);
   });
 
   it('limits requests per client (429 + Retry-After) and keeps only a keyed hash of the IP', async () => {
