@@ -29,8 +29,10 @@ export interface TiplineFunctionProps {
   /** Only names from functions/core/env-names.ts, so the stack and the code cannot drift. */
   readonly environment: Partial<Record<EnvName, string>>;
   /**
-   * @default 10 seconds: the SDK clients give up after 3 attempts of at most 3 s each, so a
-   * healthy request never needs more, and a stuck one fails before API Gateway's 30 s limit.
+   * @default 29 seconds, just under API Gateway's 30 s integration limit: when the store is
+   * degraded, each SDK call may take 3 attempts (1 s connect + 3 s request each), and the
+   * handler should still get to answer its own 503 + Retry-After rather than die in a Lambda
+   * timeout that API Gateway turns into a bare 500. A healthy request takes milliseconds.
    */
   readonly timeout?: Duration;
   /** @default 512 MB: Lambda's CPU scales with memory, and zod parsing and cold start are CPU-bound. */
@@ -38,6 +40,8 @@ export interface TiplineFunctionProps {
   /** Encrypts the function's log group; @default CloudWatch Logs' own encryption. */
   readonly logKey?: IKey;
 }
+
+const DEFAULT_TIMEOUT = Duration.seconds(29);
 
 /** Logs hold request, tip and error ids, never tip text: kept as long as an audit may ask. */
 export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
@@ -72,7 +76,7 @@ export class TiplineFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? DEFAULT_TIMEOUT,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
@@ -122,7 +126,7 @@ function checkProps(id: string, props: TiplineFunctionProps): string {
     }
   }
 
-  const seconds = props.timeout?.toSeconds() ?? 10;
+  const seconds = (props.timeout ?? DEFAULT_TIMEOUT).toSeconds();
   if (seconds < 1 || seconds > 900) fail(`timeout must be 1–900 seconds, got ${seconds}`);
   const memory = props.memorySize ?? 512;
   if (!Number.isInteger(memory) || memory < 128 || memory > 10_240) {

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -175,8 +175,6 @@ export class TiplineStack extends Stack {
         ...this.config.storeEnvironment,
       },
       logKey: this.key,
-      // An export streams page after page; API Gateway cuts it at 30 s anyway.
-      timeout: Duration.seconds(29),
     });
     // Read and triage only: a tip is created by intake alone and never deleted by an editor.
     fn.addToRolePolicy(

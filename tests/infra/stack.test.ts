@@ -210,6 +210,11 @@ describe('functions', () => {
     }
   });
 
+  test('API functions may run until just before API Gateway gives up, so a degraded store gets their own 503', () => {
+    for (const fn of [stack.intake, stack.staff, stack.receipts]) expect(props(fn).Timeout).toBe(29);
+    expect(props(stack.alerts.notifier).Timeout).toBe(60);
+  });
+
   test('each bundle is a minified ESM file with a createRequire banner and a source map, and loads', async () => {
     for (const fn of [stack.intake, stack.alerts.notifier, stack.staff]) {
       const code = template.toJSON().Resources[logicalId(stack, fn)].Properties.Code;
