@@ -127,7 +127,10 @@ export function makeFollowUp({
       };
       const outcome = await receipts.appendReaderEntry(tip, entry, MAX_HISTORY);
       if (outcome === 'full') throw new ConversationFullError();
-      if (notifyDesk) await notifyDesk(tip).catch((err: unknown) => onNoticeFailed?.(err));
+      // A quarantined tip is never alerted, and its follow-up does not reach the desk's inbox either.
+      if (notifyDesk && tip.status !== 'quarantined') {
+        await notifyDesk(tip).catch((err: unknown) => onNoticeFailed?.(err));
+      }
       return readerAnswer({ ...tip, history: [...tip.history, entry] });
     },
   };

@@ -197,6 +197,18 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
     expect(JSON.stringify(notice)).not.toContain(tip.message);
   });
 
+  it('stores a message on a quarantined tip without notifying the desk', async () => {
+    const tip = await submit({ website: 'http://bot.example' });
+
+    const res = await post(tip.receipt, { message: 'buy cheap watches now' });
+
+    expect(res.status).toBe(201);
+    expect((await table.store.getTip(tip.id, { consistent: true })).history.at(-1)?.action).toBe(
+      'reader-message',
+    );
+    expect(await emailsMentioning(tip.id)).toEqual([]);
+  });
+
   it('refuses an invalid message with every issue, but a wrong code with a bad body is still not found', async () => {
     const tip = await submit();
     const bad = await post(tip.receipt, { message: ' ', extra: 1 });
