@@ -1,8 +1,10 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -40,6 +42,7 @@ export class AlertDelivery extends Construct {
   readonly notifier: TiplineFunction;
   readonly deadLetterQueue: Queue;
   readonly senderIdentity: EmailIdentity;
+  readonly digestTick: Rule;
 
   constructor(scope: Construct, id: string, props: AlertDeliveryProps) {
     super(scope, id);
@@ -89,8 +92,20 @@ export class AlertDelivery extends Construct {
         // The handler returns batchItemFailures: only the failed record and those after it are retried.
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.deadLetterQueue),
+        // Only new tips are alerted: triage edits, reader messages and TTL deletions (MODIFY,
+        // REMOVE) never invoke the notifier, as the local stream feed only feeds INSERTs.
+        filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') })],
       }),
     );
+
+    // A closed flood window's digest goes out within a minute even when no new tip arrives
+    // to invoke the notifier: a scheduled event has no Records, which the handler reads as
+    // "flush the digests" (local/stack.ts ticks the same way).
+    this.digestTick = new Rule(this, 'DigestTick', {
+      description: 'Sends the digests of closed flood windows',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.notifier, { retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+    });
 
     // Only what the notifier calls: read the tip, mark it alerted, send from the sender identity.
     this.notifier.addToRolePolicy(
