@@ -24,7 +24,7 @@ export interface StaffListPoint {
 export const STAFF_QUERY = { status: 'new', topic: 'europe' } as const;
 
 const SEED_BATCH = 25;
-const SEED_IN_FLIGHT = 6;
+const SEED_IN_FLIGHT = 16;
 const PAGES_PER_POINT = 40;
 
 /**
