@@ -76,7 +76,6 @@ export class TiplineStack extends Stack {
 
     this.intake = this.intakeFunction(clientHashSecret);
     this.staff = this.staffFunction();
-    this.receipts = this.receiptsFunction(clientHashSecret);
     this.alerts = new AlertDelivery(this, 'Alerts', {
       table: this.tips.table,
       guardTable: this.reliability.guard,
@@ -85,6 +84,7 @@ export class TiplineStack extends Stack {
       extraEnvironment: { ...config.notifierEnvironment, ...config.storeEnvironment },
       encryptionKey,
     });
+    this.receipts = this.receiptsFunction(clientHashSecret);
     // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it.
     for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier]) {
       this.key.grant(fn, ...TABLE_KEY_ACTIONS);
@@ -199,15 +199,25 @@ export class TiplineStack extends Stack {
     const { guard } = this.reliability;
     const fn = new TiplineFunction(this, 'Receipts', {
       functionDir: 'receipts',
-      description: "A reader's follow-up by receipt code: status, replies, added messages",
+      description: "A reader's follow-up by receipt code: status, replies, added messages (desk notice)",
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
+        // A reader's added message sends the routed desk a notice (without the reader's words).
+        [ENV.DESK_ADDRESS]: this.config.deskAddress,
+        [ENV.SENDER_ADDRESS]: this.config.senderAddress,
+        ...(this.config.deskRouting ? { [ENV.DESK_ROUTING]: this.config.deskRouting } : {}),
         ...this.config.storeEnvironment,
       },
       logKey: this.key,
     });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [this.alerts.senderIdentity.emailIdentityArn],
+      }),
+    );
     // One Query on the receipt index finds the tip; a reader's message is appended in one UpdateItem.
     fn.addToRolePolicy(
       new PolicyStatement({

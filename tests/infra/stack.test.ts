@@ -315,13 +315,15 @@ describe('least privilege', () => {
     );
   });
 
-  test('receipts may only find a tip by receipt, append to it, and count its own rate limit', () => {
+  test('receipts may only find a tip by receipt, append to it, count its own rate limit and notify the desk', () => {
     const table = arnOf(stack.tips.table);
     expect(roleStatements(template, stack, stack.receipts)).toEqual(
       sortStatements([
         { actions: ['dynamodb:Query'], resource: { 'Fn::Join': ['', [table, '/index/by-receipt']] } },
         { actions: ['dynamodb:UpdateItem'], resource: table },
         { actions: ['dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
+        // The desk's notice of a reader's added message, from the sender identity only.
+        { actions: ['ses:SendEmail'], resource: stack.resolve(stack.alerts.senderIdentity.emailIdentityArn) },
         tableKeyUse(),
         logWrite(stack.receipts),
       ]),
