@@ -130,7 +130,7 @@ function filterParams(values: Values): URLSearchParams {
 }
 
 /** Cuts to `width` display columns (one per code point is close enough for a terminal table). */
-function fit(text: string, width: number): string {
+function fitCell(text: string, width: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const chars = [...flat];
   return chars.length <= width
@@ -156,8 +156,8 @@ export function formatTable(items: TipSummary[], columns = 160): string {
   ];
   const line = (cells: string[]) => `${cells.join('  ').trimEnd()}\n`;
   return (
-    line(cols.map((c) => fit(c.head, c.width))) +
-    items.map((t) => line(cols.map((c) => fit(c.get(t), c.width)))).join('')
+    line(cols.map((c) => fitCell(c.head, c.width))) +
+    items.map((t) => line(cols.map((c) => fitCell(c.get(t), c.width)))).join('')
   );
 }
 

@@ -228,6 +228,7 @@ export function errorResponse(err: unknown, requestId: string): HttpResponse {
   if (err instanceof PreconditionRequiredError) {
     return json(428, { error: 'precondition_required', message: err.message });
   }
-  if (err instanceof ConversationFullError) return json(409, { error: 'conversation_full', message: err.message });
+  if (err instanceof ConversationFullError)
+    return json(409, { error: 'conversation_full', message: err.message });
   return json(500, { error: 'internal', message: 'something went wrong on our side', requestId });
 }
