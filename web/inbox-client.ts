@@ -3,18 +3,11 @@
  * with textContent or as an attribute value, never as HTML: reader text can carry markup,
  * and here it must stay text.
  */
+import type { HistoryEntry } from '../functions/core/tip-record';
+
 declare const __TRANSITIONS__: Record<string, string[]>;
 declare const __TOPICS__: Record<string, string>;
 
-interface HistoryEntry {
-  at: string;
-  by: string;
-  action: string;
-  from?: string;
-  to?: string;
-  note?: string;
-  reason?: string;
-}
 interface Summary {
   id: string;
   receipt: string;
@@ -465,6 +458,3 @@ function start() {
 }
 
 start();
-
-// A module, not a global script: each page script keeps its names to itself.
-export {};

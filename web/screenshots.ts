@@ -4,24 +4,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../local/chromium';
 import { startLocalStack } from '../local/stack';
 
 const OUT = join(process.cwd(), 'docs');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const stack = await startLocalStack({ tableName: 'tipline-screenshots' });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 
 async function submit(tip: Record<string, unknown>) {
   const res = await fetch(`${stack.apiUrl}/tips`, {

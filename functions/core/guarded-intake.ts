@@ -8,6 +8,7 @@ import {
   type IntakeOutcome,
   type IntakeRequest,
   makeIdempotentIntake,
+  submitReceiptOf,
 } from './idempotency';
 import type { Logger } from './logger';
 import { makeMetrics } from './metrics';
@@ -45,14 +46,7 @@ export function makeGuardedIntake({ submitTip, idempotent, rateLimiter, clientKe
     async submit(request: IntakeRequest): Promise<IntakeOutcome> {
       if (idempotent) return idempotent(request);
       const { tip } = await submitTip(request.input);
-      return {
-        id: tip.id,
-        receipt: tip.receipt,
-        kind: tip.kind,
-        status: tip.status,
-        ...(tip.quarantineReason ? { quarantineReason: tip.quarantineReason } : {}),
-        replayed: false,
-      };
+      return { ...submitReceiptOf(tip), replayed: false };
     },
   };
 }

@@ -9,7 +9,7 @@ import {
   ValidationError,
 } from './errors';
 import { type SubmitTip, validateSubmission } from './submit-tip';
-import type { TipStatus } from './tip-record';
+import type { TipRecord, TipStatus } from './tip-record';
 import type { TipSubmission } from './tip-schema';
 
 /** What a stored submit answered: kept for the idempotency window, replayed to a retry. No tip text. */
@@ -19,6 +19,17 @@ export interface SubmitReceipt {
   kind: string;
   status: TipStatus;
   quarantineReason?: string;
+}
+
+/** What a submit answers and the idempotency record keeps: never the tip's text or contact. */
+export function submitReceiptOf(tip: TipRecord): SubmitReceipt {
+  return {
+    id: tip.id,
+    receipt: tip.receipt,
+    kind: tip.kind,
+    status: tip.status,
+    ...(tip.quarantineReason ? { quarantineReason: tip.quarantineReason } : {}),
+  };
 }
 
 export interface IntakeRequest {
@@ -101,13 +112,7 @@ export function makeIdempotentIntake({
     ): Promise<SubmitReceipt> => {
       work.ran = true;
       const { tip } = await submitTip(work.submission);
-      return {
-        id: tip.id,
-        receipt: tip.receipt,
-        kind: tip.kind,
-        status: tip.status,
-        ...(tip.quarantineReason ? { quarantineReason: tip.quarantineReason } : {}),
-      };
+      return submitReceiptOf(tip);
     },
     { persistenceStore, config, keyPrefix: 'tipline-intake' },
   );
