@@ -53,6 +53,7 @@ function runPhase<T>(phase: string): Promise<T> {
 
 const kb = (bytes: number) => `${round(bytes / 1024, 1)} KB`;
 const ms = (x: number) => `${round(x, 1)} ms`;
+const signed = (x: number) => `${x < 0 ? '−' : '+'}${ms(Math.abs(x))}`;
 const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 async function main() {
@@ -233,10 +234,10 @@ export function renderTable(r: Results): string {
   ] as const) {
     const target = side === w.handler;
     row(
-      `warm intake p50, ${label} (${w.calls} calls; ${side.dynamoCalls} DynamoDB calls each)`,
+      `warm intake p50, ${label} (${w.calls} calls; ${side.dynamoCalls} DynamoDB call${side.dynamoCalls === 1 ? '' : 's'} each)`,
       ms(side.p50),
       `PutItem ${ms(w.floor.p50)}`,
-      `${ratio(side.p50, w.floor.p50)}× (+${ms(side.p50 - w.floor.p50)})`,
+      `${ratio(side.p50, w.floor.p50)}× (${signed(side.p50 - w.floor.p50)})`,
       target ? '≤ 1.3× and ≤ +1 ms' : '',
       target ? mark(side.p50 <= 1.3 * w.floor.p50 && side.p50 - w.floor.p50 <= 1) : '',
     );
@@ -244,7 +245,7 @@ export function renderTable(r: Results): string {
       `warm intake p99, ${label}`,
       ms(side.p99),
       `PutItem ${ms(w.floor.p99)}`,
-      `+${ms(side.p99 - w.floor.p99)}`,
+      signed(side.p99 - w.floor.p99),
       target ? '≤ +3 ms' : '',
       target ? mark(side.p99 - w.floor.p99 <= 3) : '',
     );
