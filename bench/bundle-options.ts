@@ -24,6 +24,7 @@ export const lambdaBundleOptions = {
   sourcemap: 'external',
   sourcesContent: false,
   logLevel: 'warning',
+  alias: { '@aws-sdk/credential-provider-node': './functions/core/lambda-credentials.ts' },
 } as const satisfies BuildOptions;
 
 /** Every Lambda's entry point, as infra/ wires them (staff/ once it exists). */
@@ -31,13 +32,4 @@ export const FUNCTION_ENTRIES = {
   intake: 'functions/intake/handler.ts',
   notifier: 'functions/notifier/handler.ts',
   staff: 'functions/staff/handler.ts',
-} as const;
-
-/**
- * Proposed, not yet what infra ships: esbuild's `alias` (CDK: `esbuildArgs`
- * `--alias:@aws-sdk/credential-provider-node=./bench/env-credentials.ts`) swaps the SDK's
- * default credential chain for env-only credentials, which is all Lambda ever uses.
- */
-export const ENV_ONLY_CREDENTIALS_ALIAS = {
-  '@aws-sdk/credential-provider-node': './bench/env-credentials.ts',
 } as const;

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { ENV_ONLY_CREDENTIALS_ALIAS, FUNCTION_ENTRIES, lambdaBundleOptions } from './bundle-options';
+import { FUNCTION_ENTRIES, lambdaBundleOptions } from './bundle-options';
 import { ROOT, WORK } from './support';
 
 export const BUNDLE_DIR = join(WORK, 'bundles');
@@ -134,7 +134,7 @@ export interface Bundles {
     floor: string;
     sdkExternal: string;
     unbundled: string;
-    envCredentials: string;
+    fullChain: string;
   };
 }
 
@@ -149,9 +149,8 @@ export async function buildBundles(): Promise<Bundles> {
   const sdkExternal = await bundleOne('intake-sdk-external', FUNCTION_ENTRIES.intake, {
     external: ['@aws-sdk/*'],
   });
-  const envCredentials = await bundleOne('intake-env-credentials', FUNCTION_ENTRIES.intake, {
-    alias: { ...ENV_ONLY_CREDENTIALS_ALIAS },
-  });
+  // Before the env-only credentials alias: the SDK's whole default credential chain.
+  const fullChain = await bundleOne('intake-full-credential-chain', FUNCTION_ENTRIES.intake, { alias: {} });
   // Our own code transpiled into one file, every package loaded from node_modules as it stands.
   const unbundled = await bundleOne('intake-unbundled', FUNCTION_ENTRIES.intake, {
     packages: 'external',
@@ -169,7 +168,7 @@ export async function buildBundles(): Promise<Bundles> {
   }
   const shipped = functions.find((f) => f.name === 'intake');
   if (!shipped) throw new Error('no intake bundle');
-  functions.push({ ...envCredentials, name: 'intake, env-only credentials (proposed)' });
+  functions.push({ ...fullChain, name: 'intake, full SDK credential chain (before)' });
   functions.push({ ...sdkExternal, name: 'intake (@aws-sdk/* external)' });
   return {
     functions,
@@ -179,7 +178,7 @@ export async function buildBundles(): Promise<Bundles> {
       floor: floor.file,
       sdkExternal: sdkExternal.file,
       unbundled: unbundled.file,
-      envCredentials: envCredentials.file,
+      fullChain: fullChain.file,
     },
   };
 }

@@ -22,7 +22,7 @@ const COLD = {
   floor: 'empty handler (floor)',
   shipped: 'intake as shipped (bundle + --enable-source-maps)',
   noMaps: 'intake bundle without --enable-source-maps',
-  envOnly: 'intake, env-only credentials (proposed)',
+  fullChain: 'intake, full SDK credential chain (before)',
   external: 'intake, @aws-sdk/* external',
   unbundled: 'intake unbundled (node_modules)',
 } as const;
@@ -77,7 +77,7 @@ async function main() {
         // infra sets NODE_OPTIONS=--enable-source-maps: Node then reads the .map at load.
         { name: COLD.shipped, file: variants.shipped, env: { NODE_OPTIONS: '--enable-source-maps' } },
         { name: COLD.noMaps, file: variants.shipped },
-        { name: COLD.envOnly, file: variants.envCredentials },
+        { name: COLD.fullChain, file: variants.fullChain },
         { name: COLD.external, file: variants.sdkExternal },
         { name: COLD.unbundled, file: variants.unbundled },
         ...bundles.steps.map((st) => ({ name: `step: ${st.name}`, file: st.file })),
@@ -160,7 +160,7 @@ export function renderTable(r: Results): string {
   const shipped = byName(COLD.shipped);
   const noMaps = byName(COLD.noMaps);
   const external = byName(COLD.external);
-  const envOnly = byName(COLD.envOnly);
+  const fullChain = byName(COLD.fullChain);
   const unbundled = byName(COLD.unbundled);
   const intake = r.bundles.find((b) => b.name === 'intake');
   const w = r.warm;
@@ -180,7 +180,7 @@ export function renderTable(r: Results): string {
       b.name === 'intake' ? mark(b.bytes <= 300 * 1024 && dead === 0) : '',
     );
   }
-  for (const v of [shipped, noMaps, envOnly, external, unbundled]) {
+  for (const v of [shipped, noMaps, fullChain, external, unbundled]) {
     row(
       `cold init, ${v.name}: wall p50 / p95; CPU p50`,
       `${ms(v.init.p50)} / ${ms(v.init.p95)}; CPU ${ms(v.initCpu.p50)}`,
