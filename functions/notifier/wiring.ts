@@ -1,3 +1,4 @@
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '../core/aws-clients';
 import type { NotifierConfig } from '../core/config';
 import { notifierReliabilityFromConfig } from '../core/desk-alerts';
@@ -8,25 +9,22 @@ import { makeTipStore } from '../core/tip-store';
 import { makeNotifierHandler, type NotifierDeps } from './make-notifier-handler';
 
 /** The notifier wired from its config: handler.ts in AWS, local/ on a laptop. */
-export function notifierFromConfig(
-  config: NotifierConfig,
-  dynamo: DynamoClients = makeDynamoClients({
-    region: config.AWS_REGION,
-    endpoint: config.DYNAMODB_ENDPOINT,
-  }),
-) {
+export function notifierFromConfig(config: NotifierConfig, dynamo?: DynamoClients) {
   return makeNotifierHandler(notifierDepsFromConfig(config, dynamo));
 }
 
-/** What the notifier runs on; `npm run redrive` sends through the same. */
+/**
+ * What the notifier runs on; `npm run redrive` sends through the same. Clients are made
+ * here unless handed in (a test hands in an SES client that records what it sends).
+ */
 export function notifierDepsFromConfig(
   config: NotifierConfig,
   dynamo: DynamoClients = makeDynamoClients({
     region: config.AWS_REGION,
     endpoint: config.DYNAMODB_ENDPOINT,
   }),
+  ses: SESv2Client = makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }),
 ): NotifierDeps {
-  const ses = makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT });
   const mailer = makeMailer({ ses, from: config.SENDER_ADDRESS });
   return {
     store: makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE }),

@@ -5,12 +5,10 @@ import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeSesClient } from '../../functions/core/aws-clients';
 import { loadConfig, notifierConfigSchema } from '../../functions/core/config';
-import { deskDeliveryFromConfig } from '../../functions/core/desk-delivery';
-import { makeLogger } from '../../functions/core/logger';
-import { makeMailer } from '../../functions/core/mailer';
 import { makeSubmitTip } from '../../functions/core/submit-tip';
 import type { TipRecord } from '../../functions/core/tip-record';
 import { makeNotifierHandler } from '../../functions/notifier/make-notifier-handler';
+import { notifierDepsFromConfig } from '../../functions/notifier/wiring';
 import { startLocalStack } from '../../local/stack';
 import { insertRecord } from '../../local/stream-feed';
 import {
@@ -97,20 +95,7 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
     });
     const ses = makeSesClient({ region: 'us-east-1', endpoint: config.SES_ENDPOINT });
     rawSends = recordRawSends(ses);
-    const mailer = makeMailer({ ses, from: config.SENDER_ADDRESS });
-    notify = makeNotifierHandler({
-      store: table.store,
-      mailer,
-      deskAddress: config.DESK_ADDRESS,
-      deliver: deskDeliveryFromConfig({
-        routing: config.DESK_ROUTING,
-        deskAddress: config.DESK_ADDRESS,
-        deskKeys: config.DESK_PGP_KEYS,
-        mailer,
-        from: config.SENDER_ADDRESS,
-      }),
-      logger: makeLogger('test-notifier'),
-    });
+    notify = makeNotifierHandler(notifierDepsFromConfig(config, table.dynamo, ses));
   });
 
   async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord> {
