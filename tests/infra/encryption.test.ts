@@ -1,9 +1,9 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ENV } from '../../functions/core/env-names';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
-import { logicalId, TEST_CONTEXT } from './template-helpers';
+import { logicalId, TEST_CONTEXT, templateOnly } from './template-helpers';
 
 const ROUTING = {
   default: ['world-desk@example.org'],
@@ -16,23 +16,16 @@ const ROUTING = {
 const PGP_KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjMEZ0test\n-----END PGP PUBLIC KEY BLOCK-----\n';
 const RETENTION = { default: 365, byStatus: { dismissed: 30, quarantined: 7 } };
 
-// Template assertions only: no bundling (stack.test.ts checks the bundles), no nag (nag.test.ts).
 let stack: TiplineStack;
 let template: Template;
 
 beforeAll(() => {
-  ({ stack } = makeTiplineApp({
-    bundle: false,
-    nag: false,
-    context: {
-      ...TEST_CONTEXT,
-      deskRouting: ROUTING,
-      deskPgpKeys: { 'ukraine-team@example.org': PGP_KEY },
-      // As `-c retentionPolicy='{...}'` gives it: a JSON string.
-      retentionPolicy: JSON.stringify(RETENTION),
-    },
+  ({ stack, template } = templateOnly({
+    deskRouting: ROUTING,
+    deskPgpKeys: { 'ukraine-team@example.org': PGP_KEY },
+    // As `-c retentionPolicy='{...}'` gives it: a JSON string.
+    retentionPolicy: JSON.stringify(RETENTION),
   }));
-  template = Template.fromStack(stack);
 });
 
 const keyArn = () => ({ 'Fn::GetAtt': [logicalId(stack, stack.key), 'Arn'] });

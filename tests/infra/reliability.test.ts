@@ -1,23 +1,16 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ENV } from '../../functions/core/env-names';
 import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '../../functions/core/reliability-tables';
 import { ALERT_MAX_ATTEMPTS, STREAM_RETRY_ATTEMPTS } from '../../infra/alert-delivery';
-import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
-import { logicalId, TEST_CONTEXT } from './template-helpers';
+import { logicalId, templateOnly } from './template-helpers';
 
-// Template assertions only: no bundling (stack.test.ts checks the bundles), no nag (nag.test.ts).
 let stack: TiplineStack;
 let template: Template;
 
 beforeAll(() => {
-  ({ stack } = makeTiplineApp({
-    bundle: false,
-    nag: false,
-    context: { ...TEST_CONTEXT, alarmAddress: 'ops@example.org' },
-  }));
-  template = Template.fromStack(stack);
+  ({ stack, template } = templateOnly({ alarmAddress: 'ops@example.org' }));
 });
 
 const props = (construct: Parameters<typeof logicalId>[1]) =>

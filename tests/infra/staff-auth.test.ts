@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ENV } from '../../functions/core/env-names';
 import { ROUTES, routeKey } from '../../functions/core/routes';
@@ -6,15 +6,14 @@ import { STAFF_GROUP } from '../../functions/core/staff-claims';
 import { LIST_INDEXES } from '../../functions/core/table-design';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
-import { logicalId, roleStatements, sortStatements, TEST_CONTEXT } from './template-helpers';
+import { logicalId, roleStatements, sortStatements, TEST_CONTEXT, templateOnly } from './template-helpers';
 
 // Template assertions only: no bundling (stack.test.ts checks the bundles), no nag (nag.test.ts).
 let stack: TiplineStack;
 let template: Template;
 
 beforeAll(() => {
-  ({ stack } = makeTiplineApp({ bundle: false, nag: false, context: TEST_CONTEXT }));
-  template = Template.fromStack(stack);
+  ({ stack, template } = templateOnly());
 });
 
 const props = (construct: Parameters<typeof logicalId>[1]) =>

@@ -1,8 +1,10 @@
 import type { Stack } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import { makeTiplineApp } from '../../infra/tipline-app';
+import type { TiplineStack } from '../../infra/tipline-stack';
 
 /** The context a deployment passes in cdk.json, with addresses the assertions can recognise. */
 export const TEST_CONTEXT = {
@@ -11,6 +13,18 @@ export const TEST_CONTEXT = {
   apiRateLimit: 40,
   apiBurstLimit: 80,
 };
+
+/**
+ * The stack's template for assertions only: no bundling (stack.test.ts checks the bundles) and
+ * no cdk-nag (nag.test.ts owns it), so it takes about a second.
+ */
+export function templateOnly(context: Record<string, unknown> = {}): {
+  stack: TiplineStack;
+  template: Template;
+} {
+  const { stack } = makeTiplineApp({ bundle: false, nag: false, context: { ...TEST_CONTEXT, ...context } });
+  return { stack, template: Template.fromStack(stack) };
+}
 
 export interface Statement {
   actions: string[];
