@@ -111,7 +111,7 @@ export function makeIdempotentIntake({
       work: Work,
     ): Promise<SubmitReceipt> => {
       work.ran = true;
-      const { tip } = await submitTip(work.submission);
+      const { tip } = await submitTip.validated(work.submission);
       return submitReceiptOf(tip);
     },
     { persistenceStore, config, keyPrefix: 'tipline-intake' },

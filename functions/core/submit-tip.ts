@@ -74,9 +74,8 @@ export function makeSubmitTip({
   newReceipt = newReceiptCode,
   spamChecks,
   retention = DEFAULT_RETENTION,
-}: SubmitTipDeps) {
-  return async function submitTip(input: unknown): Promise<SubmitTipResult> {
-    const submission = validateSubmission(input);
+}: SubmitTipDeps): SubmitTip {
+  async function storeSubmission(submission: TipSubmission): Promise<SubmitTipResult> {
     const now = clock();
     const id = newId(now.getTime());
     let suspicion: QuarantineReason | undefined;
@@ -102,7 +101,15 @@ export function makeSubmitTip({
       throw err;
     }
     return { tip };
-  };
+  }
+
+  const submitTip = (input: unknown) => storeSubmission(validateSubmission(input));
+  return Object.assign(submitTip, { validated: storeSubmission });
 }
 
-export type SubmitTip = ReturnType<typeof makeSubmitTip>;
+/** Validates and stores; `.validated` stores a submission its caller already validated. */
+export interface SubmitTip {
+  (input: unknown): Promise<SubmitTipResult>;
+  /** For a caller that validated already (idempotency hashes the validated submission): no second parse. */
+  validated(submission: TipSubmission): Promise<SubmitTipResult>;
+}
