@@ -24,7 +24,7 @@ export const lambdaBundleOptions = {
   sourcemap: 'external',
   sourcesContent: false,
   logLevel: 'warning',
-  alias: { '@aws-sdk/credential-provider-node': './functions/core/lambda-credentials.ts' },
+  alias: { '@aws-sdk/credential-provider-node': './functions/core/platform/lambda-credentials.ts' },
 } as const satisfies BuildOptions;
 
 /** Every Lambda's entry point, as infra/ wires them (staff/ once it exists). */

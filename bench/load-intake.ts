@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { makeDynamoClients } from '../functions/core/aws-clients';
-import { type LocalStack, startLocalStack } from '../local/stack';
+import { makeDynamoClients } from '../functions/core/platform/aws-clients';
+import { type LocalStack, startLocalStack } from '../local/stack/stack';
 
 /**
  * `npm run load -- [--n 500] [--concurrency 20] [--flood 50] [--window 10]`

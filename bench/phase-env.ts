@@ -1,6 +1,6 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoClients } from '../functions/core/aws-clients';
-import { ensureTable, tipsTableInput } from '../local/tables';
+import type { DynamoClients } from '../functions/core/platform/aws-clients';
+import { ensureTable, tipsTableInput } from '../local/stack/tables';
 import { BENCH_ENV } from './support';
 
 /**

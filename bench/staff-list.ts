@@ -1,14 +1,14 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { makeDynamoClients } from '../functions/core/aws-clients';
-import { makeCursorCodec } from '../functions/core/cursor';
-import { makeListTips, parseListQuery } from '../functions/core/list-tips';
-import { buildTipRecord, validateSubmission } from '../functions/core/submit-tip';
-import { indexAttributes } from '../functions/core/table-design';
-import { TIP_STATUSES, type TipRecord } from '../functions/core/tip-record';
-import { TIP_KINDS, TIP_TOPICS } from '../functions/core/tip-schema';
-import { makeTipStore } from '../functions/core/tip-store';
-import { ensureTable, tipsTableInput } from '../local/tables';
+import { buildTipRecord, validateSubmission } from '../functions/core/intake/submit-tip';
+import { makeDynamoClients } from '../functions/core/platform/aws-clients';
+import { makeCursorCodec } from '../functions/core/staff/cursor';
+import { makeListTips, parseListQuery } from '../functions/core/staff/list-tips';
+import { indexAttributes } from '../functions/core/tips/table-design';
+import { TIP_STATUSES, type TipRecord } from '../functions/core/tips/tip-record';
+import { TIP_KINDS, TIP_TOPICS } from '../functions/core/tips/tip-schema';
+import { makeTipStore } from '../functions/core/tips/tip-store';
+import { ensureTable, tipsTableInput } from '../local/stack/tables';
 import { benchTip, round, type Summary, summarize } from './support';
 
 export interface StaffListPoint {

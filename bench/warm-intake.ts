@@ -1,9 +1,9 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
-import { type DynamoClients, makeDynamoClients } from '../functions/core/aws-clients';
-import { intakeConfigSchema, loadConfig } from '../functions/core/config';
+import { intakeConfigSchema, loadConfig } from '../functions/core/config/config';
+import { type DynamoClients, makeDynamoClients } from '../functions/core/platform/aws-clients';
 import { intakeFromConfig } from '../functions/intake/wiring';
-import { tipsTableInput } from '../local/tables';
+import { tipsTableInput } from '../local/stack/tables';
 import { postTipEvent } from './cold-init';
 import { benchEnv, createBenchTables } from './phase-env';
 import { round, type Summary, summarize } from './support';

@@ -9,7 +9,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, type EnvName } from '../functions/core/env-names';
+import { ENV, type EnvName } from '../functions/core/config/env-names';
 import { TiplineFunction } from './tipline-function';
 
 /** Attempts the stream gives a failing record after the first. */
@@ -100,7 +100,7 @@ export class AlertDelivery extends Construct {
 
     // A closed flood window's digest goes out within a minute even when no new tip arrives
     // to invoke the notifier: a scheduled event has no Records, which the handler reads as
-    // "flush the digests" (local/stack.ts ticks the same way).
+    // "flush the digests" (local/stack/stack.ts ticks the same way).
     this.digestTick = new Rule(this, 'DigestTick', {
       description: 'Sends the digests of closed flood windows',
       schedule: Schedule.rate(Duration.minutes(1)),

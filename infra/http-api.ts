@@ -13,7 +13,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '../functions/core/routes';
+import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '../functions/core/api/routes';
 
 export interface ApiThrottle {
   /** Requests per second, steady state, across the whole stage. */
@@ -28,7 +28,7 @@ export interface TiplineApiProps {
 }
 
 export interface RouteTargets {
-  /** The function serving each route target of functions/core/routes.ts. */
+  /** The function serving each route target of functions/core/api/routes.ts. */
   readonly functions: Record<FunctionName, IFunction>;
   /** Put on every route whose `auth` is 'staff'; a stack with staff routes must provide it. */
   readonly staffAuthorizer?: IHttpRouteAuthorizer;

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '../functions/core/reliability-tables';
+import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '../functions/core/guards/guard-tables';
 
 export interface ReliabilityTablesProps {
   /** The customer-managed key; @default the AWS-owned DynamoDB key. */
@@ -11,7 +11,7 @@ export interface ReliabilityTablesProps {
 
 /**
  * The short-lived state of the abuse and reliability defences, built from
- * functions/core/reliability-tables.ts like local/tables.ts: Powertools' idempotency records
+ * functions/core/guards/guard-tables.ts like local/stack/tables.ts: Powertools' idempotency records
  * and the guard counters (rate limits, fingerprints, flood windows, alert failures). Every
  * item expires by TTL; losing them costs at most a window of protection, so unlike the
  * tips table they are not kept when the stack goes.

@@ -14,7 +14,7 @@ import {
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ENV, type EnvName } from '../functions/core/env-names';
+import { ENV, type EnvName } from '../functions/core/config/env-names';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KNOWN_ENV_NAMES = new Set<string>(Object.values(ENV));
@@ -26,7 +26,7 @@ export interface TiplineFunctionProps {
   /** The folder under functions/ whose `handler.ts` exports `handler`, e.g. `intake`. */
   readonly functionDir: string;
   readonly description: string;
-  /** Only names from functions/core/env-names.ts, so the stack and the code cannot drift. */
+  /** Only names from functions/core/config/env-names.ts, so the stack and the code cannot drift. */
   readonly environment: Partial<Record<EnvName, string>>;
   /**
    * @default 29 seconds, just under API Gateway's 30 s integration limit: when the store is
@@ -102,7 +102,7 @@ export class TiplineFunction extends NodejsFunction {
         bundleAwsSDK: true,
         externalModules: [],
         // Lambda hands credentials in env vars: the rest of the SDK's chain is dead weight
-        // (~130 KB, ~10% of init CPU). See functions/core/lambda-credentials.ts.
+        // (~130 KB, ~10% of init CPU). See functions/core/platform/lambda-credentials.ts.
         esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
         forceDockerBundling: false,
       },
@@ -110,7 +110,7 @@ export class TiplineFunction extends NodejsFunction {
   }
 }
 
-const LAMBDA_CREDENTIALS = `${PROJECT_ROOT}functions/core/lambda-credentials.ts`;
+const LAMBDA_CREDENTIALS = `${PROJECT_ROOT}functions/core/platform/lambda-credentials.ts`;
 
 function checkProps(id: string, props: TiplineFunctionProps): string {
   const fail = (why: string): never => {
@@ -124,7 +124,7 @@ function checkProps(id: string, props: TiplineFunctionProps): string {
 
   for (const [name, value] of Object.entries(props.environment)) {
     if (!KNOWN_ENV_NAMES.has(name))
-      fail(`environment variable ${name} is not in functions/core/env-names.ts`);
+      fail(`environment variable ${name} is not in functions/core/config/env-names.ts`);
     if (RESERVED_ENV_NAMES.has(name)) fail(`environment variable ${name} is set by Lambda itself`);
     if (typeof value !== 'string' || (!Token.isUnresolved(value) && value.length === 0)) {
       fail(`environment variable ${name} is empty`);

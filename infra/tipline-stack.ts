@@ -4,9 +4,9 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ENV } from '../functions/core/env-names';
-import { type FunctionName, ROUTES, routeKey } from '../functions/core/routes';
-import { LIST_INDEXES, RECEIPT_INDEX } from '../functions/core/table-design';
+import { type FunctionName, ROUTES, routeKey } from '../functions/core/api/routes';
+import { ENV } from '../functions/core/config/env-names';
+import { LIST_INDEXES, RECEIPT_INDEX } from '../functions/core/tips/table-design';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
 import { TiplineKey } from './encryption-key';
@@ -40,7 +40,7 @@ export class TiplineStack extends Stack {
   readonly staff: TiplineFunction;
   readonly receipts: TiplineFunction;
   readonly alerts: AlertDelivery;
-  /** The function behind each route target of functions/core/routes.ts. */
+  /** The function behind each route target of functions/core/api/routes.ts. */
   readonly routeTargets: Record<FunctionName, TiplineFunction>;
   readonly alarms: TiplineAlarms;
 

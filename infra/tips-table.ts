@@ -9,7 +9,12 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { LIST_INDEXES, RECEIPT_INDEX, TIPS_TABLE_KEY, TTL_ATTRIBUTE } from '../functions/core/table-design';
+import {
+  LIST_INDEXES,
+  RECEIPT_INDEX,
+  TIPS_TABLE_KEY,
+  TTL_ATTRIBUTE,
+} from '../functions/core/tips/table-design';
 
 export interface TipsTableProps {
   /** The customer-managed key; @default the AWS-owned DynamoDB key. */
@@ -17,7 +22,7 @@ export interface TipsTableProps {
 }
 
 /**
- * The tips table, built from functions/core/table-design.ts like local/tables.ts, so the
+ * The tips table, built from functions/core/tips/table-design.ts like local/stack/tables.ts, so the
  * keys and list indexes in AWS are the ones the code queries and the tests run against.
  */
 export class TipsTable extends Construct {

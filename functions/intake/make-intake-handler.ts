@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { followUpPage } from '../../web/follow-up';
-import { readerFormPage, receiptPage } from '../../web/reader-form';
-import { assetResponse } from '../../web/serve-assets';
-import { type StaffPageOptions, staffInboxPage } from '../../web/staff-inbox';
+import { followUpPage } from '../../web/pages/follow-up';
+import { readerFormPage, receiptPage } from '../../web/pages/reader-form';
+import { assetResponse } from '../../web/pages/serve-assets';
+import { type StaffPageOptions, staffInboxPage } from '../../web/pages/staff-inbox';
+import { openApiDocument } from '../core/api/openapi';
+import type { FormTokens } from '../core/guards/form-token';
 import {
   IdempotencyInProgressError,
   MalformedBodyError,
@@ -10,15 +12,21 @@ import {
   RateLimitedError,
   StoreUnavailableError,
   ValidationError,
-} from '../core/errors';
-import type { FormTokens } from '../core/form-token';
-import { type GuardedIntake, makeGuardedIntake } from '../core/guarded-intake';
-import { errorResponse, type HttpResponse, header, html, json, parseBody, wantsHtml } from '../core/http';
-import type { Logger } from '../core/logger';
-import { METRIC, type MetricsRecorder } from '../core/metrics';
-import { openApiDocument } from '../core/openapi';
-import type { StoreHealth } from '../core/store-health';
-import type { SubmitTip } from '../core/submit-tip';
+} from '../core/http/errors';
+import {
+  errorResponse,
+  type HttpResponse,
+  header,
+  html,
+  json,
+  parseBody,
+  wantsHtml,
+} from '../core/http/http';
+import { type GuardedIntake, makeGuardedIntake } from '../core/intake/guarded-intake';
+import type { SubmitTip } from '../core/intake/submit-tip';
+import type { Logger } from '../core/platform/logger';
+import { METRIC, type MetricsRecorder } from '../core/platform/metrics';
+import type { StoreHealth } from '../core/tips/store-health';
 
 export interface IntakeDeps {
   submitTip: SubmitTip;

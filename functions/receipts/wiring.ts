@@ -1,12 +1,12 @@
-import { type DynamoClients, makeDynamoClients, makeSesClient } from '../core/aws-clients';
-import { makeClientKeyer } from '../core/client-key';
-import type { ReceiptsConfig } from '../core/config';
-import { makeFollowUp } from '../core/follow-up';
-import { makeLogger } from '../core/logger';
-import { makeMailer } from '../core/mailer';
-import { makeRateLimiter } from '../core/rate-limit';
-import { makeReaderMessageNotifier, type NotifyDesk } from '../core/reader-message-notice';
-import { makeReceiptStore } from '../core/receipt-store';
+import { makeMailer } from '../core/alerts/mailer';
+import { makeReaderMessageNotifier, type NotifyDesk } from '../core/alerts/reader-message-notice';
+import type { ReceiptsConfig } from '../core/config/config';
+import { makeClientKeyer } from '../core/guards/client-key';
+import { makeRateLimiter } from '../core/guards/rate-limit';
+import { type DynamoClients, makeDynamoClients, makeSesClient } from '../core/platform/aws-clients';
+import { makeLogger } from '../core/platform/logger';
+import { makeFollowUp } from '../core/receipts/follow-up';
+import { makeReceiptStore } from '../core/receipts/receipt-store';
 import { makeReceiptsHandler, type ReceiptRateLimit } from './make-receipts-handler';
 
 /**

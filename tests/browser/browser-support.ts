@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 
-export { CHROMIUM_PATH, launchChromium } from '../../local/chromium';
+export { CHROMIUM_PATH, launchChromium } from '../../local/stack/chromium';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/stack';
+import { type LocalStack, startLocalStack } from '../../local/stack/stack';
 import { emailsMentioning, eventually } from '../support/local-env';
 import { launchChromium, seriousA11yViolations } from './browser-support';
 

@@ -5,9 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ENV } from '../../functions/core/env-names';
-import { ROUTES, routeKey } from '../../functions/core/routes';
-import { LIST_INDEXES, RECEIPT_INDEX, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { ROUTES, routeKey } from '../../functions/core/api/routes';
+import { ENV } from '../../functions/core/config/env-names';
+import { LIST_INDEXES, RECEIPT_INDEX, TTL_ATTRIBUTE } from '../../functions/core/tips/table-design';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import { TiplineFunction } from '../../infra/tipline-function';
 import type { TiplineStack } from '../../infra/tipline-stack';
@@ -362,7 +362,7 @@ describe('checked at synth', () => {
           description: 'x',
           environment: { TIPS_TABEL: 't' } as never,
         }),
-    ).toThrow(/TIPS_TABEL is not in functions\/core\/env-names.ts/);
+    ).toThrow(/TIPS_TABEL is not in functions\/core\/config\/env-names.ts/);
     expect(
       () => new TiplineFunction(scope, 'B', { functionDir: 'nowhere', description: 'x', environment: {} }),
     ).toThrow(/no handler at functions\/nowhere\/handler.ts/);

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startDynalite, startSesEmulator } from '../../local/emulators';
+import { startDynalite, startSesEmulator } from '../../local/stack/emulators';
 
 declare module 'vitest' {
   export interface ProvidedContext {

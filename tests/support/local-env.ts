@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { type DynamoClients, makeDynamoClients } from '../../functions/core/aws-clients';
-import { makeTipStore, type TipStore } from '../../functions/core/tip-store';
-import { ensureTable, tipsTableInput } from '../../local/tables';
+import { type DynamoClients, makeDynamoClients } from '../../functions/core/platform/aws-clients';
+import { makeTipStore, type TipStore } from '../../functions/core/tips/tip-store';
+import { ensureTable, tipsTableInput } from '../../local/stack/tables';
 
 export interface TestTable {
   tableName: string;

@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
-import { makeDynamoClients } from '../../functions/core/aws-clients';
-import { type LocalStack, startLocalStack } from '../../local/stack';
+import { makeDynamoClients } from '../../functions/core/platform/aws-clients';
+import { type LocalStack, startLocalStack } from '../../local/stack/stack';
 
 /** A local stack on the shared emulators with its own tips table, and a staff client for it. */
 export async function startStaffStack(prefix: string) {

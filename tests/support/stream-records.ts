@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { newReceiptCode } from '../../functions/core/receipt-code';
-import { buildTipRecord, validateSubmission } from '../../functions/core/submit-tip';
-import { indexAttributes } from '../../functions/core/table-design';
-import type { TipRecord } from '../../functions/core/tip-record';
-import type { TipStore } from '../../functions/core/tip-store';
-import { insertRecord } from '../../local/stream-feed';
+import { buildTipRecord, validateSubmission } from '../../functions/core/intake/submit-tip';
+import { newReceiptCode } from '../../functions/core/tips/receipt-code';
+import { indexAttributes } from '../../functions/core/tips/table-design';
+import type { TipRecord } from '../../functions/core/tips/tip-record';
+import type { TipStore } from '../../functions/core/tips/tip-store';
+import { insertRecord } from '../../local/stack/stream-feed';
 import { validTip } from './local-env';
 
 /** A tip built as the intake builds it (schema, honeypot rule, history) and stored in `store`. */

@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
+  StoreUnavailableError,
+  ValidationError,
+} from '../http/errors';
+import type { TipRecord, TipStatus } from '../tips/tip-record';
+import type { TipSubmission } from '../tips/tip-schema';
+import { type SubmitTip, validateSubmission } from './submit-tip';
+
+/** What a stored submit answered: kept for the idempotency window, replayed to a retry. No tip text. */
+export interface SubmitReceipt {
+  id: string;
+  receipt: string;
+  kind: string;
+  status: TipStatus;
+  quarantineReason?: string;
+}
+
+/** What a submit answers and the idempotency record keeps: never the tip's text or contact. */
+export function submitReceiptOf(tip: TipRecord): SubmitReceipt {
+  return {
+    id: tip.id,
+    receipt: tip.receipt,
+    kind: tip.kind,
+    status: tip.status,
+    ...(tip.quarantineReason ? { quarantineReason: tip.quarantineReason } : {}),
+  };
+}
+
+export interface IntakeRequest {
+  /** The parsed body, not yet validated. */
+  input: unknown;
+  /** The keyed hash of the source IP (client-key.ts). */
+  clientKey: string;
+  /** The `Idempotency-Key` header, when the client sent one. */
+  idempotencyKey?: string | undefined;
+  /** How long the invocation may still run: a crash leaves an in-progress mark only this long. */
+  remainingMs?: number;
+}
+
+export type IntakeOutcome = SubmitReceipt & { replayed: boolean };
+
+export interface IdempotentIntakeProps {
+  client: DynamoDBClient;
+  /** The idempotency table (key `id`, TTL `expiration`). */
+  tableName: string;
+  submitTip: SubmitTip;
+  /** A retry within this window gets the first answer (DESIGN: 10 minutes). */
+  windowSeconds: number;
+  /** How long a second, concurrent request waits for the first one's answer before a 409. */
+  waitForInProgressMs?: number;
+}
+
+const KEY_HEADER = /^[\x21-\x7e]{1,255}$/;
+
+/** Key order and formatting do not make a body different; validated values are already normalised. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/**
+ * Intake made idempotent with Powertools' DynamoDB persistence: the key is the client's
+ * `Idempotency-Key`, or without one a hash of (client key + canonical body), so a retried or
+ * double-clicked submit within the window returns the first 201 and stores nothing new.
+ *
+ * Only a stored tip is remembered: any error (400, 503...) deletes the in-progress record,
+ * so a retry after a 503 can succeed. Invalid bodies are refused before the idempotency
+ * table is touched.
+ */
+export function makeIdempotentIntake({
+  client,
+  tableName,
+  submitTip,
+  windowSeconds,
+  waitForInProgressMs = 2_000,
+}: IdempotentIntakeProps) {
+  const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'key',
+    // The same Idempotency-Key with another body is refused, never answered with someone's receipt.
+    payloadValidationJmesPath: 'bodyHash',
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds: windowSeconds,
+    hashFunction: 'sha256',
+  });
+
+  interface Work {
+    submission: TipSubmission;
+    clientKey: string;
+    ran: boolean;
+  }
+
+  const storeOnce = makeIdempotent(
+    async (
+      _payload: { key: string; bodyHash: string },
+      _context: { getRemainingTimeInMillis(): number },
+      work: Work,
+    ): Promise<SubmitReceipt> => {
+      work.ran = true;
+      const { tip } = await submitTip.validated(work.submission);
+      return submitReceiptOf(tip);
+    },
+    { persistenceStore, config, keyPrefix: 'tipline-intake' },
+  );
+
+  return async function submit({
+    input,
+    clientKey,
+    idempotencyKey,
+    remainingMs = 15_000,
+  }: IntakeRequest): Promise<IntakeOutcome> {
+    if (idempotencyKey !== undefined && !KEY_HEADER.test(idempotencyKey)) {
+      throw new ValidationError([
+        {
+          path: 'Idempotency-Key',
+          message: 'the Idempotency-Key header must be 1-255 visible ASCII characters',
+        },
+      ]);
+    }
+    const submission = validateSubmission(input);
+    const bodyHash = sha256(canonicalJson(submission));
+    const key =
+      idempotencyKey !== undefined ? `header:${sha256(idempotencyKey)}` : `body:${clientKey}:${bodyHash}`;
+    const context = { getRemainingTimeInMillis: () => remainingMs };
+    const deadline = Date.now() + waitForInProgressMs;
+    for (let attempt = 0; ; attempt++) {
+      const work: Work = { submission, clientKey, ran: false };
+      try {
+        const receipt = await storeOnce({ key, bodyHash }, context, work);
+        return { ...receipt, replayed: !work.ran };
+      } catch (err) {
+        const name = err instanceof Error ? err.name : '';
+        // A concurrent twin: its answer is usually a few ms away, and a browser's double
+        // submit shows only the second response, so wait for the first one's receipt.
+        if (name === 'IdempotencyAlreadyInProgressError') {
+          if (Date.now() + 100 > deadline) throw new IdempotencyInProgressError();
+          await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 250)));
+          continue;
+        }
+        throw translate(err);
+      }
+    }
+  };
+}
+
+/** Powertools' errors as this project's typed errors; anything from submitTip passes unchanged. */
+function translate(err: unknown): unknown {
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'IdempotencyValidationError') return new IdempotencyKeyReusedError();
+  if (name === 'IdempotencyPersistenceLayerError' || name === 'IdempotencyInconsistentStateError') {
+    return new StoreUnavailableError(5, { cause: err });
+  }
+  return err;
+}
+
+export type IdempotentIntake = ReturnType<typeof makeIdempotentIntake>;

@@ -1,0 +1,115 @@
+import { ulid } from 'ulid';
+import type { FingerprintClaim, QuarantineReason, SpamChecks } from '../guards/spam-checks';
+import { ValidationError } from '../http/errors';
+import { newReceiptCode } from '../tips/receipt-code';
+import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from '../tips/retention';
+import type { TipRecord } from '../tips/tip-record';
+import { fieldIssues, type TipSubmission, tipSubmissionSchema } from '../tips/tip-schema';
+import type { TipStore } from '../tips/tip-store';
+
+export interface SubmitTipDeps {
+  store: TipStore;
+  clock?: () => Date;
+  newId?: (seedTime: number) => string;
+  newReceipt?: () => string;
+  /** Form token and duplicate checks; without them only the honeypot quarantines. */
+  spamChecks?: SpamChecks;
+  /** Days kept per status (RETENTION_POLICY); the default keeps dismissed 30, quarantined 7, the rest 365. */
+  retention?: RetentionPolicy;
+}
+
+export interface SubmitTipResult {
+  tip: TipRecord;
+}
+
+/** Validates the reader's submission; throws ValidationError with every field issue. */
+export function validateSubmission(input: unknown): TipSubmission {
+  const parsed = tipSubmissionSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error));
+  return parsed.data;
+}
+
+export function buildTipRecord(
+  submission: TipSubmission,
+  {
+    id,
+    receipt,
+    now,
+    suspicion,
+  }: { id: string; receipt: string; now: Date; suspicion?: QuarantineReason | undefined },
+): TipRecord {
+  const { website, consent: _consent, formToken: _formToken, anonymous, ...fields } = submission;
+  const createdAt = now.toISOString();
+  // A filled honeypot is a bot: it gets the same 201 as anyone, but the tip is kept out
+  // of the desk's way (quarantined, never alerted) with the reason for an editor to see.
+  const quarantineReason = honeypotFilled(submission) ? 'honeypot' : suspicion;
+  const status = quarantineReason ? 'quarantined' : 'new';
+  return {
+    id,
+    receipt,
+    createdAt,
+    ...fields,
+    anonymous: anonymous === true,
+    status,
+    ...(quarantineReason ? { quarantineReason } : {}),
+    version: 1,
+    history: [
+      {
+        at: createdAt,
+        by: 'reader',
+        action: 'received',
+        to: status,
+        ...(quarantineReason ? { reason: quarantineReason } : {}),
+      },
+    ],
+  };
+}
+
+const honeypotFilled = (s: TipSubmission) => s.website !== undefined && s.website.trim() !== '';
+
+export function makeSubmitTip({
+  store,
+  clock = () => new Date(),
+  newId = ulid,
+  newReceipt = newReceiptCode,
+  spamChecks,
+  retention = DEFAULT_RETENTION,
+}: SubmitTipDeps): SubmitTip {
+  async function storeSubmission(submission: TipSubmission): Promise<SubmitTipResult> {
+    const now = clock();
+    const id = newId(now.getTime());
+    let suspicion: QuarantineReason | undefined;
+    let claim: FingerprintClaim | undefined;
+    if (spamChecks && !honeypotFilled(submission)) {
+      suspicion = spamChecks.formTokenReason(submission.formToken);
+      // Only a message that would reach the desk claims its fingerprint: a bot's copy must
+      // not make the reader's own message look like the duplicate.
+      if (!suspicion) {
+        const fp = await spamChecks.claimFingerprint(submission.message, id);
+        if (fp.outcome === 'duplicate') suspicion = 'duplicate';
+        else if (fp.outcome === 'first') claim = fp.claim;
+      }
+    }
+    const tip = buildTipRecord(submission, { id, receipt: newReceipt(), now, suspicion });
+    // Retention starts at the write: DynamoDB TTL removes the tip when its status's period ends.
+    tip.expiresAt = expiresAtFor(retention, tip, now);
+    try {
+      await store.putTip(tip);
+    } catch (err) {
+      // Nothing half-written: the retry of a tip that was not stored is not a duplicate.
+      if (claim) await spamChecks?.releaseFingerprint(claim);
+      throw err;
+    }
+    return { tip };
+  }
+
+  const submitTip = (input: unknown) => storeSubmission(validateSubmission(input));
+  return Object.assign(submitTip, { validated: storeSubmission });
+}
+
+/** Validates and stores; `.validated` stores a submission its caller already validated. */
+export interface SubmitTip {
+  (input: unknown): Promise<SubmitTipResult>;
+  /** For a caller that validated already (idempotency hashes the validated submission): no second parse. */
+  validated(submission: TipSubmission): Promise<SubmitTipResult>;
+}

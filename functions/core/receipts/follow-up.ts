@@ -1,0 +1,139 @@
+import * as z from 'zod';
+import { ConversationFullError, NotFoundError, ValidationError } from '../http/errors';
+import { MESSAGE_CONTROL } from '../tips/text-safety';
+import type { HistoryEntry, TipStatus } from '../tips/tip-record';
+import { fieldIssues } from '../tips/tip-schema';
+import type { ReceiptStore, ReceiptView } from './receipt-store';
+
+/**
+ * A reader's follow-up by receipt code, without an account. The code is the only secret, so
+ * what it shows is kept to what helps the reader and harms no one if the code leaks: the
+ * status in plain words and the replies the desk chose to send. The reader's own words (the
+ * tip, their added messages) are never echoed back, and nor is anything about the editors.
+ */
+
+/** History actions the follow-up writes and reads. Staff replies are written by triage. */
+export const READER_MESSAGE_ACTION = 'reader-message';
+export const DESK_REPLY_ACTION = 'reply';
+
+export const READER_STATUSES = ['received', 'being looked at', 'closed'] as const;
+export type ReaderStatus = (typeof READER_STATUSES)[number];
+
+/** A quarantined tip reads as received: a bot checking its receipt learns nothing. */
+export const READER_STATUS: Record<TipStatus, ReaderStatus> = {
+  new: 'received',
+  quarantined: 'received',
+  'in-review': 'being looked at',
+  'followed-up': 'closed',
+  published: 'closed',
+  dismissed: 'closed',
+};
+
+const EXPLANATION: Record<ReaderStatus, string> = {
+  received: 'Your message reached the desk and is waiting to be read.',
+  'being looked at': 'An editor is looking at your message.',
+  closed: 'The desk has finished with your message. Thank you for sending it.',
+};
+
+export interface ReceiptAnswer {
+  receipt: string;
+  kind: ReceiptView['kind'];
+  status: ReaderStatus;
+  explanation: string;
+  /** The day it arrived (a date, not a time: less to link it to a reader's activity). */
+  receivedOn: string;
+  replies: { at: string; message: string }[];
+  /** How many messages the reader has added, so they can see theirs arrived. */
+  messagesAdded: number;
+}
+
+export function readerAnswer(tip: ReceiptView): ReceiptAnswer {
+  const status = READER_STATUS[tip.status] ?? 'received';
+  return {
+    receipt: tip.receipt,
+    kind: tip.kind,
+    status,
+    explanation: EXPLANATION[status],
+    receivedOn: tip.createdAt.slice(0, 10),
+    replies: tip.history
+      .filter((h) => h.action === DESK_REPLY_ACTION && h.note !== undefined)
+      .map((h) => ({ at: h.at, message: h.note as string })),
+    messagesAdded: tip.history.filter((h) => h.action === READER_MESSAGE_ACTION).length,
+  };
+}
+
+export const READER_MESSAGE_LIMITS = { min: 2, max: 5_000 } as const;
+/** History entries a tip may hold before reader messages are refused (items are capped at 400 KB). */
+export const MAX_HISTORY = 60;
+
+export const readerMessageSchema = z.strictObject({
+  message: z
+    .string({ error: 'write your message' })
+    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+    .pipe(
+      z
+        .string()
+        .min(
+          READER_MESSAGE_LIMITS.min,
+          `the message must be at least ${READER_MESSAGE_LIMITS.min} characters`,
+        )
+        .max(READER_MESSAGE_LIMITS.max, `the message must be at most ${READER_MESSAGE_LIMITS.max} characters`)
+        .refine((s) => !MESSAGE_CONTROL.test(s), 'the message contains control characters'),
+    ),
+});
+
+export type ReaderMessage = z.output<typeof readerMessageSchema>;
+
+export interface FollowUpDeps {
+  receipts: ReceiptStore;
+  clock?: () => Date;
+  /**
+   * Tells the desk a reader added a message (reader-message-notice.ts). Best effort: the
+   * message is stored first and the reader gets 201 even if the notice fails (`onNoticeFailed`);
+   * the desk still sees it in the tip's history.
+   */
+  notifyDesk?: (tip: ReceiptView) => Promise<unknown>;
+  onNoticeFailed?: (err: unknown) => void;
+}
+
+/** A wrong code and a missing one are the same answer: the same error, the same message. */
+const noSuchReceipt = () => new NotFoundError('no such receipt');
+
+export function makeFollowUp({
+  receipts,
+  clock = () => new Date(),
+  notifyDesk,
+  onNoticeFailed,
+}: FollowUpDeps) {
+  return {
+    async check(code: string): Promise<ReceiptAnswer> {
+      const tip = await receipts.findByReceipt(code);
+      if (!tip) throw noSuchReceipt();
+      return readerAnswer(tip);
+    },
+
+    /** Adds the reader's message to the tip's history; the desk sees it in the tip. */
+    async addMessage(code: string, body: unknown): Promise<ReceiptAnswer> {
+      // The code is looked up first, so a wrong code with a bad body still reads as not found.
+      const tip = await receipts.findByReceipt(code);
+      if (!tip) throw noSuchReceipt();
+      const parsed = readerMessageSchema.safeParse(body);
+      if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error));
+      const entry: HistoryEntry = {
+        at: clock().toISOString(),
+        by: 'reader',
+        action: READER_MESSAGE_ACTION,
+        note: parsed.data.message,
+      };
+      const outcome = await receipts.appendReaderEntry(tip, entry, MAX_HISTORY);
+      if (outcome === 'full') throw new ConversationFullError();
+      // A quarantined tip is never alerted, and its follow-up does not reach the desk's inbox either.
+      if (notifyDesk && tip.status !== 'quarantined') {
+        await notifyDesk(tip).catch((err: unknown) => onNoticeFailed?.(err));
+      }
+      return readerAnswer({ ...tip, history: [...tip.history, entry] });
+    },
+  };
+}
+
+export type FollowUp = ReturnType<typeof makeFollowUp>;

@@ -1,0 +1,100 @@
+import * as z from 'zod';
+import { ValidationError } from '../http/errors';
+import type { TipRecord } from '../tips/tip-record';
+import { fieldIssues } from '../tips/tip-schema';
+import { type ListFilters, type ListTips, listFilterShape } from './list-tips';
+
+export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The export reads the list index in pages of the largest list size. */
+const EXPORT_PAGE = 100;
+
+export const exportQuerySchema = z
+  .strictObject({
+    ...listFilterShape,
+    format: z.enum(EXPORT_FORMATS, { error: 'format must be csv or jsonl' }).default('csv'),
+  })
+  .refine((v) => v.from === undefined || v.to === undefined || v.from < v.to, {
+    message: 'from must be before to',
+    path: ['from'],
+  });
+
+export type ExportQuery = z.infer<typeof exportQuerySchema>;
+
+export function parseExportQuery(params: Record<string, string | undefined> | undefined): ExportQuery {
+  const parsed = exportQuerySchema.safeParse(params ?? {});
+  if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error));
+  return parsed.data;
+}
+
+export const CSV_COLUMNS = [
+  'id',
+  'receipt',
+  'createdAt',
+  'kind',
+  'topic',
+  'status',
+  'subject',
+  'message',
+  'name',
+  'email',
+  'phone',
+  'anonymous',
+  'sourceUrl',
+  'assignee',
+  'tags',
+  'quarantineReason',
+  'version',
+] as const;
+
+/**
+ * A cell a spreadsheet will not run: text starting with = + - @ (or tab / CR, which some
+ * spreadsheets skip before reading a formula) gets a leading apostrophe (OWASP's advice for
+ * CSV injection), then RFC 4180 quoting when it holds a quote, comma or line break.
+ */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = Array.isArray(value) ? value.join(';') : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvRow(cells: readonly unknown[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+export function csvLine(tip: TipRecord): string {
+  const record = tip as unknown as Record<string, unknown>;
+  return csvRow(CSV_COLUMNS.map((c) => record[c]));
+}
+
+export function jsonLine(tip: TipRecord): string {
+  return `${JSON.stringify(tip)}\n`;
+}
+
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+};
+
+/**
+ * The export as chunks, one per page of the list index: each page is one Query, so memory and
+ * each step's cost stay flat however much is exported; the caller writes chunks as they come.
+ */
+export async function* exportChunks(
+  listTips: ListTips,
+  { format, ...filters }: ExportQuery,
+): AsyncGenerator<string> {
+  if (format === 'csv') yield csvRow(CSV_COLUMNS);
+  let cursor: string | undefined;
+  do {
+    const page = await listTips({
+      ...(filters as ListFilters),
+      limit: EXPORT_PAGE,
+      ...(cursor ? { cursor } : {}),
+    });
+    if (page.items.length > 0) yield page.items.map(format === 'csv' ? csvLine : jsonLine).join('');
+    cursor = page.nextCursor;
+  } while (cursor);
+}

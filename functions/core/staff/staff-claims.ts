@@ -1,0 +1,63 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ForbiddenError, UnauthorizedError } from '../http/errors';
+
+/** The Cognito group whose members may use the staff API (infra/ names the group with it). */
+export const STAFF_GROUP = 'staff';
+
+export interface StaffIdentity {
+  username: string;
+  groups: string[];
+}
+
+type ClaimValue = string | number | boolean | string[] | undefined;
+
+/**
+ * Cognito puts groups in the token as a JSON array, but API Gateway's JWT authorizer hands
+ * claims to the Lambda as strings: an array arrives as "[staff admin]". Both forms are read,
+ * and a JSON-array string too, so the handler does not depend on which side flattened it.
+ */
+export function parseGroups(raw: ClaimValue): string[] {
+  if (raw === undefined || raw === '') return [];
+  if (Array.isArray(raw)) return raw.map(String).filter(Boolean);
+  const text = String(raw).trim();
+  if (text.startsWith('[') && text.endsWith(']')) {
+    const inner = text.slice(1, -1).trim();
+    if (inner.startsWith('"')) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (Array.isArray(parsed)) return parsed.map(String).filter(Boolean);
+      } catch {
+        // Not JSON after all: fall through to the space-separated form.
+      }
+    }
+    return inner.split(/[\s,]+/).filter(Boolean);
+  }
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/** The claims the authorizer verified, exactly where API Gateway puts them. */
+export function claimsOf(event: APIGatewayProxyEventV2): Record<string, ClaimValue> | undefined {
+  const ctx = event.requestContext as unknown as {
+    authorizer?: { jwt?: { claims?: Record<string, ClaimValue> } };
+  };
+  return ctx.authorizer?.jwt?.claims;
+}
+
+/**
+ * Who is calling, or why not. The authorizer has already checked signature, issuer, audience
+ * and expiry; the handler checks membership of the staff group (a pool may hold other users).
+ */
+export function requireStaff(event: APIGatewayProxyEventV2): StaffIdentity {
+  const claims = claimsOf(event);
+  if (!claims) throw new UnauthorizedError('a staff token is required');
+  // Access tokens carry `username`, id tokens `cognito:username`; `sub` is the last resort.
+  const username = [claims.username, claims['cognito:username'], claims.sub]
+    .map((v) => (v === undefined ? '' : String(v).trim()))
+    .find((v) => v !== '');
+  if (!username) throw new UnauthorizedError('the token names no user');
+  const groups = parseGroups(claims['cognito:groups']);
+  if (!groups.includes(STAFF_GROUP)) {
+    throw new ForbiddenError(`only members of the ${STAFF_GROUP} group may do this`);
+  }
+  return { username, groups };
+}

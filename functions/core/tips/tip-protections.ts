@@ -1,0 +1,96 @@
+import * as z from 'zod';
+import { DESK_REPLY_ACTION, READER_MESSAGE_LIMITS } from '../receipts/follow-up';
+import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from './retention';
+import { MESSAGE_CONTROL } from './text-safety';
+import { CONTACT_FIELDS, type HistoryEntry, type TipRecord, type TipStatus } from './tip-record';
+
+/**
+ * What an editor can do for a source beyond triage: reply through the receipt page, erase the
+ * contact details while keeping the tip, and put the tip under legal hold so retention never
+ * deletes it. Each is a field of the staff PATCH; this module plans the change, triage writes it.
+ */
+export const protectionPatchShape = {
+  /** Shown to the reader on their receipt page, with the date; never who wrote it. */
+  reply: z
+    .string()
+    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+    .pipe(
+      z
+        .string()
+        .min(READER_MESSAGE_LIMITS.min, 'a reply is empty')
+        .max(READER_MESSAGE_LIMITS.max, `a reply must be at most ${READER_MESSAGE_LIMITS.max} characters`)
+        .refine((s) => !MESSAGE_CONTROL.test(s), 'the reply contains control characters'),
+    )
+    .optional(),
+  /** true removes name, email and phone for good; the history records that, never the values. */
+  eraseContact: z
+    .literal(true, { error: 'eraseContact can only be true (erasing cannot be undone)' })
+    .optional(),
+  /** true suspends retention (removes expiresAt); false lifts the hold and retention starts again. */
+  legalHold: z.boolean().optional(),
+};
+
+export interface ProtectionPatch {
+  reply?: string | undefined;
+  eraseContact?: true | undefined;
+  legalHold?: boolean | undefined;
+}
+
+export interface ProtectionPlan {
+  set: { expiresAt?: number; legalHold?: true };
+  remove: Array<'expiresAt' | 'legalHold' | (typeof CONTACT_FIELDS)[number]>;
+  history: HistoryEntry[];
+}
+
+/**
+ * The retention and source-protection part of one staff change. `nextStatus` is the status
+ * the tip will have after the whole patch: every status change recomputes `expiresAt` (unless
+ * the tip is, or is being put, under hold), so the retention period counts from that change.
+ */
+export function planProtections(
+  tip: Pick<TipRecord, 'status' | 'legalHold' | CONTACT_FIELDS_KEY>,
+  patch: ProtectionPatch,
+  {
+    by,
+    at,
+    nextStatus,
+    retention = DEFAULT_RETENTION,
+  }: { by: string; at: string; nextStatus: TipStatus; retention?: RetentionPolicy | undefined },
+): ProtectionPlan {
+  const plan: ProtectionPlan = { set: {}, remove: [], history: [] };
+  const wasHeld = tip.legalHold === true;
+  const held = patch.legalHold ?? wasHeld;
+
+  if (patch.legalHold !== undefined && patch.legalHold !== wasHeld) {
+    plan.history.push({
+      at,
+      by,
+      action: 'legal-hold',
+      from: wasHeld ? 'on' : 'off',
+      to: held ? 'on' : 'off',
+    });
+  }
+  if (held) {
+    if (!wasHeld) plan.set.legalHold = true;
+    if (!wasHeld) plan.remove.push('expiresAt');
+  } else if (wasHeld || nextStatus !== tip.status) {
+    // Released from hold, or a status change: the period of the (new) status starts now.
+    if (wasHeld) plan.remove.push('legalHold');
+    const expiresAt = expiresAtFor(retention, { status: nextStatus }, new Date(at));
+    if (expiresAt !== undefined) plan.set.expiresAt = expiresAt;
+  }
+
+  if (patch.eraseContact === true) {
+    const present = CONTACT_FIELDS.filter((f) => tip[f] !== undefined);
+    if (present.length > 0) {
+      plan.remove.push(...present);
+      // Which kinds of detail were erased, so an editor knows; never the values.
+      plan.history.push({ at, by, action: 'contact-erased', note: present.join(',') });
+    }
+  }
+
+  if (patch.reply !== undefined) plan.history.push({ at, by, action: DESK_REPLY_ACTION, note: patch.reply });
+  return plan;
+}
+
+type CONTACT_FIELDS_KEY = (typeof CONTACT_FIELDS)[number];

@@ -1,0 +1,222 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { NotFoundError, StoreUnavailableError } from '../http/errors';
+import { indexAttributes, type ListIndex, receiptIndexAttributes } from './table-design';
+import type { HistoryEntry, TipRecord } from './tip-record';
+
+/** One page of a list index, read with one Query. */
+export interface ListPageRequest {
+  index: ListIndex;
+  partitionValue: string;
+  /** Inclusive ULID bounds on `id` (a time range); absent = unbounded. */
+  idFrom?: string;
+  idTo?: string;
+  limit: number;
+  startKey?: Record<string, string>;
+}
+
+export interface ListPage {
+  items: TipRecord[];
+  lastKey?: Record<string, string>;
+  /** Read capacity units DynamoDB charged for this page (ReturnConsumedCapacity TOTAL). */
+  consumedCapacity?: number;
+}
+
+/** Fields a staff update may set; status also rewrites the list-index keys in the same write. */
+export interface TipChanges {
+  expectedVersion: number;
+  set: Partial<Pick<TipRecord, 'status' | 'assignee' | 'tags' | 'expiresAt' | 'legalHold'>>;
+  remove?: Array<'assignee' | 'tags' | 'expiresAt' | 'legalHold' | 'name' | 'email' | 'phone'>;
+  history: HistoryEntry[];
+}
+
+export type UpdateOutcome = { ok: true; tip: TipRecord } | { ok: false; reason: 'stale-or-missing' };
+
+export interface TipStore {
+  /** Stores a new tip; never overwrites an existing one. */
+  putTip(tip: TipRecord): Promise<void>;
+  getTip(id: string, options?: { consistent?: boolean }): Promise<TipRecord>;
+  /** Records that the desk alert went out; false when it was already recorded (alert sent before). */
+  markAlerted(id: string, at: string): Promise<boolean>;
+  /** One page of a list index, newest first: always a Query, never a Scan. */
+  listPage(request: ListPageRequest): Promise<ListPage>;
+  /**
+   * Applies a staff change in ONE conditional UpdateItem: the fields, the appended history,
+   * the bumped version and (on a status change) the rewritten GSI keys, only if the stored
+   * version is still `expectedVersion`. dynalite has no transactions, so it is one item, one write.
+   */
+  updateTip(
+    current: Pick<TipRecord, 'id' | 'status' | 'kind' | 'topic'>,
+    changes: TipChanges,
+  ): Promise<UpdateOutcome>;
+}
+
+export interface TipStoreProps {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function isConditionFailure(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
+}
+
+/** Throttling, server faults and network failures mean "try again later", never a 500. */
+export function isStoreUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: string }).code;
+  const fault = (err as { $fault?: string }).$fault;
+  return RETRYABLE.has(err.name) || (code !== undefined && NETWORK_CODES.has(code)) || fault === 'server';
+}
+
+export function toStoreError(err: unknown): unknown {
+  return isStoreUnavailable(err) ? new StoreUnavailableError(5, { cause: err }) : err;
+}
+
+export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
+  return {
+    async putTip(tip) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...tip, ...indexAttributes(tip), ...receiptIndexAttributes(tip) },
+            ConditionExpression: 'attribute_not_exists(id)',
+          }),
+        );
+      } catch (err) {
+        throw toStoreError(err);
+      }
+    },
+
+    async getTip(id, { consistent = false } = {}) {
+      let item: Record<string, unknown> | undefined;
+      try {
+        ({ Item: item } = await doc.send(
+          new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: consistent }),
+        ));
+      } catch (err) {
+        throw toStoreError(err);
+      }
+      if (!item) throw new NotFoundError(`no tip ${id}`);
+      return stripIndexAttributes(item) as unknown as TipRecord;
+    },
+
+    async markAlerted(id, at) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: 'SET alertedAt = :at',
+            ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(alertedAt)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw toStoreError(err);
+      }
+    },
+
+    async listPage({ index, partitionValue, idFrom, idTo, limit, startKey }) {
+      const names: Record<string, string> = { '#pk': index.partitionKey };
+      const values: Record<string, string> = { ':pk': partitionValue };
+      let condition = '#pk = :pk';
+      if (idFrom !== undefined || idTo !== undefined) {
+        names['#id'] = 'id';
+        values[':from'] = idFrom ?? '0';
+        // '~' sorts after every Crockford base32 character: an open upper bound.
+        values[':to'] = idTo ?? '~';
+        condition += ' AND #id BETWEEN :from AND :to';
+      }
+      try {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: index.indexName,
+            KeyConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            Limit: limit,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        return {
+          items: (out.Items ?? []).map((i) => stripIndexAttributes(i) as unknown as TipRecord),
+          ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey as Record<string, string> } : {}),
+          ...(out.ConsumedCapacity?.CapacityUnits !== undefined
+            ? { consumedCapacity: out.ConsumedCapacity.CapacityUnits }
+            : {}),
+        };
+      } catch (err) {
+        throw toStoreError(err);
+      }
+    },
+
+    async updateTip(current, { expectedVersion, set, remove = [], history }) {
+      const names: Record<string, string> = { '#version': 'version', '#history': 'history' };
+      const values: Record<string, unknown> = {
+        ':expected': expectedVersion,
+        ':next': expectedVersion + 1,
+        ':entries': history,
+        ':empty': [],
+      };
+      const sets = ['#version = :next', '#history = list_append(if_not_exists(#history, :empty), :entries)'];
+      const fields: Record<string, unknown> = { ...set };
+      // A status change moves the tip between list indexes: their keys change in this same write.
+      if (set.status !== undefined)
+        Object.assign(fields, indexAttributes({ ...current, status: set.status }));
+      Object.entries(fields).forEach(([field, value], i) => {
+        names[`#f${i}`] = field;
+        values[`:f${i}`] = value;
+        sets.push(`#f${i} = :f${i}`);
+      });
+      const removes = remove.map((field, i) => {
+        names[`#r${i}`] = field;
+        return `#r${i}`;
+      });
+      try {
+        const { Attributes } = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: current.id },
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            ConditionExpression: 'attribute_exists(id) AND #version = :expected',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { ok: true, tip: stripIndexAttributes(Attributes ?? {}) as unknown as TipRecord };
+      } catch (err) {
+        if (isConditionFailure(err)) return { ok: false, reason: 'stale-or-missing' };
+        throw toStoreError(err);
+      }
+    },
+  };
+}
+
+/** GSI key attributes are storage detail, not part of a tip. */
+export function stripIndexAttributes(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !k.startsWith('gsi_')));
+}

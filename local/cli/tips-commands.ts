@@ -1,0 +1,330 @@
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import type { TipSummary } from '../../functions/core/staff/list-tips';
+import type { HistoryEntry, TipRecord } from '../../functions/core/tips/tip-record';
+import { mintLocalToken } from '../stack/token-issuer';
+
+/**
+ * `npm run tips -- list|show|set|export`: the staff API from a terminal. Talks HTTP to a base
+ * URL with a bearer token, like any client; locally both default (the local stack's URL and a
+ * token minted from the local issuer), so `npm run tips -- list` just works next to `npm start`.
+ */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+}
+
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export const USAGE = `usage: npm run tips -- <command> [options]
+
+commands
+  list   [filters] [--limit n] [--cursor c] [--all]   tips, newest first
+  show   <id>                                          one tip with its history
+  set    <id> [--status s] [--assignee name | --unassign] [--tags a,b] [--note text] [--version n]
+  export [filters] [--format csv|jsonl] [--out file]  every matching tip (stdout by default)
+
+filters  --status s --kind k --topic t --from 2026-11-01 --to 2026-11-25T12:00:00Z --q text
+common   --json (machine output)  --url (default $TIPLINE_URL or http://127.0.0.1:3000)
+         --token (default $TIPLINE_TOKEN, else one minted from the local issuer)  --user (for that token)
+
+set without --version uses the version it reads first; give --version to keep what you saw.`;
+
+const FILTERS = ['status', 'kind', 'topic', 'from', 'to', 'q'] as const;
+
+const OPTIONS = {
+  status: { type: 'string' },
+  kind: { type: 'string' },
+  topic: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  q: { type: 'string' },
+  limit: { type: 'string' },
+  cursor: { type: 'string' },
+  all: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  user: { type: 'string' },
+  format: { type: 'string', default: 'csv' },
+  out: { type: 'string' },
+  assignee: { type: 'string' },
+  unassign: { type: 'boolean', default: false },
+  tags: { type: 'string' },
+  note: { type: 'string' },
+  version: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+interface Api {
+  request(
+    method: string,
+    path: string,
+    init?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
+}
+
+async function makeApi(values: Values, io: CliIo): Promise<Api> {
+  const base = (values.url ?? io.env.TIPLINE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const token =
+    values.token ??
+    io.env.TIPLINE_TOKEN ??
+    (await mintLocalToken({ user: values.user ?? io.env.USER ?? 'cli-editor' }, io.env.DATA_DIR));
+  return {
+    async request(method, path, init = {}) {
+      let res: Response;
+      try {
+        res = await fetch(`${base}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...init.headers,
+          },
+          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        });
+      } catch {
+        throw new CliError(`cannot reach ${base} (is \`npm start\` running? --url sets another)`);
+      }
+      if (!res.ok) {
+        const text = await res.text();
+        let detail = text;
+        try {
+          const body = JSON.parse(text) as {
+            error?: string;
+            message?: string;
+            issues?: { path: string; message: string }[];
+          };
+          detail = [body.error, body.message, ...(body.issues ?? []).map((i) => `${i.path}: ${i.message}`)]
+            .filter(Boolean)
+            .join(' — ');
+        } catch {
+          // Not JSON: show it as it came.
+        }
+        throw new CliError(`${method} ${path} → ${res.status} ${detail}`);
+      }
+      return res;
+    },
+  };
+}
+
+function filterParams(values: Values): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const f of FILTERS) {
+    const v = values[f];
+    if (v !== undefined) params.set(f, v);
+  }
+  return params;
+}
+
+/** Cuts to `width` display columns (one per code point is close enough for a terminal table). */
+function fitCell(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= width
+    ? flat.padEnd(width + flat.length - chars.length)
+    : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+export function formatTable(items: TipSummary[], columns = 160): string {
+  if (items.length === 0) return 'no tips match\n';
+  const fixed = [
+    { head: 'ID', width: 26, get: (t: TipSummary) => t.id },
+    { head: 'RECEIVED', width: 16, get: (t: TipSummary) => t.createdAt.slice(0, 16).replace('T', ' ') },
+    { head: 'STATUS', width: 11, get: (t: TipSummary) => t.status },
+    { head: 'KIND', width: 8, get: (t: TipSummary) => t.kind },
+    { head: 'TOPIC', width: 18, get: (t: TipSummary) => t.topic },
+    { head: 'ASSIGNEE', width: 10, get: (t: TipSummary) => t.assignee ?? '' },
+  ];
+  const used = fixed.reduce((n, c) => n + c.width + 2, 0);
+  const rest = Math.max(20, columns - used);
+  const cols = [
+    ...fixed,
+    { head: 'SUBJECT / MESSAGE', width: rest, get: (t: TipSummary) => t.subject ?? t.excerpt },
+  ];
+  const line = (cells: string[]) => `${cells.join('  ').trimEnd()}\n`;
+  return (
+    line(cols.map((c) => fitCell(c.head, c.width))) +
+    items.map((t) => line(cols.map((c) => fitCell(c.get(t), c.width)))).join('')
+  );
+}
+
+export function formatTip(tip: TipRecord): string {
+  const rows: Array<[string, string | undefined]> = [
+    ['id', tip.id],
+    ['receipt', tip.receipt],
+    ['received', tip.createdAt],
+    ['status', `${tip.status}${tip.quarantineReason ? ` (${tip.quarantineReason})` : ''}`],
+    ['kind', tip.kind],
+    ['topic', tip.topic],
+    ['assignee', tip.assignee],
+    ['tags', tip.tags?.join(', ')],
+    ['version', String(tip.version)],
+    ['subject', tip.subject],
+    ['name', tip.anonymous ? '(anonymous)' : tip.name],
+    ['email', tip.email],
+    ['phone', tip.phone],
+    ['source', tip.sourceUrl],
+  ];
+  const head = rows
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k.padEnd(9)} ${v}`)
+    .join('\n');
+  const history = tip.history.map((h: HistoryEntry) => {
+    const what =
+      h.action === 'note'
+        ? `note: ${h.note ?? ''}`
+        : `${h.action}${h.from !== undefined ? ` ${h.from}` : ''}${h.to !== undefined ? ` → ${h.to}` : ''}${h.reason ? ` (${h.reason})` : ''}`;
+    return `  ${h.at.slice(0, 19).replace('T', ' ')}  ${h.by.padEnd(12)} ${what}`;
+  });
+  return `${head}\n\nmessage\n${tip.message.replace(/^/gm, '  ')}\n\nhistory\n${history.join('\n')}\n`;
+}
+
+async function list(api: Api, values: Values, io: CliIo) {
+  const params = filterParams(values);
+  if (values.limit) params.set('limit', values.limit);
+  let cursor = values.cursor ?? null;
+  const all: TipSummary[] = [];
+  do {
+    if (cursor) params.set('cursor', cursor);
+    const body = (await (await api.request('GET', `/tips?${params}`)).json()) as {
+      items: TipSummary[];
+      nextCursor: string | null;
+    };
+    all.push(...body.items);
+    cursor = body.nextCursor;
+    if (!values.all) {
+      if (values.json) io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      else {
+        io.stdout.write(formatTable(body.items, io.stdout.columns ?? 160));
+        if (cursor) io.stderr.write(`more: add --cursor ${cursor}  (or --all)\n`);
+      }
+      return;
+    }
+  } while (cursor);
+  io.stdout.write(
+    values.json ? `${JSON.stringify({ items: all }, null, 2)}\n` : formatTable(all, io.stdout.columns ?? 160),
+  );
+}
+
+async function show(api: Api, id: string, values: Values, io: CliIo) {
+  const tip = (await (await api.request('GET', `/tips/${encodeURIComponent(id)}`)).json()) as TipRecord;
+  io.stdout.write(values.json ? `${JSON.stringify(tip, null, 2)}\n` : formatTip(tip));
+}
+
+async function set(api: Api, id: string, values: Values, io: CliIo) {
+  const patch: Record<string, unknown> = {};
+  if (values.status !== undefined) patch.status = values.status;
+  if (values.unassign) patch.assignee = null;
+  else if (values.assignee !== undefined) patch.assignee = values.assignee;
+  if (values.tags !== undefined)
+    patch.tags = values.tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  if (values.note !== undefined) patch.note = values.note;
+  if (Object.keys(patch).length === 0)
+    throw new CliError('set needs --status, --assignee, --unassign, --tags or --note', 2);
+  let version = values.version;
+  if (version === undefined) {
+    const current = (await (await api.request('GET', `/tips/${encodeURIComponent(id)}`)).json()) as TipRecord;
+    version = String(current.version);
+  }
+  const res = await api.request('PATCH', `/tips/${encodeURIComponent(id)}`, {
+    body: patch,
+    headers: { 'if-match': `"${version}"` },
+  });
+  const tip = (await res.json()) as TipRecord;
+  io.stdout.write(values.json ? `${JSON.stringify(tip, null, 2)}\n` : formatTip(tip));
+}
+
+async function exportTips(api: Api, values: Values, io: CliIo) {
+  const params = filterParams(values);
+  params.set('format', values.format ?? 'csv');
+  const res = await api.request('GET', `/tips/export?${params}`);
+  const file = values.out ? createWriteStream(values.out) : undefined;
+  const out: NodeJS.WritableStream = file ?? io.stdout;
+  // Progress on stderr (never mixed into the data); redrawn in place on a terminal.
+  const progress = values.out !== undefined || io.stderr.isTTY === true;
+  let bytes = 0;
+  let lines = 0;
+  let lastShown = 0;
+  const show = (final: boolean) => {
+    const rows = Math.max(0, lines - (params.get('format') === 'csv' ? 1 : 0));
+    const text = `exported ${rows} tips (${(bytes / 1024).toFixed(1)} KiB)`;
+    io.stderr.write(io.stderr.isTTY ? `\r${text}${final ? '\n' : ''}` : final ? `${text}\n` : '');
+  };
+  if (!res.body) throw new CliError('the export came back empty');
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    lines += decoder.decode(chunk, { stream: true }).split('\n').length - 1;
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    if (progress && Date.now() - lastShown > 200) {
+      lastShown = Date.now();
+      show(false);
+    }
+  }
+  if (file) {
+    file.end();
+    await finished(file);
+  }
+  if (progress) show(true);
+}
+
+export async function runTipsCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, id, ...extra] = positionals;
+  if (values.help || !command) {
+    io.stderr.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  try {
+    const needsId = command === 'show' || command === 'set';
+    if (needsId && !id) throw new CliError(`${command} needs a tip id`, 2);
+    if ((needsId ? extra.length : id !== undefined ? 1 : 0) > 0) throw new CliError('too many arguments', 2);
+    const api = await makeApi(values, io);
+    switch (command) {
+      case 'list':
+        await list(api, values, io);
+        break;
+      case 'show':
+        await show(api, id as string, values, io);
+        break;
+      case 'set':
+        await set(api, id as string, values, io);
+        break;
+      case 'export':
+        await exportTips(api, values, io);
+        break;
+      default:
+        throw new CliError(`unknown command ${command}\n\n${USAGE}`, 2);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

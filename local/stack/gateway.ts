@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '../../functions/core/api/routes';
+
+export type LambdaHttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: { awsRequestId: string },
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** What the JWT authorizer would put on the event, or an HTTP refusal. */
+export type Authorizer = (
+  headers: Record<string, string>,
+) => Promise<
+  { claims: Record<string, string | number | boolean | string[]> } | { statusCode: number; body: unknown }
+>;
+
+export interface GatewayProps {
+  handlers: Partial<Record<FunctionName, LambdaHttpHandler>>;
+  authorizer?: Authorizer;
+  routes?: RouteSpec[];
+  /**
+   * Endpoints that exist only on a laptop (never in ROUTES, so never in AWS), keyed
+   * `METHOD /path`: the staff page's "Get a local token" button posts to one.
+   */
+  localRoutes?: Record<string, LocalRoute>;
+  port?: number;
+  host?: string;
+}
+
+export type LocalRoute = (body: Buffer) => Promise<{ statusCode: number; body: unknown }>;
+
+export interface RunningGateway {
+  port: number;
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+// API Gateway's own payload limit; the intake function enforces its stricter 64 KiB.
+const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/i;
+
+function matchRoute(routes: RouteSpec[], method: string, path: string) {
+  let best: { route: RouteSpec; params: Record<string, string>; literal: number } | undefined;
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const want = route.path.split('/');
+    const got = path.split('/');
+    if (want.length !== got.length) continue;
+    const params: Record<string, string> = {};
+    let literal = 0;
+    let ok = true;
+    for (let i = 0; i < want.length && ok; i++) {
+      const w = want[i] ?? '';
+      const g = got[i] ?? '';
+      if (w.startsWith('{') && w.endsWith('}')) {
+        if (g === '') ok = false;
+        else params[w.slice(1, -1)] = decodeURIComponent(g);
+      } else if (w === g) literal++;
+      else ok = false;
+    }
+    // As API Gateway: the most specific route wins (/tips/export over /tips/{id}).
+    if (ok && (!best || literal > best.literal)) best = { route, params, literal };
+  }
+  return best;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= GATEWAY_MAX_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > GATEWAY_MAX_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(
+  res: ServerResponse,
+  statusCode: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+) {
+  res.writeHead(statusCode, headers);
+  res.end(body);
+}
+
+/** The API Gateway v2 (payload 2.0) event a Lambda would get for this request. */
+export function toEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  route: RouteSpec,
+  params: Record<string, string>,
+  requestId: string,
+): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    if (k === 'cookie') cookies.push(...String(v).split(/;\s*/));
+    else headers[k] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const contentType = headers['content-type'] ?? '';
+  const isText = body.length === 0 || TEXT_TYPES.test(contentType);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies.length ? { cookies } : {}),
+    headers,
+    ...(url.search ? { queryStringParameters: query } : {}),
+    ...(Object.keys(params).length ? { pathParameters: params } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: req.headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: routeKey(route),
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: !isText,
+  };
+}
+
+export async function startGateway({
+  handlers,
+  authorizer,
+  routes = ROUTES,
+  localRoutes = {},
+  port = 3000,
+  host = '127.0.0.1',
+}: GatewayProps): Promise<RunningGateway> {
+  const server = createServer(async (req, res) => {
+    const requestId = randomUUID();
+    try {
+      const path = new URL(req.url ?? '/', 'http://local').pathname;
+      const local = localRoutes[`${req.method} ${path}`];
+      if (local) {
+        const body = await readBody(req);
+        const result = await local(body === 'too-large' ? Buffer.alloc(0) : body);
+        send(
+          res,
+          result.statusCode,
+          { 'content-type': 'application/json', 'cache-control': 'no-store' },
+          JSON.stringify(result.body),
+        );
+        return;
+      }
+      const match = matchRoute(routes, req.method ?? 'GET', path);
+      const handler = match && handlers[match.route.target];
+      if (!match || !handler) {
+        send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
+        return;
+      }
+      const body = await readBody(req);
+      if (body === 'too-large') {
+        send(
+          res,
+          413,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ message: 'Request Entity Too Large' }),
+        );
+        return;
+      }
+      const event = toEvent(req, body, match.route, match.params, requestId);
+      if (match.route.auth === 'staff') {
+        if (!authorizer) throw new Error('staff route without an authorizer');
+        const verdict = await authorizer(event.headers as Record<string, string>);
+        if ('statusCode' in verdict) {
+          send(res, verdict.statusCode, { 'content-type': 'application/json' }, JSON.stringify(verdict.body));
+          return;
+        }
+        (event.requestContext as unknown as Record<string, unknown>).authorizer = {
+          jwt: { claims: verdict.claims, scopes: null },
+        };
+      }
+      const result = await handler(event, { awsRequestId: requestId });
+      const headers: Record<string, string> = { 'apigw-requestid': requestId };
+      for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+      if (result.cookies?.length) res.setHeader('set-cookie', result.cookies);
+      const payload = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
+      send(res, result.statusCode ?? 200, headers, payload);
+    } catch (err) {
+      // As API Gateway when the integration fails: the Lambda's error never reaches the client.
+      console.error(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'integration failed',
+          requestId,
+          error: err instanceof Error ? err.name : 'unknown',
+        }),
+      );
+      if (!res.headersSent)
+        send(
+          res,
+          500,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ message: 'Internal Server Error' }),
+        );
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    port: actual,
+    url: `http://${host}:${actual}`,
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,188 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  intakeConfigSchema,
+  loadConfig,
+  notifierConfigSchema,
+  receiptsConfigSchema,
+  staffConfigSchema,
+} from '../../functions/core/config/config';
+import { makeDynamoClients } from '../../functions/core/platform/aws-clients';
+import { intakeFromConfig } from '../../functions/intake/wiring';
+import { notifierFromConfig } from '../../functions/notifier/wiring';
+import { receiptsFromConfig } from '../../functions/receipts/wiring';
+import { staffFromConfig } from '../../functions/staff/wiring';
+import { startDynalite, startSesEmulator } from './emulators';
+import { type LocalRoute, startGateway } from './gateway';
+import { attachStreamFeed, type StreamFeed } from './stream-feed';
+import { ensureTable, guardTableInput, idempotencyTableInput, tipsTableInput } from './tables';
+import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
+
+/** Signs list cursors locally; in AWS the staff function gets a generated secret instead. */
+export const LOCAL_CURSOR_SECRET = 'local-dev-cursor-key-not-a-secret-0123456789';
+
+/** Keys client hashes, form tokens and fingerprints locally; in AWS a generated secret. */
+export const LOCAL_CLIENT_HASH_SECRET = 'local-dev-client-hash-key-not-a-secret-0123';
+
+/** Local only: the staff page's "Get a local token" button; AWS has no such route. */
+export const LOCAL_TOKEN_PATH = '/local/token';
+
+function localTokenRoute(issuer: RunningTokenIssuer): LocalRoute {
+  return async (body) => {
+    let user: unknown;
+    try {
+      ({ user } = JSON.parse(body.toString('utf8') || '{}') as { user?: unknown });
+    } catch {}
+    if (typeof user !== 'string' || !/^[\w.@-]{1,64}$/.test(user)) {
+      return {
+        statusCode: 400,
+        body: { error: 'validation_failed', message: 'user: letters, digits, . _ @ -' },
+      };
+    }
+    return { statusCode: 200, body: { token: await issuer.mint({ user }) } };
+  };
+}
+
+export interface LocalStackOptions {
+  /** 0 picks a free port (tests); npm start uses 3000 / 8000 / 8005. */
+  port?: number;
+  dynamoPort?: number;
+  sesPort?: number;
+  /** The local token issuer (JWKS); npm start uses 8010. */
+  issuerPort?: number;
+  /** Where dynalite keeps its data; undefined keeps it in memory (tests). */
+  dataDir?: string;
+  tableName?: string;
+  deskAddress?: string;
+  senderAddress?: string;
+  /** The stream feed's first retry delay (the event source backs off similarly). */
+  retryDelayMs?: number;
+  /** Use emulators that already run (tests share one pair) instead of starting new ones. */
+  external?: { dynamoUrl: string; sesUrl: string };
+  /**
+   * The production defaults of the abuse defences (30 submits per client per 10 min, 3 s minimum
+   * fill time, flood digest over 20 alerts in 5 min). Off by default: tests drive one client
+   * faster than any person; npm start turns them on.
+   */
+  realisticLimits?: boolean;
+  /** More env for the functions (tests tune limits and windows). */
+  env?: Record<string, string>;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  dynamoUrl: string;
+  sesUrl: string;
+  /** The env a function would get in AWS, pointed at the local emulators. */
+  env: Record<string, string>;
+  feed: StreamFeed;
+  /** The local dead-letter queue of failed alerts (`npm run redrive` resends from it). */
+  deadLetterFile: string;
+  /** One scheduled notifier tick: sends the digests of closed flood windows. */
+  tick(): Promise<void>;
+  /** The local stand-in for Cognito: mints staff tokens the gateway accepts. */
+  issuer: RunningTokenIssuer;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const noop = { close: async () => {} };
+  const dynamo = options.external
+    ? { url: options.external.dynamoUrl, ...noop }
+    : await startDynalite({
+        port: options.dynamoPort ?? 0,
+        ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
+      });
+  const ses = options.external
+    ? { url: options.external.sesUrl, ...noop }
+    : await startSesEmulator({ port: options.sesPort ?? 0 });
+
+  const env: Record<string, string> = {
+    TIPS_TABLE: options.tableName ?? 'tipline-tips',
+    DESK_ADDRESS: options.deskAddress ?? 'world-desk@newsroom.example',
+    SENDER_ADDRESS: options.senderAddress ?? 'tipline@newsroom.example',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: dynamo.url,
+    SES_ENDPOINT: ses.url,
+    CURSOR_SECRET: LOCAL_CURSOR_SECRET,
+    IDEMPOTENCY_TABLE: `${options.tableName ?? 'tipline-tips'}-idempotency`,
+    GUARD_TABLE: `${options.tableName ?? 'tipline-tips'}-guard`,
+    CLIENT_HASH_SECRET: LOCAL_CLIENT_HASH_SECRET,
+    ALERT_DLQ_FILE: dataDir
+      ? join(dataDir, 'alerts-dlq.jsonl')
+      : join(mkdtempSync(join(tmpdir(), 'tipline-dlq-')), 'alerts-dlq.jsonl'),
+    ...(options.realisticLimits
+      ? {}
+      : { RATE_LIMIT_MAX: '100000', MIN_FILL_SECONDS: '0', FLOOD_MAX_ALERTS: '100000' }),
+    ...options.env,
+  };
+  const intakeConfig = loadConfig(intakeConfigSchema, env);
+  const notifierConfig = loadConfig(notifierConfigSchema, env);
+
+  const intakeDynamo = makeDynamoClients({ region: env.AWS_REGION as string, endpoint: dynamo.url });
+  await ensureTable(intakeDynamo.client, tipsTableInput(intakeConfig.TIPS_TABLE));
+  await ensureTable(intakeDynamo.client, idempotencyTableInput(env.IDEMPOTENCY_TABLE as string));
+  await ensureTable(intakeDynamo.client, guardTableInput(env.GUARD_TABLE as string));
+
+  const notifier = notifierFromConfig(notifierConfig);
+  const feed = attachStreamFeed(intakeDynamo.client, {
+    tableName: intakeConfig.TIPS_TABLE,
+    consumer: notifier,
+    retryDelayMs: options.retryDelayMs ?? 500,
+    // Records the notifier could not even dead-letter itself land in the same local DLQ.
+    deadLetterFile: env.ALERT_DLQ_FILE as string,
+  });
+  // EventBridge's one-minute schedule in AWS: digests of closed flood windows go out even
+  // when no new tip arrives to trigger the notifier.
+  let ticking: Promise<unknown> = Promise.resolve();
+  const tick = async () => {
+    ticking = notifier({});
+    await ticking;
+  };
+  const ticker = setInterval(
+    () => void tick().catch(() => undefined),
+    Math.min(60_000, notifierConfig.FLOOD_WINDOW_SECONDS * 500),
+  );
+  ticker.unref();
+
+  // Keys are kept under the data dir; without one (tests) they live in a temp dir for this run.
+  const issuerDir = dataDir ? join(dataDir, 'issuer') : mkdtempSync(join(tmpdir(), 'tipline-issuer-'));
+  const issuer = await startTokenIssuer({ dir: issuerDir, port: options.issuerPort ?? 0 });
+
+  const gateway = await startGateway({
+    handlers: {
+      intake: intakeFromConfig(intakeConfig, intakeDynamo, { localTokenUrl: LOCAL_TOKEN_PATH }),
+      staff: staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo),
+      receipts: receiptsFromConfig(loadConfig(receiptsConfigSchema, env), intakeDynamo),
+    },
+    authorizer: issuer.authorizer,
+    localRoutes: { [`POST ${LOCAL_TOKEN_PATH}`]: localTokenRoute(issuer) },
+    port: options.port ?? 0,
+  });
+
+  return {
+    apiUrl: gateway.url,
+    dynamoUrl: dynamo.url,
+    sesUrl: ses.url,
+    env,
+    feed,
+    deadLetterFile: env.ALERT_DLQ_FILE as string,
+    tick,
+    issuer,
+    async stop() {
+      clearInterval(ticker);
+      // A tick in flight must finish before dynalite closes (dynalite throws on a closed database).
+      await ticking.catch(() => undefined);
+      await gateway.close();
+      await issuer.close();
+      if (!dataDir) rmSync(issuerDir, { recursive: true, force: true });
+      await feed.drained();
+      feed.stop();
+      intakeDynamo.client.destroy();
+      await ses.close();
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import * as openpgp from 'openpgp';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig, notifierConfigSchema } from '../../../functions/core/config/config';
+import { makeSubmitTip } from '../../../functions/core/intake/submit-tip';
+import { makeSesClient } from '../../../functions/core/platform/aws-clients';
+import type { TipRecord } from '../../../functions/core/tips/tip-record';
+import { makeNotifierHandler } from '../../../functions/notifier/make-notifier-handler';
+import { notifierDepsFromConfig } from '../../../functions/notifier/wiring';
+import { startLocalStack } from '../../../local/stack/stack';
+import { insertRecord } from '../../../local/stack/stream-feed';
+import {
+  eventually,
+  makeTestTable,
+  readMailbox,
+  type StoredEmail,
+  type TestTable,
+  validTip,
+} from '../../support/local-env';
+
+const WORLD = 'world-desk@newsroom.example';
+// The SES emulator's mailbox is shared by every test file: each run's desks are its own.
+const UKRAINE = `ukraine-team-${randomUUID().slice(0, 8)}@newsroom.example`;
+const AUDIENCE = 'audience-team@newsroom.example';
+const SENDER = 'tipline@newsroom.example';
+
+/**
+ * The emulator keeps a Raw send only as mailparser's parse of it, and its /get-emlContent
+ * re-renders that parse with nodemailer (multipart/mixed), so neither is the source SES was
+ * given. The exact bytes are observed where they leave the SDK for the emulator: the
+ * serialized SendEmail request at the end of the SDK's middleware stack.
+ */
+function recordRawSends(ses: SESv2Client): string[] {
+  const sent: string[] = [];
+  ses.middlewareStack.add(
+    (next) => async (args) => {
+      const body = (args.request as { body?: unknown }).body;
+      const text =
+        typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : '';
+      if (text !== '') {
+        const data = (JSON.parse(text) as { Content?: { Raw?: { Data?: string } } }).Content?.Raw?.Data;
+        if (data) sent.push(Buffer.from(data, 'base64').toString('utf8'));
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'recordRawSends', priority: 'low' },
+  );
+  return sent;
+}
+
+/** The decrypted inner entity's text parts, base64-decoded. */
+function decodedParts(entity: string): string {
+  const bodies = entity.split(/\r?\n--/).map((part) =>
+    part
+      .split(/\r?\n\r?\n/)
+      .slice(1)
+      .join('\n'),
+  );
+  return bodies
+    .filter((b) => /^[A-Za-z0-9+/=\r\n]+$/.test(b.trim()) && b.trim().length > 0)
+    .map((b) => Buffer.from(b.replace(/\s+/g, ''), 'base64').toString('utf8'))
+    .join('\n');
+}
+
+describe('desk routing and encrypted alerts, through the notifier to the SES emulator', () => {
+  let table: TestTable;
+  let rawSends: string[];
+  let notify: ReturnType<typeof makeNotifierHandler>;
+  let privateKey: string;
+  let seq = 0;
+
+  beforeAll(async () => {
+    table = await makeTestTable('routing');
+    const keys = await openpgp.generateKey({
+      userIDs: [{ name: 'Ukraine team', email: UKRAINE }],
+      format: 'armored',
+    });
+    privateKey = keys.privateKey;
+    const config = loadConfig(notifierConfigSchema, {
+      TIPS_TABLE: table.tableName,
+      DESK_ADDRESS: WORLD,
+      SENDER_ADDRESS: SENDER,
+      DYNAMODB_ENDPOINT: table.dynamoUrl,
+      SES_ENDPOINT: table.sesUrl,
+      DESK_ROUTING: JSON.stringify({
+        default: [WORLD],
+        rules: [
+          { kind: 'question', to: [AUDIENCE] },
+          { topic: 'russia-ukraine-war', to: [UKRAINE] },
+        ],
+      }),
+      DESK_PGP_KEYS: JSON.stringify({ [UKRAINE]: keys.publicKey }),
+    });
+    const ses = makeSesClient({ region: 'us-east-1', endpoint: config.SES_ENDPOINT });
+    rawSends = recordRawSends(ses);
+    notify = makeNotifierHandler(notifierDepsFromConfig(config, table.dynamo, ses));
+  });
+
+  async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord> {
+    const { tip } = await makeSubmitTip({ store: table.store })(input);
+    seq += 1;
+    const result = await notify({
+      Records: [insertRecord(marshall(tip, { removeUndefinedValues: true }) as never, String(seq))],
+    });
+    expect(result.batchItemFailures).toEqual([]);
+    return tip;
+  }
+
+  async function mailFor(tip: TipRecord): Promise<StoredEmail[]> {
+    // Plain alerts name the tip id in their text; encrypted ones are found by recipient and time below.
+    return (await readMailbox()).filter((e) => (e.body.text ?? '').includes(tip.id));
+  }
+
+  it('sends a Europe tip to the default (world) desk, in the clear', async () => {
+    const tip = await submitAndNotify(validTip({ topic: 'europe' }));
+    const [email, ...more] = await mailFor(tip);
+    expect(more).toEqual([]);
+    expect(email?.destination.to).toEqual([WORLD]);
+    expect(email?.body.text).toContain(tip.message);
+  });
+
+  it('sends a question to the audience team, whatever its topic (the first matching rule wins)', async () => {
+    const tip = await submitAndNotify(validTip({ kind: 'question', topic: 'russia-ukraine-war' }));
+    const [email, ...more] = await mailFor(tip);
+    expect(more).toEqual([]);
+    expect(email?.destination.to).toEqual([AUDIENCE]);
+  });
+
+  it('sends a Russia-Ukraine tip to the Ukraine team PGP/MIME-encrypted: no tip text in the source, and it decrypts to the tip', async () => {
+    const before = rawSends.length;
+    const tip = await submitAndNotify(
+      validTip({
+        topic: 'russia-ukraine-war',
+        subject: 'Convoy near Kupiansk',
+        name: 'Оксана Коваль',
+        email: 'oksana@example.org',
+        phone: '+380 44 123 4567',
+        sourceUrl: 'https://example.org/convoy-photo',
+      }),
+    );
+    const secrets = [
+      tip.message,
+      'Convoy near Kupiansk',
+      'Оксана Коваль',
+      'oksana@example.org',
+      '+380 44 123 4567',
+      'https://example.org/convoy-photo',
+      'Ferries between',
+    ];
+
+    // The exact MIME source that went to SES.
+    expect(rawSends.length).toBe(before + 1);
+    const raw = rawSends[before] as string;
+    for (const secret of secrets) {
+      expect(raw).not.toContain(secret);
+      expect(raw).not.toContain(Buffer.from(secret, 'utf8').toString('base64').slice(0, 16));
+    }
+    const [headers = ''] = raw.split('\r\n\r\n');
+    expect(headers).toMatch(
+      /^Content-Type: multipart\/encrypted; protocol="application\/pgp-encrypted"; boundary=/m,
+    );
+    expect(headers.split('\r\n')).toContain(`To: ${UKRAINE}`);
+    expect(headers).toContain(
+      `Subject: =?UTF-8?B?${Buffer.from('[Tipline] New tip · encrypted').toString('base64')}?=`,
+    );
+    expect(raw).toMatch(/Content-Type: application\/pgp-encrypted\r\n[\s\S]*?\r\n\r\nVersion: 1\r\n/);
+    expect(raw).toContain('Content-Type: application/octet-stream');
+
+    // What the emulator received: the subject and every part carry none of it either.
+    const stored = (await readMailbox()).filter((e) => e.destination.to.includes(UKRAINE));
+    const email = stored.at(-1) as StoredEmail & { attachments: { contentType: string; content: string }[] };
+    expect(email.subject).toBe('[Tipline] New tip · encrypted');
+    const eml = (await (
+      await fetch(`${table.sesUrl}/get-emlContent?messageId=${email.messageId}`)
+    ).json()) as {
+      body: { data: number[] };
+    };
+    const rendered = Buffer.from(eml.body.data).toString('utf8');
+    for (const secret of secrets) {
+      expect(JSON.stringify(email)).not.toContain(secret);
+      expect(rendered).not.toContain(secret);
+    }
+
+    // The desk decrypts it with its private key and reads the whole alert.
+    const armored = email.attachments.find((a) => a.contentType === 'application/octet-stream');
+    const message = await openpgp.readMessage({
+      armoredMessage: Buffer.from(armored?.content ?? '', 'base64').toString('utf8'),
+    });
+    const decryptionKeys = await openpgp.readPrivateKey({ armoredKey: privateKey });
+    const { data } = await openpgp.decrypt({ message, decryptionKeys });
+    const plain = decodedParts(String(data));
+    for (const secret of [
+      tip.message,
+      'Convoy near Kupiansk',
+      'Оксана Коваль',
+      'oksana@example.org',
+      tip.id,
+      tip.receipt,
+    ]) {
+      expect(plain).toContain(secret);
+    }
+    // The descriptive subject travels inside, as a protected header.
+    expect(String(data)).toMatch(/^Subject: =\?UTF-8\?B\?/m);
+  });
+});
+
+describe('routing and encryption through the whole local stack (POST /tips → stream → notifier → SES)', () => {
+  it('sends a Russia-Ukraine tip to the Ukraine team encrypted, and a Europe tip to the world desk', async () => {
+    const desk = `ukraine-e2e-${randomUUID().slice(0, 8)}@newsroom.example`;
+    const keys = await openpgp.generateKey({ userIDs: [{ email: desk }], format: 'armored' });
+    const stack = await startLocalStack({
+      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
+      tableName: `routing-e2e-${Date.now()}`,
+      retryDelayMs: 20,
+      deskAddress: WORLD,
+      env: {
+        DESK_ROUTING: JSON.stringify({
+          default: [WORLD],
+          rules: [{ topic: 'russia-ukraine-war', to: [desk] }],
+        }),
+        DESK_PGP_KEYS: JSON.stringify({ [desk]: keys.publicKey }),
+      },
+    });
+    try {
+      const send = async (tip: Record<string, unknown>) => {
+        const res = await fetch(`${stack.apiUrl}/tips`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(tip),
+        });
+        expect(res.status).toBe(201);
+        return (await res.json()) as { id: string };
+      };
+      const ukraine = validTip({ topic: 'russia-ukraine-war' });
+      await send(ukraine);
+      const europe = await send(validTip({ topic: 'europe' }));
+
+      const world = await eventually(async () => {
+        const found = (await readMailbox()).filter((e) => (e.body.text ?? '').includes(europe.id));
+        return found.length > 0 ? found : undefined;
+      });
+      expect(world.map((e) => e.destination.to)).toEqual([[WORLD]]);
+      const encrypted = await eventually(async () => {
+        const found = (await readMailbox()).filter((e) => e.destination.to.includes(desk));
+        return found.length > 0 ? found : undefined;
+      });
+      expect(encrypted).toHaveLength(1);
+      expect(encrypted[0]?.subject).toBe('[Tipline] New tip · encrypted');
+      expect(JSON.stringify(encrypted[0])).not.toContain(ukraine.message as string);
+    } finally {
+      await stack.stop();
+    }
+  });
+});

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, inject, it } from 'vitest';
+import { deskAlertEmail } from '../../../functions/core/alerts/desk-alert-email';
+import { makeMailer } from '../../../functions/core/alerts/mailer';
+import { makeSesClient } from '../../../functions/core/platform/aws-clients';
+import type { TipRecord } from '../../../functions/core/tips/tip-record';
+import { readMailbox } from '../../support/local-env';
+
+const INJECTION = '\r\nBcc: evil@example.org';
+
+function tipRecord(overrides: Partial<TipRecord> = {}): TipRecord {
+  const createdAt = '2026-11-25T12:00:00.000Z';
+  return {
+    id: `01JTEST${randomUUID().replace(/-/g, '').slice(0, 19).toUpperCase()}`,
+    receipt: 'ABCD-EFGH-JKMN',
+    createdAt,
+    kind: 'tip',
+    topic: 'russia-ukraine-war',
+    subject: 'Grain corridor',
+    message: 'Ships are waiting outside Odesa since Monday.\nA second line.',
+    name: 'Edgars Rinkēvičs',
+    email: 'reader@example.org',
+    phone: '+371 2000 0000',
+    anonymous: false,
+    status: 'new',
+    version: 1,
+    history: [{ at: createdAt, by: 'reader', action: 'received', to: 'new' }],
+    ...overrides,
+  };
+}
+
+/** The raw RFC 5322 message the SES emulator built, split into its header block and the rest. */
+async function rawMessage(sesUrl: string, messageId: string): Promise<{ headers: string; raw: string }> {
+  const res = await fetch(`${sesUrl}/get-emlContent?messageId=${encodeURIComponent(messageId)}`);
+  expect(res.status).toBe(200);
+  const { body } = (await res.json()) as { body: { type: 'Buffer'; data: number[] } };
+  const raw = Buffer.from(body.data).toString('utf8');
+  const end = raw.indexOf('\r\n\r\n') === -1 ? raw.indexOf('\n\n') : raw.indexOf('\r\n\r\n');
+  return { headers: raw.slice(0, end), raw };
+}
+
+/** Header fields with their continuation lines joined (RFC 5322 unfolding). */
+function unfoldHeaders(block: string): string[] {
+  return block.split(/\r?\n(?![ \t])/).map((h) => h.replace(/\r?\n[ \t]+/g, ' '));
+}
+
+/** Decodes RFC 2047 encoded words (Q and B); whitespace between adjacent words is dropped. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/(\?=)\s+(=\?)/g, '$1$2')
+    .replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
+      enc.toLowerCase() === 'b'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            'latin1',
+          ).toString('utf8'),
+    );
+}
+
+describe('the desk alert email', () => {
+  it('carries kind, topic, subject, message, contact, receipt and id in both parts', () => {
+    const tip = tipRecord({ sourceUrl: 'https://example.org/a?b=1&c=2' });
+    const email = deskAlertEmail(tip);
+    expect(email.subject).toBe('[Tipline] New tip · Russia-Ukraine war · Grain corridor');
+    for (const expected of [
+      'Tip',
+      'Russia-Ukraine war',
+      'Grain corridor',
+      tip.message,
+      'Edgars Rinkēvičs',
+      'reader@example.org',
+      '+371 2000 0000',
+      'https://example.org/a?b=1&c=2',
+      tip.receipt,
+      tip.id,
+    ]) {
+      expect(email.text).toContain(expected);
+    }
+    for (const expected of ['Russia-Ukraine war', 'Edgars Rinkēvičs', tip.receipt, tip.id]) {
+      expect(email.html).toContain(expected);
+    }
+    expect(email.html).toContain('https://example.org/a?b=1&amp;c=2');
+  });
+
+  it.each([
+    [
+      'an anonymous tip',
+      { anonymous: true, name: undefined, email: undefined, phone: undefined },
+      'anonymous',
+    ],
+    ['a tip without contact details', { name: undefined, email: undefined, phone: undefined }, 'none given'],
+  ])('says so for %s', (_, overrides, contact) => {
+    const email = deskAlertEmail(tipRecord(overrides));
+    expect(email.text).toMatch(new RegExp(`Contact:\\s+${contact}`));
+    expect(email.html).toContain(`<td>${contact}</td>`);
+  });
+
+  it('labels a question and falls back to the message when there is no subject', () => {
+    const email = deskAlertEmail(tipRecord({ kind: 'question', subject: undefined, topic: 'africa' }));
+    expect(email.subject).toBe(
+      '[Tipline] New question · Africa · Ships are waiting outside Odesa since Monday. A second line.',
+    );
+    expect(email.text).toContain('Subject:  (none)');
+  });
+
+  it('keeps a long subject to one short header line', () => {
+    const email = deskAlertEmail(tipRecord({ subject: undefined, message: 'word '.repeat(2_000) }));
+    expect(email.subject.length).toBeLessThanOrEqual(140);
+    expect(email.subject.endsWith('…')).toBe(true);
+  });
+
+  it('escapes <script> and every other reader string in the HTML part, and keeps it as text in the text part', () => {
+    const script = '<script>alert("x")</script>';
+    const email = deskAlertEmail(
+      tipRecord({
+        subject: `Subject ${script}`,
+        message: `Look: ${script} & more`,
+        name: `<img src=x onerror=alert(1)>`,
+        email: `o'brien@example.org`,
+        sourceUrl: 'https://example.org/"><script>x</script>',
+      }),
+    );
+    expect(email.html).not.toMatch(/<script/i);
+    expect(email.html).not.toContain('<img');
+    expect(email.html).toContain('Look: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more');
+    expect(email.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(email.html).toContain('o&#39;brien@example.org');
+    expect(email.text).toContain(`Look: ${script} & more`);
+    expect(email.text).toContain('<img src=x onerror=alert(1)>');
+  });
+
+  it('never lets CR/LF in the subject or name become a header line', () => {
+    const email = deskAlertEmail(
+      tipRecord({ subject: `Grain corridor${INJECTION}`, name: `Ana${INJECTION}` }),
+    );
+    expect(email.subject).not.toMatch(/[\r\n]/);
+    expect(email.subject).toBe(
+      '[Tipline] New tip · Russia-Ukraine war · Grain corridor Bcc: evil@example.org',
+    );
+    // In the body too, each field stays on its own row: no forged "Bcc:" (or "Receipt:") line.
+    expect(email.text).not.toMatch(/^Bcc:/m);
+    expect(email.text).toMatch(/^Contact: +Ana Bcc: evil@example.org · reader@example.org/m);
+    expect(email.text).toMatch(/^Subject: +Grain corridor Bcc: evil@example.org$/m);
+  });
+
+  it.each([
+    ['a line separator', '\u2028'],
+    ['a NUL and vertical tab', '\u0000\u000b'],
+    ['a C1 next-line', '\u0085'],
+  ])('flattens %s in the subject too', (_, control) => {
+    expect(deskAlertEmail(tipRecord({ subject: `one${control}two` })).subject).toMatch(/one two$/);
+  });
+
+  it('for any reader strings: a one-line subject, no raw markup in the HTML, every row on one line', () => {
+    // Full Unicode, with control, separator and markup characters made likely.
+    const hostile = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('\r', '\n', '\u2028', '\u0085', '\u0000', '<', '>', '&', '"', "'", ' '),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 300,
+    });
+    fc.assert(
+      fc.property(hostile, hostile, hostile, (subject, name, message) => {
+        const email = deskAlertEmail(tipRecord({ subject, name, message: `m${message}` }));
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+        expect(email.subject).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+        expect(email.subject.length).toBeLessThanOrEqual(140);
+        // Outside the template's own tags, no reader character can open or close one.
+        const body = email.html.replace(
+          /<\/?(?:!doctype html|html|head|meta|title|body|h1|h2|table|tr|th|td|div|p)\b[^<>]*>/gi,
+          '',
+        );
+        expect(body).not.toMatch(/[<>]/);
+        const rows = email.text.split('\n\nMessage:\n')[0]?.split('\n').slice(2) ?? [];
+        expect(rows.map((r) => r.split(':')[0])).toEqual([
+          'Kind',
+          'Topic',
+          'Subject',
+          'Contact',
+          'Received',
+          'Receipt',
+          'Tip id',
+        ]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sent through the real SES emulator, a hostile subject and name add no header', async () => {
+    const sesUrl = inject('sesUrl');
+    const mailer = makeMailer({
+      ses: makeSesClient({ region: 'us-east-1', endpoint: sesUrl }),
+      from: 'tipline@newsroom.example',
+    });
+    const tip = tipRecord({ subject: `Grain corridor${INJECTION}`, name: `Ana${INJECTION}` });
+
+    const messageId = await mailer.send(['world-desk@newsroom.example'], deskAlertEmail(tip));
+
+    const stored = (await readMailbox(sesUrl)).find((e) => e.messageId === messageId);
+    expect(stored?.destination).toEqual({ to: ['world-desk@newsroom.example'], cc: [], bcc: [] });
+    expect(stored?.subject).not.toMatch(/[\r\n]/);
+    const { headers, raw } = await rawMessage(sesUrl, messageId);
+    const lines = headers.split(/\r?\n/);
+    expect(lines.some((l) => /^bcc:/i.test(l))).toBe(false);
+    expect(raw).not.toMatch(/^bcc:/im);
+    expect(stored?.body.text).toContain('Ana Bcc: evil@example.org');
+    // The emulator folds the long UTF-8 subject into RFC 2047 encoded words over continuation
+    // lines; unfolded and decoded it must be our one-line subject, text and all.
+    const subjectHeaders = unfoldHeaders(headers).filter((h) => /^subject:/i.test(h));
+    expect(subjectHeaders).toHaveLength(1);
+    expect(decodeWords((subjectHeaders[0] ?? '').replace(/^subject:\s*/i, ''))).toBe(
+      '[Tipline] New tip · Russia-Ukraine war · Grain corridor Bcc: evil@example.org',
+    );
+    expect(lines.filter((l) => /^to:/i.test(l))).toEqual(['To: world-desk@newsroom.example']);
+  });
+});

@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseLetter } from '../../../functions/core/alerts/dead-letters';
+import { clientNetwork, makeClientKeyer } from '../../../functions/core/guards/client-key';
+import { makeFormTokens } from '../../../functions/core/guards/form-token';
+import { normaliseMessage } from '../../../functions/core/guards/spam-checks';
+import { canonicalJson } from '../../../functions/core/intake/idempotency';
+
+const SECRET = 'unit-test-secret-0123456789abcdef0123';
+
+describe('client key', () => {
+  it('is an HMAC of the network: stable, secret-dependent, never the address itself', () => {
+    const key = makeClientKeyer(SECRET);
+    fc.assert(
+      fc.property(fc.ipV4(), (ip) => {
+        const k = key(ip);
+        expect(k).toBe(key(ip));
+        expect(k).not.toContain(ip);
+        expect(k).toMatch(/^[\w-]{32}$/);
+        expect(makeClientKeyer(`${SECRET}x`)(ip)).not.toBe(k);
+      }),
+    );
+  });
+
+  it('groups an IPv6 address by its /64, however it is written', () => {
+    expect(clientNetwork('2001:db8:0:1::5')).toBe('2001:0db8:0000:0001::/64');
+    expect(clientNetwork('2001:DB8:0:1:ffff:1:2:3')).toBe('2001:0db8:0000:0001::/64');
+    expect(clientNetwork('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    fc.assert(
+      fc.property(fc.ipV6(), fc.ipV6(), (a, b) => {
+        const sameNet = clientNetwork(a).slice(0, 19) === clientNetwork(b).slice(0, 19);
+        expect(clientNetwork(a) === clientNetwork(b)).toBe(sameNet);
+      }),
+    );
+  });
+});
+
+describe('form token', () => {
+  it('passes after the minimum fill time, is too fast before it, and any change to it is forged', () => {
+    const issuedAt = Date.UTC(2026, 10, 25, 12);
+    const token = makeFormTokens({
+      secret: SECRET,
+      minFillSeconds: 3,
+      clock: () => new Date(issuedAt),
+    }).issue();
+    const at = (ms: number) =>
+      makeFormTokens({ secret: SECRET, minFillSeconds: 3, clock: () => new Date(issuedAt + ms) });
+
+    expect(at(2_999).check(token)).toBe('too-fast');
+    expect(at(3_000).check(token)).toBe('ok');
+    expect(at(25 * 3600_000).check(token)).toBe('stale-form-token');
+    expect(at(0).check(undefined)).toBe('absent');
+    fc.assert(
+      fc.property(fc.nat({ max: token.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (i, c) => {
+        fc.pre(token[i] !== c);
+        const changed = `${token.slice(0, i)}${c}${token.slice(i + 1)}`;
+        expect(at(10_000).check(changed)).toBe('bad-form-token');
+      }),
+    );
+  });
+});
+
+describe('what makes two submissions the same', () => {
+  it('canonical JSON ignores key order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (o) => {
+        const reversed = Object.fromEntries(Object.entries(o).reverse());
+        expect(canonicalJson(reversed)).toBe(canonicalJson(o));
+      }),
+    );
+  });
+
+  it('a message fingerprint ignores case and spacing, not words', () => {
+    expect(normaliseMessage('  The  Port\r\nis CLOSED ')).toBe(normaliseMessage('the port is closed'));
+    expect(normaliseMessage('the port is closed')).not.toBe(normaliseMessage('the port is open'));
+  });
+
+  it('a dead letter names its tip in either shape the queue holds', () => {
+    expect(parseLetter('{"tipId":"01ABC","reason":"x","failedAt":"t"}')?.tipId).toBe('01ABC');
+    expect(parseLetter('{"record":{"dynamodb":{"Keys":{"id":{"S":"01DEF"}}}}}')?.tipId).toBe('01DEF');
+    expect(parseLetter('{"DDBStreamBatchInfo":{"shardId":"s"}}')).toBeUndefined();
+    expect(parseLetter('not json')).toBeUndefined();
+  });
+});

@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MailerError,
+  MalformedBodyError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  StoreUnavailableError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../../functions/core/http/errors';
+import {
+  errorResponse,
+  formToObject,
+  header,
+  MAX_BODY_BYTES,
+  parseBody,
+  wantsHtml,
+} from '../../../functions/core/http/http';
+import { httpEvent } from '../../support/events';
+
+const jsonEvent = (body: string, contentType = 'application/json') =>
+  httpEvent({ headers: { 'content-type': contentType }, body });
+
+describe('parseBody', () => {
+  it.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON; Charset="UTF-8"',
+    'application/json;charset=utf8',
+  ])('reads JSON sent as %s', (contentType) => {
+    expect(parseBody(jsonEvent('{"kind":"tip","n":1}', contentType))).toEqual({
+      mediaType: 'json',
+      value: { kind: 'tip', n: 1 },
+    });
+  });
+
+  it('reads a base64-encoded body (API Gateway encodes what it does not know as text)', () => {
+    const text = JSON.stringify({ name: 'Rinkēvičs', message: 'مريم 👀' });
+    const event = httpEvent({
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(text).toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect(parseBody(event).value).toEqual({ name: 'Rinkēvičs', message: 'مريم 👀' });
+  });
+
+  it('reads a form post: checkboxes become booleans, empty inputs are left out, Unicode survives', () => {
+    const form = new URLSearchParams({
+      kind: 'tip',
+      topic: 'europe',
+      subject: '',
+      message: 'line one\r\nline two & more',
+      name: 'Rinkēvičs',
+      anonymous: 'on',
+      consent: 'on',
+      website: '',
+    }).toString();
+    const parsed = parseBody(jsonEvent(form, 'application/x-www-form-urlencoded'));
+    expect(parsed).toEqual({
+      mediaType: 'form',
+      value: {
+        kind: 'tip',
+        topic: 'europe',
+        message: 'line one\r\nline two & more',
+        name: 'Rinkēvičs',
+        anonymous: true,
+        consent: true,
+      },
+    });
+  });
+
+  it.each([
+    ['on', true],
+    ['true', true],
+    ['1', true],
+    ['off', false],
+    ['', false],
+  ])('form checkbox value %j means %j', (value, expected) => {
+    expect(formToObject(`consent=${value}`)).toEqual({ consent: expected });
+  });
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['multipart/form-data', 'multipart/form-data; boundary=x'],
+    ['JSON in Latin-1', 'application/json; charset=latin1'],
+    ['a form in ISO-8859-1', 'application/x-www-form-urlencoded; charset=iso-8859-1'],
+    ['application/jsonx', 'application/jsonx'],
+  ])('refuses %s with UnsupportedMediaTypeError', (_, contentType) => {
+    expect(() => parseBody(jsonEvent('{}', contentType))).toThrow(UnsupportedMediaTypeError);
+  });
+
+  it('refuses a body without a content type', () => {
+    expect(() => parseBody(httpEvent({ headers: {}, body: '{}' }))).toThrow(UnsupportedMediaTypeError);
+  });
+
+  it('accepts exactly 64 KiB and refuses one byte more', () => {
+    const exactly = `"${'x'.repeat(MAX_BODY_BYTES - 2)}"`;
+    // A JSON string is not an object: reaching that check proves the size was accepted.
+    expect(() => parseBody(jsonEvent(exactly))).toThrow(MalformedBodyError);
+    expect(() => parseBody(jsonEvent(`"${'x'.repeat(MAX_BODY_BYTES - 1)}"`))).toThrow(PayloadTooLargeError);
+  });
+
+  it('counts bytes, not characters (multi-byte UTF-8)', () => {
+    const chars = Math.ceil(MAX_BODY_BYTES / 4) + 10; // each emoji is 4 bytes in UTF-8
+    expect(() => parseBody(jsonEvent(`{"m":"${'😀'.repeat(chars)}"}`))).toThrow(PayloadTooLargeError);
+  });
+
+  it('refuses 1 MB, plain or base64-encoded', () => {
+    const big = JSON.stringify({ message: 'x'.repeat(1024 * 1024) });
+    expect(() => parseBody(jsonEvent(big))).toThrow(PayloadTooLargeError);
+    const encoded = httpEvent({
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(big).toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect(() => parseBody(encoded)).toThrow(PayloadTooLargeError);
+  });
+
+  describe('form bodies: the limit is on the content, since percent-encoding triples the bytes', () => {
+    const form = (fields: Record<string, string>) =>
+      jsonEvent(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
+
+    it('accepts the longest valid message in Chinese (90 KB on the wire, 30 KB of content)', () => {
+      const message = '北京消息'.repeat(2_500);
+      const event = form({ message });
+      expect(Buffer.byteLength(event.body ?? '')).toBeGreaterThan(MAX_BODY_BYTES);
+      expect(parseBody(event).value).toEqual({ message });
+    });
+
+    it('refuses content over 64 KiB however it is encoded', () => {
+      expect(() => parseBody(form({ message: 'x'.repeat(MAX_BODY_BYTES) }))).toThrow(PayloadTooLargeError);
+      expect(() => parseBody(form({ message: '北'.repeat(MAX_BODY_BYTES / 3 + 1) }))).toThrow(
+        PayloadTooLargeError,
+      );
+    });
+
+    it('refuses a form body over 3 × 64 KiB on the wire', () => {
+      const padding = '%20'.repeat(MAX_BODY_BYTES + 10);
+      expect(() => parseBody(jsonEvent(`m=${padding}`, 'application/x-www-form-urlencoded'))).toThrow(
+        PayloadTooLargeError,
+      );
+    });
+
+    it('keeps JSON at 64 KiB on the wire', () => {
+      const message = '北京消息'.repeat(6_000);
+      expect(() => parseBody(jsonEvent(JSON.stringify({ message })))).toThrow(PayloadTooLargeError);
+    });
+  });
+
+  it.each([
+    ['broken JSON', '{"kind": "tip",'],
+    ['an empty body', ''],
+    ['a JSON array', '[{"kind":"tip"}]'],
+    ['JSON null', 'null'],
+    ['a JSON string', '"a tip"'],
+    ['a JSON number', '42'],
+  ])('refuses %s as malformed', (_, body) => {
+    expect(() => parseBody(jsonEvent(body))).toThrow(MalformedBodyError);
+  });
+
+  it('refuses bytes that are not UTF-8', () => {
+    const event = httpEvent({
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]).toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect(() => parseBody(event)).toThrow(MalformedBodyError);
+  });
+});
+
+describe('headers and content negotiation', () => {
+  it('reads headers case-insensitively', () => {
+    const event = httpEvent({ headers: { 'Content-Type': 'application/json', ACCEPT: 'text/html' } });
+    expect(header(event, 'content-type')).toBe('application/json');
+    expect(header(event, 'Accept')).toBe('text/html');
+    expect(header(event, 'x-missing')).toBeUndefined();
+  });
+
+  const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const FORM = 'application/x-www-form-urlencoded';
+  it.each([
+    ['a browser posting its form', FORM, BROWSER, true],
+    ['a browser form with a charset', `${FORM}; charset=UTF-8`, BROWSER, true],
+    ['a form from a JSON client', FORM, 'application/json', false],
+    ['a form from curl', FORM, '*/*', false],
+    ['a JSON body, whatever it accepts', 'application/json', BROWSER, false],
+    ['a JSON body from a JSON client', 'application/json', 'application/json', false],
+  ])('wantsHtml for %s: %s', (_, contentType, accept, expected) => {
+    expect(wantsHtml(httpEvent({ headers: { 'content-type': contentType, accept } }))).toBe(expected);
+  });
+
+  it('no Accept header means JSON', () => {
+    expect(wantsHtml(httpEvent({ headers: { 'content-type': FORM } }))).toBe(false);
+  });
+});
+
+describe('errorResponse: the one error → HTTP mapping', () => {
+  const cases: [string, unknown, number, string, Record<string, string>?][] = [
+    ['validation', new ValidationError([{ path: 'email', message: 'bad' }]), 400, 'validation_failed'],
+    ['malformed', new MalformedBodyError('not JSON'), 400, 'malformed_body'],
+    ['too large', new PayloadTooLargeError(MAX_BODY_BYTES), 413, 'payload_too_large'],
+    ['media type', new UnsupportedMediaTypeError('text/plain'), 415, 'unsupported_media_type'],
+    ['rate limited', new RateLimitedError(30), 429, 'rate_limited', { 'retry-after': '30' }],
+    ['store down', new StoreUnavailableError(7), 503, 'unavailable', { 'retry-after': '7' }],
+    ['not found', new NotFoundError('no tip x'), 404, 'not_found'],
+  ];
+
+  it.each(cases)('%s → its status and code', (_, err, status, code, headers = {}) => {
+    const res = errorResponse(err, 'req-1');
+    expect(res.statusCode).toBe(status);
+    expect(res.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', ...headers });
+    const body = JSON.parse(res.body as string);
+    expect(body.error).toBe(code);
+    expect(typeof body.message).toBe('string');
+  });
+
+  it('lists every validation issue', () => {
+    const issues = [
+      { path: 'email', message: 'enter a valid email address' },
+      { path: 'consent', message: 'please accept' },
+    ];
+    expect(JSON.parse(errorResponse(new ValidationError(issues), 'r').body as string).issues).toEqual(issues);
+  });
+
+  it.each([
+    ['a plain Error', new Error('secret table name tips-prod and stack')],
+    ['a MailerError', new MailerError('SES refused (Throttling)', true)],
+    ['a thrown string', 'boom'],
+  ])('turns %s into a generic 500 that names the request and leaks nothing', (_, err) => {
+    const res = errorResponse(err, 'req-42');
+    expect(res.statusCode).toBe(500);
+    const body = JSON.parse(res.body as string);
+    expect(body).toEqual({
+      error: 'internal',
+      message: 'something went wrong on our side',
+      requestId: 'req-42',
+    });
+    expect(res.body).not.toMatch(/secret|SES|boom|stack/);
+  });
+});

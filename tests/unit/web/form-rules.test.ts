@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { ANY_CONTROL } from '../../../functions/core/tips/text-safety';
+import { fieldIssues, tipSubmissionSchema } from '../../../functions/core/tips/tip-schema';
+import { rulesFromSchema } from '../../../web/build/rules-from-schema';
+import { checkWithRules } from '../../../web/client/form-rules';
+
+const rules = rulesFromSchema(tipSubmissionSchema);
+
+function serverPaths(input: Record<string, unknown>): Set<string> {
+  const parsed = tipSubmissionSchema.safeParse(input);
+  return new Set(parsed.success ? [] : fieldIssues(parsed.error).map((i) => i.path));
+}
+const clientPaths = (input: Record<string, unknown>) =>
+  new Set(checkWithRules(rules, input).map((i) => i.path));
+
+// Values near each rule's edges, as a form would send them (strings, booleans from checkboxes).
+const text = (min: number, max: number) =>
+  fc.oneof(
+    fc.constantFrom(
+      '',
+      ' ',
+      '  padded  ',
+      'Rinkēvičs',
+      'مرحبا بالعالم',
+      '🙂🙂',
+      'line\r\nbreak',
+      'tab\there',
+      'bell\u0007!',
+    ),
+    fc.string({ minLength: min, maxLength: max }),
+    fc.nat({ max: 12 }).map((n) => 'x'.repeat(Math.max(0, min + n - 6))),
+    fc.nat({ max: 4 }).map((n) => 'y'.repeat(max - 2 + n)),
+  );
+const field = {
+  kind: fc.constantFrom('tip', 'question', 'rumour', ''),
+  topic: fc.constantFrom('europe', 'africa', 'other', 'mars', ''),
+  subject: text(1, 200),
+  message: fc.oneof(text(10, 10_000), fc.constantFrom('   short   ', 'ten chars!', ' \r\n nine\r\n ')),
+  name: text(1, 100),
+  email: fc.oneof(
+    fc.constantFrom(
+      'a@example.org',
+      ' padded@example.org ',
+      'no-at-sign',
+      'x@y',
+      'name@sub.example.co.uk',
+      '',
+    ),
+    fc.emailAddress(),
+  ),
+  phone: fc.constantFrom('+44 20 7946 0000', '(555) 123-4567', 'call me', '', ' ', '1'.repeat(41)),
+  sourceUrl: fc.oneof(
+    fc.constantFrom(
+      'https://example.org/a',
+      'http://x.y',
+      'ftp://example.org',
+      'javascript:alert(1)',
+      'http:example.org',
+      'not a url',
+      '',
+    ),
+    fc.webUrl(),
+  ),
+  anonymous: fc.constantFrom(true, false),
+  consent: fc.constantFrom(true, false),
+  website: fc.constantFrom('', 'http://spam.example'),
+};
+const submission = fc.record(field, { requiredKeys: [] });
+
+// The one-line fields refuse every control character (ANY_CONTROL); a message allows \n and \t.
+const SERVER_ONLY_CONTROL = ANY_CONTROL;
+
+describe('the reader form’s client rules, compiled from the zod schema', () => {
+  it('flag exactly the fields the server flags (beyond the server-only refinements)', () => {
+    fc.assert(
+      fc.property(submission, (input) => {
+        const client = clientPaths(input);
+        const server = serverPaths(input);
+        // The client never refuses a field the server would accept.
+        for (const path of client) expect(server).toContain(path);
+        // And misses only what the schema writes as code: control characters, anonymous vs contact.
+        const controlFields = Object.entries(input)
+          .filter(([, v]) => typeof v === 'string' && SERVER_ONLY_CONTROL.test(v))
+          .map(([k]) => k);
+        // An anonymous tip with contact details: the form clears them, the server says so.
+        if (input.anonymous === true) controlFields.push('name', 'email', 'phone');
+        for (const path of server) if (!controlFields.includes(path)) expect(client).toContain(path);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('carry the schema’s own messages', () => {
+    const issues = checkWithRules(rules, { kind: 'tip', topic: 'europe', message: 'short', consent: false });
+    const server = fieldIssues(
+      (
+        tipSubmissionSchema.safeParse({ kind: 'tip', topic: 'europe', message: 'short', consent: false }) as {
+          error: z.ZodError;
+        }
+      ).error,
+    );
+    expect(issues).toEqual(server);
+  });
+
+  it('list the refinements only the server checks', () => {
+    expect(rules.serverOnly).toEqual(expect.arrayContaining(['subject', 'message', 'name', '(object)']));
+  });
+
+  it('refuse to compile a rule the client cannot express, instead of silently checking less', () => {
+    expect(() => rulesFromSchema(z.strictObject({ age: z.number() }))).toThrow(/cannot express a number/);
+    expect(() =>
+      rulesFromSchema(z.strictObject({ s: z.string().transform((v) => v.toUpperCase()) })),
+    ).toThrow(/transform/);
+  });
+});

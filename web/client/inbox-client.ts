@@ -1,0 +1,460 @@
+/**
+ * The staff inbox. Every piece of a tip (and of anything else the API returns) is written
+ * with textContent or as an attribute value, never as HTML: reader text can carry markup,
+ * and here it must stay text.
+ */
+import type { HistoryEntry } from '../../functions/core/tips/tip-record';
+
+declare const __TRANSITIONS__: Record<string, string[]>;
+declare const __TOPICS__: Record<string, string>;
+
+interface Summary {
+  id: string;
+  receipt: string;
+  createdAt: string;
+  kind: string;
+  topic: string;
+  status: string;
+  subject?: string;
+  excerpt: string;
+  anonymous: boolean;
+  assignee?: string;
+  tags?: string[];
+  version: number;
+}
+interface Tip extends Omit<Summary, 'excerpt'> {
+  message: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  sourceUrl?: string;
+  quarantineReason?: string;
+  legalHold?: boolean;
+  history: HistoryEntry[];
+}
+interface ApiError {
+  error?: string;
+  message?: string;
+  currentVersion?: number;
+  issues?: { path: string; message: string }[];
+}
+
+const TOKEN_KEY = 'tipline.token';
+const LAST_SEEN_KEY = 'tipline.lastSeenId';
+const BASELINE_KEY = 'tipline.baselineId';
+const PAGE_SIZE = 20;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function say(text: string) {
+  $('status-line').textContent = text;
+}
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? iso
+    : `${d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC`;
+}
+
+// ---- the token -------------------------------------------------------------------------
+
+function claimsOf(token: string): Record<string, unknown> | undefined {
+  try {
+    const part = token.split('.')[1] ?? '';
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    return JSON.parse(decodeURIComponent(escape(json))) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function currentToken(): string | undefined {
+  const token = sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  const exp = token ? Number(claimsOf(token)?.exp) : 0;
+  if (token && exp * 1000 > Date.now()) return token;
+  if (token) sessionStorage.removeItem(TOKEN_KEY);
+  return undefined;
+}
+
+/** Back from the Cognito hosted UI (implicit flow): the token arrives in the fragment. */
+function takeTokenFromFragment() {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const token = params.get('access_token') ?? params.get('id_token');
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  history.replaceState(null, '', location.pathname);
+}
+
+class SignedOut extends Error {}
+
+async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+  const token = currentToken();
+  if (!token) throw new SignedOut('Please sign in.');
+  const res = await fetch(path, {
+    ...init,
+    headers: { ...(init.headers ?? {}), authorization: `Bearer ${token}`, accept: 'application/json' },
+  });
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    throw new SignedOut('Your sign-in expired or was not accepted. Please sign in again.');
+  }
+  if (res.status === 403)
+    throw new Error('Your account is not in the staff group, so the inbox is closed to it.');
+  return { status: res.status, body };
+}
+
+// ---- views -----------------------------------------------------------------------------
+
+function show(view: 'sign-in' | 'inbox' | 'tip') {
+  for (const id of ['sign-in', 'inbox', 'tip']) $(id).hidden = id !== view;
+}
+
+function signedOut(message?: string) {
+  show('sign-in');
+  $('who').textContent = '';
+  if (message) say(message);
+}
+
+function signedIn() {
+  const token = currentToken();
+  if (!token) return signedOut();
+  const claims = claimsOf(token) ?? {};
+  $('who').textContent = `Signed in as ${String(claims.username ?? claims['cognito:username'] ?? 'staff')}`;
+  void route();
+}
+
+// ---- the list --------------------------------------------------------------------------
+
+let cursor: string | undefined;
+let baseline = '';
+/** Only the latest list request may draw: an older answer arriving late is dropped. */
+let listRequest = 0;
+
+function filterParams(): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [k, v] of new FormData($<HTMLFormElement>('filters'))) {
+    if (typeof v === 'string' && v.trim() !== '') params.set(k, v.trim());
+  }
+  return params;
+}
+
+function tipItem(tip: Summary): HTMLLIElement {
+  const li = el('li');
+  const isNew = baseline !== '' && tip.id > baseline;
+  if (isNew) li.classList.add('is-new');
+  const link = el('a', tip.subject ?? '(no subject)');
+  link.href = `#/tips/${encodeURIComponent(tip.id)}`;
+  const title = el('p');
+  title.append(link);
+  if (isNew) title.append(' ', el('span', 'New', 'badge'));
+  const meta = el(
+    'p',
+    `${tip.kind === 'question' ? 'Question' : 'Tip'} · ${__TOPICS__[tip.topic] ?? tip.topic} · ${when(tip.createdAt)} · receipt ${tip.receipt}${tip.assignee ? ` · assigned to ${tip.assignee}` : ''}`,
+    'meta',
+  );
+  meta.prepend(el('span', tip.status, 'status'), ' ');
+  li.append(title, meta, el('p', tip.excerpt, 'excerpt'));
+  if (tip.tags?.length) li.append(el('p', `Tags: ${tip.tags.join(', ')}`, 'meta'));
+  return li;
+}
+
+async function loadList(more = false) {
+  const problem = $('list-problem');
+  problem.hidden = true;
+  const params = filterParams();
+  params.set('limit', String(PAGE_SIZE));
+  if (more && cursor) params.set('cursor', cursor);
+  const request = ++listRequest;
+  const { status, body } = await api(`/tips?${params}`);
+  if (request !== listRequest) return;
+  if (status !== 200) {
+    const err = body as ApiError;
+    problem.textContent =
+      err.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') ??
+      err.message ??
+      `The list failed (${status}).`;
+    problem.hidden = false;
+    return;
+  }
+  const page = body as { items: Summary[]; nextCursor?: string | null };
+  const list = $('tips');
+  if (!more) list.replaceChildren();
+  for (const tip of page.items) list.append(tipItem(tip));
+  cursor = page.nextCursor ?? undefined;
+  $('more').hidden = cursor === undefined;
+  const shown = list.children.length;
+  say(shown === 0 ? 'No tips match these filters.' : `${shown} shown${cursor ? ', more available' : ''}.`);
+  if (!more && params.toString() === `limit=${PAGE_SIZE}`) updateBadge(page.items, cursor !== undefined);
+}
+
+function updateBadge(items: Summary[], hasMore: boolean) {
+  const fresh = items.filter((t) => baseline !== '' && t.id > baseline).length;
+  const badge = $('new-badge');
+  badge.hidden = fresh === 0;
+  badge.textContent = `${fresh}${fresh === items.length && hasMore ? '+' : ''} new since your last visit`;
+  const newest = items[0]?.id;
+  if (newest && newest > (localStorage.getItem(LAST_SEEN_KEY) ?? ''))
+    localStorage.setItem(LAST_SEEN_KEY, newest);
+}
+
+// ---- one tip ---------------------------------------------------------------------------
+
+let openTip: Tip | undefined;
+
+function fact(dl: HTMLElement, term: string, value: string | Node | undefined) {
+  if (value === undefined || value === '') return;
+  const dd = el('dd');
+  if (typeof value === 'string') dd.textContent = value;
+  else dd.append(value);
+  dl.append(el('dt', term), dd);
+}
+
+function safeLink(url: string): Node {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {}
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) return document.createTextNode(url);
+  const a = el('a', url);
+  a.href = parsed.href;
+  a.rel = 'noopener noreferrer nofollow';
+  a.target = '_blank';
+  return a;
+}
+
+function renderTip(tip: Tip) {
+  openTip = tip;
+  $('tip-title').textContent = `${tip.subject ?? '(no subject)'} · ${tip.receipt}`;
+  const facts = $('tip-facts');
+  facts.replaceChildren();
+  fact(facts, 'Status', tip.status);
+  fact(facts, 'Kind', tip.kind);
+  fact(facts, 'Topic', __TOPICS__[tip.topic] ?? tip.topic);
+  fact(facts, 'Received', when(tip.createdAt));
+  fact(facts, 'Receipt', tip.receipt);
+  fact(facts, 'Assignee', tip.assignee ?? 'nobody');
+  fact(facts, 'Tags', tip.tags?.join(', '));
+  fact(
+    facts,
+    'Contact',
+    tip.anonymous
+      ? 'anonymous'
+      : [tip.name, tip.email, tip.phone].filter(Boolean).join(' · ') || 'none given',
+  );
+  fact(facts, 'Link', tip.sourceUrl ? safeLink(tip.sourceUrl) : undefined);
+  fact(facts, 'Quarantined', tip.quarantineReason);
+  fact(facts, 'Legal hold', tip.legalHold ? 'yes: kept past retention' : undefined);
+  fact(facts, 'Version', String(tip.version));
+  $('tip-message').textContent = tip.message;
+  const history = $('tip-history');
+  history.replaceChildren();
+  for (const h of [...tip.history].reverse()) {
+    const li = el('li');
+    const change = h.from || h.to ? ` (${h.from ?? '–'} → ${h.to ?? '–'})` : '';
+    li.append(el('strong', `${h.action}${change}`), el('span', ` by ${h.by}, ${when(h.at)}`, 'meta'));
+    if (h.note) li.append(el('p', h.note, 'excerpt'));
+    if (h.reason) li.append(el('p', h.reason, 'meta'));
+    history.append(li);
+  }
+  const select = $<HTMLSelectElement>('t-status');
+  select.replaceChildren();
+  for (const s of [tip.status, ...(__TRANSITIONS__[tip.status] ?? [])]) {
+    const option = el('option', s === tip.status ? `${s} (current)` : s);
+    option.value = s;
+    select.append(option);
+  }
+  $<HTMLInputElement>('t-assignee').value = tip.assignee ?? '';
+  $<HTMLInputElement>('t-tags').value = tip.tags?.join(', ') ?? '';
+  $<HTMLInputElement>('t-hold').checked = tip.legalHold === true;
+  $<HTMLInputElement>('t-erase').checked = false;
+  $('t-erase-row').hidden = !(tip.name || tip.email || tip.phone);
+}
+
+async function loadTip(id: string, { keepMessages = false } = {}) {
+  const { status, body } = await api(`/tips/${encodeURIComponent(id)}`);
+  show('tip');
+  if (!keepMessages) {
+    $('conflict').hidden = true;
+    $('triage-problem').hidden = true;
+    $('saved').textContent = '';
+  }
+  if (status !== 200) {
+    $('tip-title').textContent = status === 404 ? 'No such tip' : `The tip could not be loaded (${status})`;
+    return;
+  }
+  renderTip(body as Tip);
+  say('');
+  $('tip-title').focus();
+}
+
+function showConflict(currentVersion: number | undefined) {
+  const box = $('conflict');
+  const again = el('button', 'Reload the tip', 'secondary');
+  again.type = 'button';
+  again.addEventListener('click', () => {
+    if (openTip) void loadTip(openTip.id, { keepMessages: false }).then(() => $('t-note').focus());
+  });
+  box.replaceChildren(
+    el('strong', 'Someone else changed this tip while you had it open.'),
+    el(
+      'p',
+      `Your changes were not saved. The tip is now at version ${currentVersion ?? 'newer'}; you edited version ${openTip?.version}. Reload it to see what changed, then make your changes again (your note and reply stay in their boxes).`,
+    ),
+    again,
+  );
+  box.hidden = false;
+  again.focus();
+}
+
+async function saveTriage(event: SubmitEvent) {
+  event.preventDefault();
+  if (!openTip) return;
+  const tip = openTip;
+  const problem = $('triage-problem');
+  problem.hidden = true;
+  $('conflict').hidden = true;
+  $('saved').textContent = '';
+  const status = $<HTMLSelectElement>('t-status').value;
+  const assignee = $<HTMLInputElement>('t-assignee').value.trim();
+  const tags = $<HTMLInputElement>('t-tags')
+    .value.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const note = $<HTMLTextAreaElement>('t-note').value.trim();
+  const reply = $<HTMLTextAreaElement>('t-reply').value.trim();
+  const hold = $<HTMLInputElement>('t-hold').checked;
+  const erase = $<HTMLInputElement>('t-erase').checked;
+  const patch: Record<string, unknown> = {};
+  if (status !== tip.status) patch.status = status;
+  if (assignee !== (tip.assignee ?? '')) patch.assignee = assignee === '' ? null : assignee;
+  if (tags.join(',') !== (tip.tags ?? []).join(',')) patch.tags = tags;
+  if (note) patch.note = note;
+  if (reply) patch.reply = reply;
+  if (hold !== (tip.legalHold === true)) patch.legalHold = hold;
+  if (erase) patch.eraseContact = true;
+  if (Object.keys(patch).length === 0) {
+    problem.textContent = 'Nothing to save: change the status, assignee or tags, or write a note or a reply.';
+    problem.hidden = false;
+    return;
+  }
+  const button = $<HTMLButtonElement>('save');
+  button.disabled = true;
+  try {
+    const { status: code, body } = await api(`/tips/${encodeURIComponent(tip.id)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'if-match': `"${tip.version}"` },
+      body: JSON.stringify(patch),
+    });
+    const err = body as ApiError;
+    if (code === 200) {
+      renderTip(body as Tip);
+      $<HTMLTextAreaElement>('t-note').value = '';
+      $<HTMLTextAreaElement>('t-reply').value = '';
+      $('saved').textContent = `Saved (version ${(body as Tip).version}).`;
+    } else if (code === 409 && err.error === 'version_conflict') {
+      showConflict(err.currentVersion);
+    } else {
+      problem.textContent =
+        err.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') ?? err.message ?? `Not saved (${code}).`;
+      problem.hidden = false;
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- wiring ----------------------------------------------------------------------------
+
+async function route() {
+  try {
+    const m = /^#\/tips\/([^/]+)$/.exec(location.hash);
+    if (m?.[1]) {
+      await loadTip(decodeURIComponent(m[1]));
+      return;
+    }
+    show('inbox');
+    await loadList();
+  } catch (err) {
+    if (err instanceof SignedOut) signedOut(err.message);
+    else say(err instanceof Error ? err.message : 'Something went wrong.');
+  }
+}
+
+function guarded(run: () => Promise<void>) {
+  return () =>
+    run().catch((err: unknown) => {
+      if (err instanceof SignedOut) signedOut(err.message);
+      else say(err instanceof Error ? err.message : 'Something went wrong.');
+    });
+}
+
+function start() {
+  takeTokenFromFragment();
+  baseline = sessionStorage.getItem(BASELINE_KEY) ?? localStorage.getItem(LAST_SEEN_KEY) ?? '';
+  sessionStorage.setItem(BASELINE_KEY, baseline);
+
+  $('token-form')?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = $<HTMLTextAreaElement>('token').value.trim();
+    if (!claimsOf(token)) {
+      say('That does not look like a token: paste the whole line npm run token printed.');
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, token);
+    $<HTMLTextAreaElement>('token').value = '';
+    if (!currentToken()) {
+      say('That token has expired: get a new one and paste it again.');
+      return;
+    }
+    signedIn();
+  });
+  const local = $<HTMLFormElement>('local-token-form');
+  local?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const user = $<HTMLInputElement>('local-user').value.trim() || 'alice';
+    const res = await fetch(local.dataset.url ?? '', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user }),
+    });
+    const { token } = (await res.json().catch(() => ({}))) as { token?: string };
+    if (!res.ok || !token) return say('The local issuer gave no token: is the local stack running?');
+    sessionStorage.setItem(TOKEN_KEY, token);
+    signedIn();
+  });
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    signedOut('Signed out.');
+  });
+  $('filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void guarded(() => loadList())();
+  });
+  $('more').addEventListener(
+    'click',
+    guarded(() => loadList(true)),
+  );
+  $('back').addEventListener('click', (event) => {
+    event.preventDefault();
+    location.hash = '';
+  });
+  $<HTMLFormElement>('triage').addEventListener('submit', (event) => {
+    void guarded(() => saveTriage(event))();
+  });
+  window.addEventListener('hashchange', () => {
+    if (currentToken()) void route();
+  });
+  if (currentToken()) signedIn();
+  else signedOut();
+}
+
+start();
