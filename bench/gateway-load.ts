@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Result } from 'autocannon';
-import { makeDynamoClients } from '../functions/core/platform/aws-clients';
+import { makeDynamoClients } from '#core/platform/aws-clients';
 import { startLocalStack } from '../local/stack/stack';
 import { benchTip, ROOT, round } from './support';
 

@@ -1,5 +1,5 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoClients } from '../functions/core/platform/aws-clients';
+import type { DynamoClients } from '#core/platform/aws-clients';
 import { ensureTable, tipsTableInput } from '../local/stack/tables';
 import { BENCH_ENV } from './support';
 

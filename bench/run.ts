@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { makeDynamoClients } from '../functions/core/platform/aws-clients';
+import { makeDynamoClients } from '#core/platform/aws-clients';
 import { type BundleReport, buildBundles } from './bundle';
 import { type ColdVariant, coldInit } from './cold-init';
 import { type CostLine, costOfAMillionTips, PRICES } from './cost';

@@ -1,13 +1,13 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { buildTipRecord, validateSubmission } from '../functions/core/intake/submit-tip';
-import { makeDynamoClients } from '../functions/core/platform/aws-clients';
-import { makeCursorCodec } from '../functions/core/staff/cursor';
-import { makeListTips, parseListQuery } from '../functions/core/staff/list-tips';
-import { indexAttributes } from '../functions/core/tips/table-design';
-import { TIP_STATUSES, type TipRecord } from '../functions/core/tips/tip-record';
-import { TIP_KINDS, TIP_TOPICS } from '../functions/core/tips/tip-schema';
-import { makeTipStore } from '../functions/core/tips/tip-store';
+import { buildTipRecord, validateSubmission } from '#core/intake/submit-tip';
+import { makeDynamoClients } from '#core/platform/aws-clients';
+import { makeCursorCodec } from '#core/staff/cursor';
+import { makeListTips, parseListQuery } from '#core/staff/list-tips';
+import { indexAttributes } from '#core/tips/table-design';
+import { TIP_STATUSES, type TipRecord } from '#core/tips/tip-record';
+import { TIP_KINDS, TIP_TOPICS } from '#core/tips/tip-schema';
+import { makeTipStore } from '#core/tips/tip-store';
 import { ensureTable, tipsTableInput } from '../local/stack/tables';
 import { benchTip, round, type Summary, summarize } from './support';
 

@@ -1,7 +1,7 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
-import { intakeConfigSchema, loadConfig } from '../functions/core/config/config';
-import { type DynamoClients, makeDynamoClients } from '../functions/core/platform/aws-clients';
+import { intakeConfigSchema, loadConfig } from '#core/config/config';
+import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
 import { intakeFromConfig } from '../functions/intake/wiring';
 import { tipsTableInput } from '../local/stack/tables';
 import { postTipEvent } from './cold-init';

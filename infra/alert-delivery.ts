@@ -9,7 +9,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, type EnvName } from '../functions/core/config/env-names';
+import { ENV, type EnvName } from '#core/config/env-names';
 import { TiplineFunction } from './tipline-function';
 
 /** Attempts the stream gives a failing record after the first. */

@@ -13,7 +13,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '../functions/core/api/routes';
+import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '#core/api/routes';
 
 export interface ApiThrottle {
   /** Requests per second, steady state, across the whole stage. */

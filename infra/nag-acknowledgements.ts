@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { ROUTES, routeKey } from '../functions/core/api/routes';
+import { ROUTES, routeKey } from '#core/api/routes';
 import type { TiplineStack } from './tipline-stack';
 
 /**

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '../functions/core/guards/guard-tables';
+import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '#core/guards/guard-tables';
 
 export interface ReliabilityTablesProps {
   /** The customer-managed key; @default the AWS-owned DynamoDB key. */

@@ -1,9 +1,9 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { deskRoutingSchema, jsonEnv } from '../functions/core/alerts/desk-routing';
-import { deskKeysSchema } from '../functions/core/alerts/pgp-alert';
-import { ENV, type EnvName } from '../functions/core/config/env-names';
-import { retentionEnvSchema } from '../functions/core/tips/retention';
+import { deskRoutingSchema, jsonEnv } from '#core/alerts/desk-routing';
+import { deskKeysSchema } from '#core/alerts/pgp-alert';
+import { ENV, type EnvName } from '#core/config/env-names';
+import { retentionEnvSchema } from '#core/tips/retention';
 
 /**
  * A JSON setting the functions read from an env var: given in cdk.json as an object (or with

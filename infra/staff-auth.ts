@@ -9,7 +9,7 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { STAFF_GROUP } from '../functions/core/staff/staff-claims';
+import { STAFF_GROUP } from '#core/staff/staff-claims';
 
 export interface StaffAuthProps {
   /** Prefix of the hosted sign-in page, `https://<prefix>.auth.<region>.amazoncognito.com`. */

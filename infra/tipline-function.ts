@@ -14,7 +14,7 @@ import {
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ENV, type EnvName } from '../functions/core/config/env-names';
+import { ENV, type EnvName } from '#core/config/env-names';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KNOWN_ENV_NAMES = new Set<string>(Object.values(ENV));

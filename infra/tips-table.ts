@@ -9,12 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import {
-  LIST_INDEXES,
-  RECEIPT_INDEX,
-  TIPS_TABLE_KEY,
-  TTL_ATTRIBUTE,
-} from '../functions/core/tips/table-design';
+import { LIST_INDEXES, RECEIPT_INDEX, TIPS_TABLE_KEY, TTL_ATTRIBUTE } from '#core/tips/table-design';
 
 export interface TipsTableProps {
   /** The customer-managed key; @default the AWS-owned DynamoDB key. */

@@ -1,6 +1,6 @@
-import { intakeConfigSchema, loadConfig } from '../../functions/core/config/config';
-import { makeDynamoClients } from '../../functions/core/platform/aws-clients';
-import { tipSubmissionSchema } from '../../functions/core/tips/tip-schema';
+import { intakeConfigSchema, loadConfig } from '#core/config/config';
+import { makeDynamoClients } from '#core/platform/aws-clients';
+import { tipSubmissionSchema } from '#core/tips/tip-schema';
 
 /** Cold-start step 3: step 2 plus config.ts (every function's config schema) read as intake reads it. */
 const config = loadConfig(intakeConfigSchema);

@@ -1,5 +1,5 @@
-import { makeDynamoClients } from '../../functions/core/platform/aws-clients';
-import { tipSubmissionSchema } from '../../functions/core/tips/tip-schema';
+import { makeDynamoClients } from '#core/platform/aws-clients';
+import { tipSubmissionSchema } from '#core/tips/tip-schema';
 
 /** Cold-start step 2: step 1 plus the tip schema (zod). */
 const dynamo = makeDynamoClients({ region: 'us-east-1', endpoint: process.env.DYNAMODB_ENDPOINT });

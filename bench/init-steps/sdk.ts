@@ -1,4 +1,4 @@
-import { makeDynamoClients } from '../../functions/core/platform/aws-clients';
+import { makeDynamoClients } from '#core/platform/aws-clients';
 
 /** Cold-start step 1: the floor plus the DynamoDB clients, made as intake makes them. */
 const dynamo = makeDynamoClients({ region: 'us-east-1', endpoint: process.env.DYNAMODB_ENDPOINT });

@@ -1,4 +1,4 @@
-import { intakeConfigSchema, loadConfig } from '../core/config/config';
+import { intakeConfigSchema, loadConfig } from '#core/config/config';
 import { intakeFromConfig } from './wiring';
 
 // Made once per container, outside the handler: a bad config fails the cold start, naming the variable.

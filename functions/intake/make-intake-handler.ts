@@ -1,10 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { followUpPage } from '../../web/pages/follow-up';
-import { readerFormPage, receiptPage } from '../../web/pages/reader-form';
-import { assetResponse } from '../../web/pages/serve-assets';
-import { type StaffPageOptions, staffInboxPage } from '../../web/pages/staff-inbox';
-import { openApiDocument } from '../core/api/openapi';
-import type { FormTokens } from '../core/guards/form-token';
+import { openApiDocument } from '#core/api/openapi';
+import type { FormTokens } from '#core/guards/form-token';
 import {
   IdempotencyInProgressError,
   MalformedBodyError,
@@ -12,21 +8,17 @@ import {
   RateLimitedError,
   StoreUnavailableError,
   ValidationError,
-} from '../core/http/errors';
-import {
-  errorResponse,
-  type HttpResponse,
-  header,
-  html,
-  json,
-  parseBody,
-  wantsHtml,
-} from '../core/http/http';
-import { type GuardedIntake, makeGuardedIntake } from '../core/intake/guarded-intake';
-import type { SubmitTip } from '../core/intake/submit-tip';
-import type { Logger } from '../core/platform/logger';
-import { METRIC, type MetricsRecorder } from '../core/platform/metrics';
-import type { StoreHealth } from '../core/tips/store-health';
+} from '#core/http/errors';
+import { errorResponse, type HttpResponse, header, html, json, parseBody, wantsHtml } from '#core/http/http';
+import { type GuardedIntake, makeGuardedIntake } from '#core/intake/guarded-intake';
+import type { SubmitTip } from '#core/intake/submit-tip';
+import type { Logger } from '#core/platform/logger';
+import { METRIC, type MetricsRecorder } from '#core/platform/metrics';
+import type { StoreHealth } from '#core/tips/store-health';
+import { followUpPage } from '../../web/pages/follow-up';
+import { readerFormPage, receiptPage } from '../../web/pages/reader-form';
+import { assetResponse } from '../../web/pages/serve-assets';
+import { type StaffPageOptions, staffInboxPage } from '../../web/pages/staff-inbox';
 
 export interface IntakeDeps {
   submitTip: SubmitTip;

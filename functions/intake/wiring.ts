@@ -1,12 +1,12 @@
+import type { IntakeConfig } from '#core/config/config';
+import { intakeGuardsFromConfig } from '#core/intake/guarded-intake';
+import { makeSubmitTip } from '#core/intake/submit-tip';
+import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
+import { makeLogger } from '#core/platform/logger';
+import { makeStoreHealth } from '#core/tips/store-health';
+import { makeTipStore } from '#core/tips/tip-store';
 import type { StaffPageOptions } from '../../web/pages/staff-inbox';
 import { staffPageFromEnv } from '../../web/pages/staff-page-config';
-import type { IntakeConfig } from '../core/config/config';
-import { intakeGuardsFromConfig } from '../core/intake/guarded-intake';
-import { makeSubmitTip } from '../core/intake/submit-tip';
-import { type DynamoClients, makeDynamoClients } from '../core/platform/aws-clients';
-import { makeLogger } from '../core/platform/logger';
-import { makeStoreHealth } from '../core/tips/store-health';
-import { makeTipStore } from '../core/tips/tip-store';
 import { makeIntakeHandler } from './make-intake-handler';
 
 /** The intake function wired from its config: handler.ts in AWS, local/ on a laptop. */

@@ -1,4 +1,4 @@
-import { loadConfig, notifierConfigSchema } from '../core/config/config';
+import { loadConfig, notifierConfigSchema } from '#core/config/config';
 import { notifierFromConfig } from './wiring';
 
 export const handler = notifierFromConfig(loadConfig(notifierConfigSchema));

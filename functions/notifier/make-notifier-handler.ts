@@ -1,19 +1,19 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { deskAlertEmail } from '../core/alerts/desk-alert-email';
+import { deskAlertEmail } from '#core/alerts/desk-alert-email';
 import {
   type AlertOutcome,
   type DeskAlerts,
   type DeskAlertsDeps,
   makeDeskAlerts,
-} from '../core/alerts/desk-alerts';
-import type { DeskDelivery } from '../core/alerts/desk-delivery';
-import type { Mailer } from '../core/alerts/mailer';
-import type { Logger } from '../core/platform/logger';
-import type { MetricsRecorder } from '../core/platform/metrics';
-import type { TipRecord } from '../core/tips/tip-record';
-import type { TipStore } from '../core/tips/tip-store';
+} from '#core/alerts/desk-alerts';
+import type { DeskDelivery } from '#core/alerts/desk-delivery';
+import type { Mailer } from '#core/alerts/mailer';
+import type { Logger } from '#core/platform/logger';
+import type { MetricsRecorder } from '#core/platform/metrics';
+import type { TipRecord } from '#core/tips/tip-record';
+import type { TipStore } from '#core/tips/tip-store';
 
 export interface NotifierDeps {
   store: TipStore;

@@ -1,4 +1,4 @@
-import { loadConfig, receiptsConfigSchema } from '../core/config/config';
+import { loadConfig, receiptsConfigSchema } from '#core/config/config';
 import { receiptsFromConfig } from './wiring';
 
 export const handler = receiptsFromConfig(loadConfig(receiptsConfigSchema));

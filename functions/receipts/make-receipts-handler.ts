@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { RateLimitedError, StoreUnavailableError } from '../core/http/errors';
-import { errorResponse, type HttpResponse, json, parseBody } from '../core/http/http';
-import type { Logger } from '../core/platform/logger';
-import type { FollowUp } from '../core/receipts/follow-up';
+import { RateLimitedError, StoreUnavailableError } from '#core/http/errors';
+import { errorResponse, type HttpResponse, json, parseBody } from '#core/http/http';
+import type { Logger } from '#core/platform/logger';
+import type { FollowUp } from '#core/receipts/follow-up';
 
 /** Whether this source may make another receipt request now. */
 export type ReceiptRateLimit = (

@@ -1,12 +1,12 @@
-import { makeMailer } from '../core/alerts/mailer';
-import { makeReaderMessageNotifier, type NotifyDesk } from '../core/alerts/reader-message-notice';
-import type { ReceiptsConfig } from '../core/config/config';
-import { makeClientKeyer } from '../core/guards/client-key';
-import { makeRateLimiter } from '../core/guards/rate-limit';
-import { type DynamoClients, makeDynamoClients, makeSesClient } from '../core/platform/aws-clients';
-import { makeLogger } from '../core/platform/logger';
-import { makeFollowUp } from '../core/receipts/follow-up';
-import { makeReceiptStore } from '../core/receipts/receipt-store';
+import { makeMailer } from '#core/alerts/mailer';
+import { makeReaderMessageNotifier, type NotifyDesk } from '#core/alerts/reader-message-notice';
+import type { ReceiptsConfig } from '#core/config/config';
+import { makeClientKeyer } from '#core/guards/client-key';
+import { makeRateLimiter } from '#core/guards/rate-limit';
+import { type DynamoClients, makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';
+import { makeLogger } from '#core/platform/logger';
+import { makeFollowUp } from '#core/receipts/follow-up';
+import { makeReceiptStore } from '#core/receipts/receipt-store';
 import { makeReceiptsHandler, type ReceiptRateLimit } from './make-receipts-handler';
 
 /**

@@ -1,4 +1,4 @@
-import { loadConfig, staffConfigSchema } from '../core/config/config';
+import { loadConfig, staffConfigSchema } from '#core/config/config';
 import { staffFromConfig } from './wiring';
 
 // Made once per container, outside the handler: a bad config fails the cold start, naming the variable.

@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { NotFoundError } from '../core/http/errors';
-import { errorResponse, type HttpResponse, header, json, parseBody } from '../core/http/http';
-import type { Logger } from '../core/platform/logger';
-import { CONTENT_TYPES, exportChunks, parseExportQuery } from '../core/staff/export-tips';
-import { type ListTips, parseListQuery, summarise } from '../core/staff/list-tips';
-import { requireStaff } from '../core/staff/staff-claims';
-import { parseIfMatch, parseTriagePatch, type TriageTip } from '../core/staff/triage-tip';
-import type { TipRecord } from '../core/tips/tip-record';
-import type { TipStore } from '../core/tips/tip-store';
+import { NotFoundError } from '#core/http/errors';
+import { errorResponse, type HttpResponse, header, json, parseBody } from '#core/http/http';
+import type { Logger } from '#core/platform/logger';
+import { CONTENT_TYPES, exportChunks, parseExportQuery } from '#core/staff/export-tips';
+import { type ListTips, parseListQuery, summarise } from '#core/staff/list-tips';
+import { requireStaff } from '#core/staff/staff-claims';
+import { parseIfMatch, parseTriagePatch, type TriageTip } from '#core/staff/triage-tip';
+import type { TipRecord } from '#core/tips/tip-record';
+import type { TipStore } from '#core/tips/tip-store';
 
 export interface StaffDeps {
   store: TipStore;

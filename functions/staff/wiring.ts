@@ -1,10 +1,10 @@
-import type { StaffConfig } from '../core/config/config';
-import { type DynamoClients, makeDynamoClients } from '../core/platform/aws-clients';
-import { makeLogger } from '../core/platform/logger';
-import { makeCursorCodec } from '../core/staff/cursor';
-import { makeListTips } from '../core/staff/list-tips';
-import { makeTriageTip } from '../core/staff/triage-tip';
-import { makeTipStore } from '../core/tips/tip-store';
+import type { StaffConfig } from '#core/config/config';
+import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
+import { makeLogger } from '#core/platform/logger';
+import { makeCursorCodec } from '#core/staff/cursor';
+import { makeListTips } from '#core/staff/list-tips';
+import { makeTriageTip } from '#core/staff/triage-tip';
+import { makeTipStore } from '#core/tips/tip-store';
 import { makeStaffHandler } from './make-staff-handler';
 
 /** The staff function wired from its config: handler.ts in AWS, local/ on a laptop. */

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { encodeTime } from 'ulid';
-import type { AlertOutcome } from '../../functions/core/alerts/desk-alerts';
-import { notifierReliabilityFromConfig } from '../../functions/core/alerts/desk-alerts';
-import { loadConfig, notifierConfigSchema } from '../../functions/core/config/config';
-import { makeDynamoClients } from '../../functions/core/platform/aws-clients';
-import { indexPartitionValue, listIndexFor } from '../../functions/core/tips/table-design';
+import type { AlertOutcome } from '#core/alerts/desk-alerts';
+import { notifierReliabilityFromConfig } from '#core/alerts/desk-alerts';
+import { loadConfig, notifierConfigSchema } from '#core/config/config';
+import { makeDynamoClients } from '#core/platform/aws-clients';
+import { indexPartitionValue, listIndexFor } from '#core/tips/table-design';
 import { makeNotifierAlerts } from '../../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig } from '../../functions/notifier/wiring';
 

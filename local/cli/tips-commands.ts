@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import type { TipSummary } from '../../functions/core/staff/list-tips';
-import type { HistoryEntry, TipRecord } from '../../functions/core/tips/tip-record';
+import type { TipSummary } from '#core/staff/list-tips';
+import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
 import { mintLocalToken } from '../stack/token-issuer';
 
 /**

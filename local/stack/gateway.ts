@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '../../functions/core/api/routes';
+import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '#core/api/routes';
 
 export type LambdaHttpHandler = (
   event: APIGatewayProxyEventV2,

@@ -7,8 +7,8 @@ import {
   notifierConfigSchema,
   receiptsConfigSchema,
   staffConfigSchema,
-} from '../../functions/core/config/config';
-import { makeDynamoClients } from '../../functions/core/platform/aws-clients';
+} from '#core/config/config';
+import { makeDynamoClients } from '#core/platform/aws-clients';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { notifierFromConfig } from '../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';

@@ -5,8 +5,8 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '../../functions/core/guards/guard-tables';
-import { LIST_INDEXES, RECEIPT_INDEX, TIPS_TABLE_KEY } from '../../functions/core/tips/table-design';
+import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '#core/guards/guard-tables';
+import { LIST_INDEXES, RECEIPT_INDEX, TIPS_TABLE_KEY } from '#core/tips/table-design';
 
 /** The tips table as infra/ declares it (keys, list indexes); streams and TTL are AWS-only. */
 export function tipsTableInput(tableName: string): CreateTableCommandInput {

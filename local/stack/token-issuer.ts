@@ -14,7 +14,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { STAFF_GROUP } from '../../functions/core/staff/staff-claims';
+import { STAFF_GROUP } from '#core/staff/staff-claims';
 import type { Authorizer } from './gateway';
 
 /**

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeDynamoClients } from '../../functions/core/platform/aws-clients';
+import { makeDynamoClients } from '#core/platform/aws-clients';
 import { type LocalStack, startLocalStack } from '../../local/stack/stack';
 import { validTip } from '../support/local-env';
 import { batchWriteTips, tipsOverTime } from '../support/staff-seed';

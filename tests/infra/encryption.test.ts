@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ENV } from '../../functions/core/config/env-names';
+import { ENV } from '#core/config/env-names';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, TEST_CONTEXT, templateOnly } from './template-helpers';

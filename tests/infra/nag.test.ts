@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ROUTES, routeKey } from '../../functions/core/api/routes';
+import { ROUTES, routeKey } from '#core/api/routes';
 import { PUBLIC_ROUTE_REASONS } from '../../infra/nag-acknowledgements';
 import { unexplainedNagFindings } from '../../infra/nag-report';
 import { makeTiplineApp } from '../../infra/tipline-app';

@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ENV } from '../../functions/core/config/env-names';
-import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '../../functions/core/guards/guard-tables';
+import { ENV } from '#core/config/env-names';
+import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '#core/guards/guard-tables';
 import { ALERT_MAX_ATTEMPTS, STREAM_RETRY_ATTEMPTS } from '../../infra/alert-delivery';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, templateOnly } from './template-helpers';

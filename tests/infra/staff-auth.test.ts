@@ -1,9 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ROUTES, routeKey } from '../../functions/core/api/routes';
-import { ENV } from '../../functions/core/config/env-names';
-import { STAFF_GROUP } from '../../functions/core/staff/staff-claims';
-import { LIST_INDEXES } from '../../functions/core/tips/table-design';
+import { ROUTES, routeKey } from '#core/api/routes';
+import { ENV } from '#core/config/env-names';
+import { STAFF_GROUP } from '#core/staff/staff-claims';
+import { LIST_INDEXES } from '#core/tips/table-design';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, roleStatements, sortStatements, TEST_CONTEXT, templateOnly } from './template-helpers';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { type DynamoClients, makeDynamoClients } from '../../functions/core/platform/aws-clients';
-import { makeTipStore, type TipStore } from '../../functions/core/tips/tip-store';
+import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
+import { makeTipStore, type TipStore } from '#core/tips/tip-store';
 import { ensureTable, tipsTableInput } from '../../local/stack/tables';
 
 export interface TestTable {

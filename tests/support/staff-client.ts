@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { makeDynamoClients } from '../../functions/core/platform/aws-clients';
+import { makeDynamoClients } from '#core/platform/aws-clients';
 import { type LocalStack, startLocalStack } from '../../local/stack/stack';
 
 /** A local stack on the shared emulators with its own tips table, and a staff client for it. */

@@ -1,8 +1,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { indexAttributes } from '../../functions/core/tips/table-design';
-import type { TipRecord, TipStatus } from '../../functions/core/tips/tip-record';
-import type { TipKind, TipTopic } from '../../functions/core/tips/tip-schema';
+import { indexAttributes } from '#core/tips/table-design';
+import type { TipRecord, TipStatus } from '#core/tips/tip-record';
+import type { TipKind, TipTopic } from '#core/tips/tip-schema';
 
 export interface SeedSpec {
   createdAt: Date;

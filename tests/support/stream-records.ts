@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { buildTipRecord, validateSubmission } from '../../functions/core/intake/submit-tip';
-import { newReceiptCode } from '../../functions/core/tips/receipt-code';
-import { indexAttributes } from '../../functions/core/tips/table-design';
-import type { TipRecord } from '../../functions/core/tips/tip-record';
-import type { TipStore } from '../../functions/core/tips/tip-store';
+import { buildTipRecord, validateSubmission } from '#core/intake/submit-tip';
+import { newReceiptCode } from '#core/tips/receipt-code';
+import { indexAttributes } from '#core/tips/table-design';
+import type { TipRecord } from '#core/tips/tip-record';
+import type { TipStore } from '#core/tips/tip-store';
 import { insertRecord } from '../../local/stack/stream-feed';
 import { validTip } from './local-env';
 

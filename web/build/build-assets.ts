@@ -12,9 +12,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { TRANSITIONS } from '../../functions/core/staff/triage-tip';
-import { TIP_STATUSES } from '../../functions/core/tips/tip-record';
-import { LIMITS, TIP_TOPICS, TOPIC_LABELS, tipSubmissionSchema } from '../../functions/core/tips/tip-schema';
+import { TRANSITIONS } from '#core/staff/triage-tip';
+import { TIP_STATUSES } from '#core/tips/tip-record';
+import { LIMITS, TIP_TOPICS, TOPIC_LABELS, tipSubmissionSchema } from '#core/tips/tip-schema';
 import { rulesFromSchema } from './rules-from-schema';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@
  * with textContent or as an attribute value, never as HTML: reader text can carry markup,
  * and here it must stay text.
  */
-import type { HistoryEntry } from '../../functions/core/tips/tip-record';
+import type { HistoryEntry } from '#core/tips/tip-record';
 
 declare const __TRANSITIONS__: Record<string, string[]>;
 declare const __TOPICS__: Record<string, string>;

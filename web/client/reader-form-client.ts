@@ -1,4 +1,4 @@
-import { formToObject } from '../../functions/core/http/http';
+import { formToObject } from '#core/http/http';
 import {
   anchorFor,
   FORM_PROBLEM,

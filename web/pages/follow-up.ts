@@ -1,4 +1,4 @@
-import { READER_MESSAGE_LIMITS } from '../../functions/core/receipts/follow-up';
+import { READER_MESSAGE_LIMITS } from '#core/receipts/follow-up';
 import { ASSET_PATHS } from '../generated/assets';
 import { page } from './reader-form';
 

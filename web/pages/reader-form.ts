@@ -1,6 +1,6 @@
-import { escapeHtml } from '../../functions/core/tips/text-safety';
-import type { FieldIssue } from '../../functions/core/tips/tip-schema';
-import { LIMITS, TIP_TOPICS, TOPIC_LABELS } from '../../functions/core/tips/tip-schema';
+import { escapeHtml } from '#core/tips/text-safety';
+import type { FieldIssue } from '#core/tips/tip-schema';
+import { LIMITS, TIP_TOPICS, TOPIC_LABELS } from '#core/tips/tip-schema';
 import { ASSET_PATHS } from '../generated/assets';
 import {
   anchorFor,

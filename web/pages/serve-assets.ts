@@ -1,4 +1,4 @@
-import { type HttpResponse, json } from '../../functions/core/http/http';
+import { type HttpResponse, json } from '#core/http/http';
 import { ASSETS } from '../generated/assets';
 
 /**

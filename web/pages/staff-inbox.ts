@@ -1,6 +1,6 @@
-import { escapeHtml } from '../../functions/core/tips/text-safety';
-import { TIP_STATUSES } from '../../functions/core/tips/tip-record';
-import { TIP_KINDS, TIP_TOPICS, TOPIC_LABELS } from '../../functions/core/tips/tip-schema';
+import { escapeHtml } from '#core/tips/text-safety';
+import { TIP_STATUSES } from '#core/tips/tip-record';
+import { TIP_KINDS, TIP_TOPICS, TOPIC_LABELS } from '#core/tips/tip-schema';
 import { ASSET_PATHS } from '../generated/assets';
 import { page } from './reader-form';
 

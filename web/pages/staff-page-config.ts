@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { loadConfig } from '../../functions/core/config/config';
-import { ENV } from '../../functions/core/config/env-names';
+import { loadConfig } from '#core/config/config';
+import { ENV } from '#core/config/env-names';
 import type { StaffPageOptions } from './staff-inbox';
 
 /**

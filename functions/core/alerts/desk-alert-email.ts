@@ -1,6 +1,6 @@
-import { escapeHtml, headerSafe } from '../tips/text-safety';
-import type { TipRecord } from '../tips/tip-record';
-import { TOPIC_LABELS } from '../tips/tip-schema';
+import { escapeHtml, headerSafe } from '#core/tips/text-safety';
+import type { TipRecord } from '#core/tips/tip-record';
+import { TOPIC_LABELS } from '#core/tips/tip-schema';
 
 export interface EmailContent {
   subject: string;

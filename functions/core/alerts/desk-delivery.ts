@@ -1,6 +1,6 @@
-import { ConfigError } from '../config/config';
-import { ENV } from '../config/env-names';
-import type { TipRecord } from '../tips/tip-record';
+import { ConfigError } from '#core/config/config';
+import { ENV } from '#core/config/env-names';
+import type { TipRecord } from '#core/tips/tip-record';
 import { deskAlertEmail } from './desk-alert-email';
 import { allDeskAddresses, type DeskRouting, routeTip } from './desk-routing';
 import type { Mailer, RawMailer } from './mailer';

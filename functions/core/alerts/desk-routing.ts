@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TIP_KINDS, TIP_TOPICS, type TipKind, type TipTopic } from '../tips/tip-schema';
+import { TIP_KINDS, TIP_TOPICS, type TipKind, type TipTopic } from '#core/tips/tip-schema';
 
 /**
  * Which desk gets which tip. Rules are tried in order and the first whose every given

@@ -1,8 +1,8 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { escapeHtml } from '../tips/text-safety';
-import type { TipRecord } from '../tips/tip-record';
-import { TOPIC_LABELS } from '../tips/tip-schema';
-import { isConditionFailure } from '../tips/tip-store';
+import { escapeHtml } from '#core/tips/text-safety';
+import type { TipRecord } from '#core/tips/tip-record';
+import { TOPIC_LABELS } from '#core/tips/tip-schema';
+import { isConditionFailure } from '#core/tips/tip-store';
 import type { EmailContent } from './desk-alert-email';
 
 export interface FloodBreakerProps {

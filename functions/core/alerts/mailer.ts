@@ -1,5 +1,5 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { MailerError } from '../http/errors';
+import { MailerError } from '#core/http/errors';
 import type { EmailContent } from './desk-alert-email';
 
 export interface Mailer {

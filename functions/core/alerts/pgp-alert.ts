@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import type { TipKind } from '../tips/tip-schema';
+import type { TipKind } from '#core/tips/tip-schema';
 import type { EmailContent } from './desk-alert-email';
 import { jsonEnv } from './desk-routing';
 

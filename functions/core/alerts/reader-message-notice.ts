@@ -1,6 +1,6 @@
-import { escapeHtml } from '../tips/text-safety';
-import type { TipRecord } from '../tips/tip-record';
-import { TOPIC_LABELS } from '../tips/tip-schema';
+import { escapeHtml } from '#core/tips/text-safety';
+import type { TipRecord } from '#core/tips/tip-record';
+import { TOPIC_LABELS } from '#core/tips/tip-schema';
 import type { EmailContent } from './desk-alert-email';
 import { type DeskRouting, routeTip } from './desk-routing';
 

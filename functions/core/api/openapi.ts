@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { READER_STATUSES, readerMessageSchema } from '../receipts/follow-up';
-import { listFilterShape, listQuerySchema } from '../staff/list-tips';
-import { triagePatchSchema } from '../staff/triage-tip';
-import { RECEIPT_BITS } from '../tips/receipt-code';
-import { TIP_STATUSES } from '../tips/tip-record';
-import { TIP_KINDS, TIP_TOPICS, tipSubmissionSchema } from '../tips/tip-schema';
+import { READER_STATUSES, readerMessageSchema } from '#core/receipts/follow-up';
+import { listFilterShape, listQuerySchema } from '#core/staff/list-tips';
+import { triagePatchSchema } from '#core/staff/triage-tip';
+import { RECEIPT_BITS } from '#core/tips/receipt-code';
+import { TIP_STATUSES } from '#core/tips/tip-record';
+import { TIP_KINDS, TIP_TOPICS, tipSubmissionSchema } from '#core/tips/tip-schema';
 import { ROUTES, routeKey } from './routes';
 
 /**

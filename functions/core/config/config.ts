@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { deskRoutingSchema, jsonEnv } from '../alerts/desk-routing';
-import { deskKeysSchema } from '../alerts/pgp-alert';
-import { retentionEnvSchema } from '../tips/retention';
+import { deskRoutingSchema, jsonEnv } from '#core/alerts/desk-routing';
+import { deskKeysSchema } from '#core/alerts/pgp-alert';
+import { retentionEnvSchema } from '#core/tips/retention';
 import { ENV } from './env-names';
 
 export class ConfigError extends Error {

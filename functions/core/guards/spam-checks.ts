@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../tips/tip-store';
+import { isConditionFailure } from '#core/tips/tip-store';
 import { deriveKey } from './client-key';
 import type { FormTokens } from './form-token';
 

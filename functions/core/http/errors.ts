@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../tips/tip-schema';
+import type { FieldIssue } from '#core/tips/tip-schema';
 
 /** Errors are values until the edge: each carries what the HTTP mapping needs, nothing more. */
 export class ValidationError extends Error {

@@ -1,12 +1,12 @@
-import type { IntakeConfig } from '../config/config';
-import { type ClientKeyer, makeClientKeyer } from '../guards/client-key';
-import { makeFormTokens } from '../guards/form-token';
-import { makeRateLimiter, type RateLimiter } from '../guards/rate-limit';
-import { makeSpamChecks } from '../guards/spam-checks';
-import { RateLimitedError } from '../http/errors';
-import type { DynamoClients } from '../platform/aws-clients';
-import type { Logger } from '../platform/logger';
-import { makeMetrics } from '../platform/metrics';
+import type { IntakeConfig } from '#core/config/config';
+import { type ClientKeyer, makeClientKeyer } from '#core/guards/client-key';
+import { makeFormTokens } from '#core/guards/form-token';
+import { makeRateLimiter, type RateLimiter } from '#core/guards/rate-limit';
+import { makeSpamChecks } from '#core/guards/spam-checks';
+import { RateLimitedError } from '#core/http/errors';
+import type { DynamoClients } from '#core/platform/aws-clients';
+import type { Logger } from '#core/platform/logger';
+import { makeMetrics } from '#core/platform/metrics';
 import {
   type IdempotentIntake,
   type IntakeOutcome,

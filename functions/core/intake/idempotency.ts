@@ -7,9 +7,9 @@ import {
   IdempotencyKeyReusedError,
   StoreUnavailableError,
   ValidationError,
-} from '../http/errors';
-import type { TipRecord, TipStatus } from '../tips/tip-record';
-import type { TipSubmission } from '../tips/tip-schema';
+} from '#core/http/errors';
+import type { TipRecord, TipStatus } from '#core/tips/tip-record';
+import type { TipSubmission } from '#core/tips/tip-schema';
 import { type SubmitTip, validateSubmission } from './submit-tip';
 
 /** What a stored submit answered: kept for the idempotency window, replayed to a retry. No tip text. */

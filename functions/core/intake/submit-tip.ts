@@ -1,11 +1,11 @@
 import { ulid } from 'ulid';
-import type { FingerprintClaim, QuarantineReason, SpamChecks } from '../guards/spam-checks';
-import { ValidationError } from '../http/errors';
-import { newReceiptCode } from '../tips/receipt-code';
-import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from '../tips/retention';
-import type { TipRecord } from '../tips/tip-record';
-import { fieldIssues, type TipSubmission, tipSubmissionSchema } from '../tips/tip-schema';
-import type { TipStore } from '../tips/tip-store';
+import type { FingerprintClaim, QuarantineReason, SpamChecks } from '#core/guards/spam-checks';
+import { ValidationError } from '#core/http/errors';
+import { newReceiptCode } from '#core/tips/receipt-code';
+import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from '#core/tips/retention';
+import type { TipRecord } from '#core/tips/tip-record';
+import { fieldIssues, type TipSubmission, tipSubmissionSchema } from '#core/tips/tip-schema';
+import type { TipStore } from '#core/tips/tip-store';
 
 export interface SubmitTipDeps {
   store: TipStore;

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { ConversationFullError, NotFoundError, ValidationError } from '../http/errors';
-import { MESSAGE_CONTROL } from '../tips/text-safety';
-import type { HistoryEntry, TipStatus } from '../tips/tip-record';
-import { fieldIssues } from '../tips/tip-schema';
+import { ConversationFullError, NotFoundError, ValidationError } from '#core/http/errors';
+import { MESSAGE_CONTROL } from '#core/tips/text-safety';
+import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
+import { fieldIssues } from '#core/tips/tip-schema';
 import type { ReceiptStore, ReceiptView } from './receipt-store';
 
 /**

@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../http/errors';
-import { RECEIPT_INDEX, receiptLookupKey } from '../tips/table-design';
-import type { HistoryEntry, TipRecord } from '../tips/tip-record';
-import { isConditionFailure, toStoreError } from '../tips/tip-store';
+import { NotFoundError } from '#core/http/errors';
+import { RECEIPT_INDEX, receiptLookupKey } from '#core/tips/table-design';
+import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
+import { isConditionFailure, toStoreError } from '#core/tips/tip-store';
 
 /** What the receipt index holds of a tip: only what a reader's follow-up needs. */
 export type ReceiptView = Pick<

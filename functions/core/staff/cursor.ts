@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { InvalidCursorError } from '../http/errors';
+import { InvalidCursorError } from '#core/http/errors';
 
 /**
  * List cursors: the page's LastEvaluatedKey plus the filters it belongs to, HMAC-signed so a

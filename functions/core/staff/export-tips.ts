@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { ValidationError } from '../http/errors';
-import type { TipRecord } from '../tips/tip-record';
-import { fieldIssues } from '../tips/tip-schema';
+import { ValidationError } from '#core/http/errors';
+import type { TipRecord } from '#core/tips/tip-record';
+import { fieldIssues } from '#core/tips/tip-schema';
 import { type ListFilters, type ListTips, listFilterShape } from './list-tips';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;

@@ -1,10 +1,10 @@
 import { encodeTime } from 'ulid';
 import * as z from 'zod';
-import { InvalidCursorError, ValidationError } from '../http/errors';
-import { type FilterField, indexPartitionValue, listIndexFor } from '../tips/table-design';
-import { TIP_STATUSES, type TipRecord } from '../tips/tip-record';
-import { fieldIssues, TIP_KINDS, TIP_TOPICS } from '../tips/tip-schema';
-import type { TipStore } from '../tips/tip-store';
+import { InvalidCursorError, ValidationError } from '#core/http/errors';
+import { type FilterField, indexPartitionValue, listIndexFor } from '#core/tips/table-design';
+import { TIP_STATUSES, type TipRecord } from '#core/tips/tip-record';
+import { fieldIssues, TIP_KINDS, TIP_TOPICS } from '#core/tips/tip-schema';
+import type { TipStore } from '#core/tips/tip-store';
 import type { CursorCodec, StartKey } from './cursor';
 
 export const DEFAULT_LIMIT = 25;

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ForbiddenError, UnauthorizedError } from '../http/errors';
+import { ForbiddenError, UnauthorizedError } from '#core/http/errors';
 
 /** The Cognito group whose members may use the staff API (infra/ names the group with it). */
 export const STAFF_GROUP = 'staff';

@@ -5,13 +5,13 @@ import {
   PreconditionRequiredError,
   ValidationError,
   VersionConflictError,
-} from '../http/errors';
-import type { RetentionPolicy } from '../tips/retention';
-import { ANY_CONTROL, MESSAGE_CONTROL } from '../tips/text-safety';
-import { planProtections, protectionPatchShape } from '../tips/tip-protections';
-import { type HistoryEntry, TIP_STATUSES, type TipRecord, type TipStatus } from '../tips/tip-record';
-import { fieldIssues } from '../tips/tip-schema';
-import type { TipChanges, TipStore } from '../tips/tip-store';
+} from '#core/http/errors';
+import type { RetentionPolicy } from '#core/tips/retention';
+import { ANY_CONTROL, MESSAGE_CONTROL } from '#core/tips/text-safety';
+import { planProtections, protectionPatchShape } from '#core/tips/tip-protections';
+import { type HistoryEntry, TIP_STATUSES, type TipRecord, type TipStatus } from '#core/tips/tip-record';
+import { fieldIssues } from '#core/tips/tip-schema';
+import type { TipChanges, TipStore } from '#core/tips/tip-store';
 
 /**
  * The triage workflow: where a tip may go from each status. `quarantined` → `new` releases a

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { jsonEnv } from '../alerts/desk-routing';
+import { jsonEnv } from '#core/alerts/desk-routing';
 import { TIP_STATUSES, type TipStatus } from './tip-record';
 
 /**

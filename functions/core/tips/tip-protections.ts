@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DESK_REPLY_ACTION, READER_MESSAGE_LIMITS } from '../receipts/follow-up';
+import { DESK_REPLY_ACTION, READER_MESSAGE_LIMITS } from '#core/receipts/follow-up';
 import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from './retention';
 import { MESSAGE_CONTROL } from './text-safety';
 import { CONTACT_FIELDS, type HistoryEntry, type TipRecord, type TipStatus } from './tip-record';

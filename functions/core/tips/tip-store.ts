@@ -5,7 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError, StoreUnavailableError } from '../http/errors';
+import { NotFoundError, StoreUnavailableError } from '#core/http/errors';
 import { indexAttributes, type ListIndex, receiptIndexAttributes } from './table-design';
 import type { HistoryEntry, TipRecord } from './tip-record';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TipRecord } from '../../../functions/core/tips/tip-record';
+import type { TipRecord } from '#core/tips/tip-record';
 import { runTipsCli } from '../../../local/cli/tips-commands';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip, tipsOverTime } from '../../support/staff-seed';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { TIP_TOPICS } from '../../../functions/core/tips/tip-schema';
+import { TIP_TOPICS } from '#core/tips/tip-schema';
 import { httpEvent } from '../../support/events';
 import { makeReliableIntake, type ReliableIntake } from '../../support/reliability-helpers';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeFormTokens } from '../../../functions/core/guards/form-token';
+import { makeFormTokens } from '#core/guards/form-token';
 import { httpEvent } from '../../support/events';
 import { validTip } from '../../support/local-env';
 import {

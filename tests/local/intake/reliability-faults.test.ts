@@ -1,8 +1,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { makeDynamoClients } from '../../../functions/core/platform/aws-clients';
-import { makeTipStore } from '../../../functions/core/tips/tip-store';
+import { makeDynamoClients } from '#core/platform/aws-clients';
+import { makeTipStore } from '#core/tips/tip-store';
 import { redrive } from '../../../local/cli/redrive';
 import { freePort, type RunningServer, startSesEmulator } from '../../../local/stack/emulators';
 import { type LocalStack, startLocalStack } from '../../../local/stack/stack';

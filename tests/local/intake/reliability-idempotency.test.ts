@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { makeDynamoClients } from '../../../functions/core/platform/aws-clients';
+import { makeDynamoClients } from '#core/platform/aws-clients';
 import { validTip } from '../../support/local-env';
 import {
   makeReliableIntake,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, receiptsConfigSchema } from '../../../functions/core/config/config';
-import { makeSubmitTip } from '../../../functions/core/intake/submit-tip';
-import { makeTriageTip } from '../../../functions/core/staff/triage-tip';
-import { normaliseReceiptCode } from '../../../functions/core/tips/receipt-code';
+import { loadConfig, receiptsConfigSchema } from '#core/config/config';
+import { makeSubmitTip } from '#core/intake/submit-tip';
+import { makeTriageTip } from '#core/staff/triage-tip';
+import { normaliseReceiptCode } from '#core/tips/receipt-code';
 import { receiptsFromConfig } from '../../../functions/receipts/wiring';
 import { type RunningGateway, startGateway } from '../../../local/stack/gateway';
 import { ensureTable } from '../../../local/stack/tables';

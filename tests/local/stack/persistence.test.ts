@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeDynamoClients } from '../../../functions/core/platform/aws-clients';
+import { makeDynamoClients } from '#core/platform/aws-clients';
 import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
 import { validTip } from '../../support/local-env';
 

@@ -1,11 +1,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDynamoClients } from '../../../functions/core/platform/aws-clients';
-import { makeCursorCodec } from '../../../functions/core/staff/cursor';
-import { type ListQuery, makeListTips } from '../../../functions/core/staff/list-tips';
-import type { TipStatus } from '../../../functions/core/tips/tip-record';
-import type { TipTopic } from '../../../functions/core/tips/tip-schema';
-import { makeTipStore } from '../../../functions/core/tips/tip-store';
+import { makeDynamoClients } from '#core/platform/aws-clients';
+import { makeCursorCodec } from '#core/staff/cursor';
+import { type ListQuery, makeListTips } from '#core/staff/list-tips';
+import type { TipStatus } from '#core/tips/tip-record';
+import type { TipTopic } from '#core/tips/tip-schema';
+import { makeTipStore } from '#core/tips/tip-store';
 import { makeTestTable, type TestTable } from '../../support/local-env';
 import { batchWriteTips, seedTip } from '../../support/staff-seed';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCursorCodec } from '../../../functions/core/staff/cursor';
-import type { ListTips } from '../../../functions/core/staff/list-tips';
-import { makeListTips } from '../../../functions/core/staff/list-tips';
-import { makeTriageTip } from '../../../functions/core/staff/triage-tip';
-import type { TipRecord } from '../../../functions/core/tips/tip-record';
+import { makeCursorCodec } from '#core/staff/cursor';
+import type { ListTips } from '#core/staff/list-tips';
+import { makeListTips } from '#core/staff/list-tips';
+import { makeTriageTip } from '#core/staff/triage-tip';
+import type { TipRecord } from '#core/tips/tip-record';
 import { MAX_EXPORT_BYTES, makeStaffHandler } from '../../../functions/staff/make-staff-handler';
 import { httpEvent } from '../../support/events';
 import { makeTestTable, type TestTable } from '../../support/local-env';

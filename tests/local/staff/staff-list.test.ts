@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TipRecord, TipStatus } from '../../../functions/core/tips/tip-record';
-import type { TipKind, TipTopic } from '../../../functions/core/tips/tip-schema';
+import type { TipRecord, TipStatus } from '#core/tips/tip-record';
+import type { TipKind, TipTopic } from '#core/tips/tip-schema';
 import { type ListBody, listAll, type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip } from '../../support/staff-seed';
 

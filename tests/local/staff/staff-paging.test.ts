@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TipRecord } from '../../../functions/core/tips/tip-record';
+import type { TipRecord } from '#core/tips/tip-record';
 import { listAll, type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, tipsOverTime } from '../../support/staff-seed';
 

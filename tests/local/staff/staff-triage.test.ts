@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEntry, TipRecord } from '../../../functions/core/tips/tip-record';
-import { makeTipStore } from '../../../functions/core/tips/tip-store';
+import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
+import { makeTipStore } from '#core/tips/tip-store';
 import { type ListBody, type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip } from '../../support/staff-seed';
 

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TipRecord } from '../../../functions/core/tips/tip-record';
+import type { TipRecord } from '#core/tips/tip-record';
 import { validTip } from '../../support/local-env';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
-import { deskAlertEmail } from '../../../functions/core/alerts/desk-alert-email';
-import { makeMailer } from '../../../functions/core/alerts/mailer';
-import { makeSesClient } from '../../../functions/core/platform/aws-clients';
-import type { TipRecord } from '../../../functions/core/tips/tip-record';
+import { deskAlertEmail } from '#core/alerts/desk-alert-email';
+import { makeMailer } from '#core/alerts/mailer';
+import { makeSesClient } from '#core/platform/aws-clients';
+import type { TipRecord } from '#core/tips/tip-record';
 import { readMailbox } from '../../support/local-env';
 
 const INJECTION = '\r\nBcc: evil@example.org';

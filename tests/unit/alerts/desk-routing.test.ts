@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { deskDeliveryFromConfig } from '../../../functions/core/alerts/desk-delivery';
-import { type DeskRouting, routeTip } from '../../../functions/core/alerts/desk-routing';
-import type { Mailer, RawMailer } from '../../../functions/core/alerts/mailer';
-import { ConfigError, loadConfig, notifierConfigSchema } from '../../../functions/core/config/config';
+import { deskDeliveryFromConfig } from '#core/alerts/desk-delivery';
+import { type DeskRouting, routeTip } from '#core/alerts/desk-routing';
+import type { Mailer, RawMailer } from '#core/alerts/mailer';
+import { ConfigError, loadConfig, notifierConfigSchema } from '#core/config/config';
 
 const routing: DeskRouting = {
   default: ['world-desk@newsroom.example'],

@@ -1,10 +1,6 @@
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
-import {
-  encryptedSubject,
-  makeAlertEncryptor,
-  pgpMimeMessage,
-} from '../../../functions/core/alerts/pgp-alert';
+import { encryptedSubject, makeAlertEncryptor, pgpMimeMessage } from '#core/alerts/pgp-alert';
 
 const content = {
   subject: '[Tipline] New tip · Europe · Ferries stopped',

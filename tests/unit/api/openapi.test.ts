@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, openApiDocument, UNDOCUMENTED } from '../../../functions/core/api/openapi';
-import { ROUTES } from '../../../functions/core/api/routes';
-import { intakeConfigSchema, loadConfig } from '../../../functions/core/config/config';
+import { ERROR_CODES, openApiDocument, UNDOCUMENTED } from '#core/api/openapi';
+import { ROUTES } from '#core/api/routes';
+import { intakeConfigSchema, loadConfig } from '#core/config/config';
 import { intakeFromConfig } from '../../../functions/intake/wiring';
 import { httpEvent } from '../../support/events';
 

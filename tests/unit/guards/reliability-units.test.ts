@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLetter } from '../../../functions/core/alerts/dead-letters';
-import { clientNetwork, makeClientKeyer } from '../../../functions/core/guards/client-key';
-import { makeFormTokens } from '../../../functions/core/guards/form-token';
-import { normaliseMessage } from '../../../functions/core/guards/spam-checks';
-import { canonicalJson } from '../../../functions/core/intake/idempotency';
+import { parseLetter } from '#core/alerts/dead-letters';
+import { clientNetwork, makeClientKeyer } from '#core/guards/client-key';
+import { makeFormTokens } from '#core/guards/form-token';
+import { normaliseMessage } from '#core/guards/spam-checks';
+import { canonicalJson } from '#core/intake/idempotency';
 
 const SECRET = 'unit-test-secret-0123456789abcdef0123';
 

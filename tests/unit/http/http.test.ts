@@ -8,15 +8,8 @@ import {
   StoreUnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../../../functions/core/http/errors';
-import {
-  errorResponse,
-  formToObject,
-  header,
-  MAX_BODY_BYTES,
-  parseBody,
-  wantsHtml,
-} from '../../../functions/core/http/http';
+} from '#core/http/errors';
+import { errorResponse, formToObject, header, MAX_BODY_BYTES, parseBody, wantsHtml } from '#core/http/http';
 import { httpEvent } from '../../support/events';
 
 const jsonEvent = (body: string, contentType = 'application/json') =>

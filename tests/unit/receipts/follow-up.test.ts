@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { READER_STATUS, readerAnswer, readerMessageSchema } from '../../../functions/core/receipts/follow-up';
-import { TIP_STATUSES } from '../../../functions/core/tips/tip-record';
+import { READER_STATUS, readerAnswer, readerMessageSchema } from '#core/receipts/follow-up';
+import { TIP_STATUSES } from '#core/tips/tip-record';
 
 const tip = {
   id: '01KAAAAAAAAAAAAAAAAAAAAAAA',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, UnauthorizedError } from '../../../functions/core/http/errors';
-import { parseGroups, requireStaff } from '../../../functions/core/staff/staff-claims';
+import { ForbiddenError, UnauthorizedError } from '#core/http/errors';
+import { parseGroups, requireStaff } from '#core/staff/staff-claims';
 import { httpEvent } from '../../support/events';
 
 function withClaims(claims: Record<string, unknown> | undefined) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidCursorError } from '../../../functions/core/http/errors';
-import { makeCursorCodec } from '../../../functions/core/staff/cursor';
+import { InvalidCursorError } from '#core/http/errors';
+import { makeCursorCodec } from '#core/staff/cursor';
 
 const codec = makeCursorCodec('unit-test-cursor-secret-0123456789abcdef');
 const key = { id: '01KDVKAJS0JCPVCBP08PMQX13Q', gsi_status: 'new' };

@@ -1,8 +1,8 @@
 import { decodeTime } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../functions/core/http/errors';
-import { csvCell, csvRow } from '../../../functions/core/staff/export-tips';
-import { idBounds, parseListQuery } from '../../../functions/core/staff/list-tips';
+import { ValidationError } from '#core/http/errors';
+import { csvCell, csvRow } from '#core/staff/export-tips';
+import { idBounds, parseListQuery } from '#core/staff/list-tips';
 
 describe('CSV cells', () => {
   it('neutralises what a spreadsheet would evaluate', () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidTransitionError,
-  PreconditionRequiredError,
-  ValidationError,
-} from '../../../functions/core/http/errors';
-import {
-  parseIfMatch,
-  parseTriagePatch,
-  planTriage,
-  TRANSITIONS,
-} from '../../../functions/core/staff/triage-tip';
-import { TIP_STATUSES, type TipRecord } from '../../../functions/core/tips/tip-record';
+import { InvalidTransitionError, PreconditionRequiredError, ValidationError } from '#core/http/errors';
+import { parseIfMatch, parseTriagePatch, planTriage, TRANSITIONS } from '#core/staff/triage-tip';
+import { TIP_STATUSES, type TipRecord } from '#core/tips/tip-record';
 
 const tip = (over: Partial<TipRecord> = {}): TipRecord => ({
   id: '01KDVKAJS0JCPVCBP08PMQX13Q',

@@ -5,7 +5,7 @@ import {
   RECEIPT_ALPHABET,
   RECEIPT_BITS,
   RECEIPT_PATTERN,
-} from '../../../functions/core/tips/receipt-code';
+} from '#core/tips/receipt-code';
 
 const LOOK_ALIKES = ['0', 'O', '1', 'I', 'L'];
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { intakeConfigSchema, loadConfig } from '../../../functions/core/config/config';
-import { triagePatchSchema } from '../../../functions/core/staff/triage-tip';
-import { DEFAULT_RETENTION, expiresAtFor, retentionDays } from '../../../functions/core/tips/retention';
-import { planProtections } from '../../../functions/core/tips/tip-protections';
+import { intakeConfigSchema, loadConfig } from '#core/config/config';
+import { triagePatchSchema } from '#core/staff/triage-tip';
+import { DEFAULT_RETENTION, expiresAtFor, retentionDays } from '#core/tips/retention';
+import { planProtections } from '#core/tips/tip-protections';
 
 const at = '2026-11-25T12:00:00.000Z';
 const nowS = Date.parse(at) / 1000;

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fieldIssues,
-  LIMITS,
-  TIP_KINDS,
-  TIP_TOPICS,
-  tipSubmissionSchema,
-} from '../../../functions/core/tips/tip-schema';
+import { fieldIssues, LIMITS, TIP_KINDS, TIP_TOPICS, tipSubmissionSchema } from '#core/tips/tip-schema';
 
 const base = {
   kind: 'tip',

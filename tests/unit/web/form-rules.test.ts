@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ANY_CONTROL } from '../../../functions/core/tips/text-safety';
-import { fieldIssues, tipSubmissionSchema } from '../../../functions/core/tips/tip-schema';
+import { ANY_CONTROL } from '#core/tips/text-safety';
+import { fieldIssues, tipSubmissionSchema } from '#core/tips/tip-schema';
 import { rulesFromSchema } from '../../../web/build/rules-from-schema';
 import { checkWithRules } from '../../../web/client/form-rules';
 
