@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { openApiDocument } from '#core/api/openapi';
 import type { FormTokens } from '#core/guards/form-token';
+import { errorResponse } from '#core/http/error-response';
 import {
   IdempotencyInProgressError,
   MalformedBodyError,
@@ -9,7 +10,8 @@ import {
   StoreUnavailableError,
   ValidationError,
 } from '#core/http/errors';
-import { errorResponse, type HttpResponse, header, html, json, parseBody, wantsHtml } from '#core/http/http';
+import { header, parseBody, wantsHtml } from '#core/http/request';
+import { type HttpResponse, html, json } from '#core/http/responses';
 import { type GuardedIntake, makeGuardedIntake } from '#core/intake/guarded-intake';
 import type { SubmitTip } from '#core/intake/submit-tip';
 import type { Logger } from '#core/platform/logger';

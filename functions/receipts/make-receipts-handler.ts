@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { errorResponse } from '#core/http/error-response';
 import { RateLimitedError, StoreUnavailableError } from '#core/http/errors';
-import { errorResponse, type HttpResponse, json, parseBody } from '#core/http/http';
+import { parseBody } from '#core/http/request';
+import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
 import type { FollowUp } from '#core/receipts/follow-up';
 

@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { errorResponse } from '#core/http/error-response';
 import { NotFoundError } from '#core/http/errors';
-import { errorResponse, type HttpResponse, header, json, parseBody } from '#core/http/http';
+import { header, parseBody } from '#core/http/request';
+import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
 import { CONTENT_TYPES, exportChunks, parseExportQuery } from '#core/staff/export-tips';
 import { type ListTips, parseListQuery, summarise } from '#core/staff/list-tips';

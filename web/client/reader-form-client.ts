@@ -1,4 +1,4 @@
-import { formToObject } from '#core/http/http';
+import { formToObject } from '#core/http/request';
 import {
   anchorFor,
   FORM_PROBLEM,

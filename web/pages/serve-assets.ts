@@ -1,4 +1,4 @@
-import { type HttpResponse, json } from '#core/http/http';
+import { type HttpResponse, json } from '#core/http/responses';
 import { ASSETS } from '../generated/assets';
 
 /**

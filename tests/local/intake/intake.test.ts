@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { formToObject, MAX_BODY_BYTES } from '#core/http/http';
+import { formToObject, MAX_BODY_BYTES } from '#core/http/request';
 import { makeSubmitTip } from '#core/intake/submit-tip';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { RECEIPT_PATTERN } from '#core/tips/receipt-code';

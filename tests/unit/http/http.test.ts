@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorResponse } from '#core/http/error-response';
 import {
   MailerError,
   MalformedBodyError,
@@ -9,7 +10,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#core/http/errors';
-import { errorResponse, formToObject, header, MAX_BODY_BYTES, parseBody, wantsHtml } from '#core/http/http';
+import { formToObject, header, MAX_BODY_BYTES, parseBody, wantsHtml } from '#core/http/request';
 import { httpEvent } from '../../support/events';
 
 const jsonEvent = (body: string, contentType = 'application/json') =>
