@@ -1,4 +1,5 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { DeadLetterQueue } from '#core/alerts/dead-letters';
 import { notifierReliabilityFromConfig } from '#core/alerts/desk-alerts';
 import { deskDeliveryFromConfig } from '#core/alerts/desk-delivery';
 import { makeMailer } from '#core/alerts/mailer';
@@ -9,21 +10,27 @@ import { makeTipStore } from '#core/tips/tip-store';
 import { makeNotifierHandler, type NotifierDeps } from './make-notifier-handler';
 
 /** The notifier wired from its config: handler.ts in AWS, local/ on a laptop. */
-export function notifierFromConfig(config: NotifierConfig, dynamo?: DynamoClients) {
-  return makeNotifierHandler(notifierDepsFromConfig(config, dynamo));
+export function notifierFromConfig(config: NotifierConfig, injected: NotifierInjections = {}) {
+  return makeNotifierHandler(notifierDepsFromConfig(config, injected));
 }
 
-/**
- * What the notifier runs on; `npm run redrive` sends through the same. Clients are made
- * here unless handed in (a test hands in an SES client that records what it sends).
- */
+/** What a caller may hand in instead of what the config builds. */
+export interface NotifierInjections {
+  dynamo?: DynamoClients;
+  /** A test hands in an SES client that records what it sends. */
+  ses?: SESv2Client;
+  /** Without ALERT_DLQ_URL: where failed alerts go (the local stack's file queue). */
+  deadLetters?: DeadLetterQueue;
+}
+
+/** What the notifier runs on; `npm run redrive` sends through the same. */
 export function notifierDepsFromConfig(
   config: NotifierConfig,
-  dynamo: DynamoClients = makeDynamoClients({
-    region: config.AWS_REGION,
-    endpoint: config.DYNAMODB_ENDPOINT,
-  }),
-  ses: SESv2Client = makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }),
+  {
+    dynamo = makeDynamoClients({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT }),
+    ses = makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }),
+    deadLetters,
+  }: NotifierInjections = {},
 ): NotifierDeps {
   const mailer = makeMailer({ ses, from: config.SENDER_ADDRESS });
   return {
@@ -38,6 +45,6 @@ export function notifierDepsFromConfig(
       from: config.SENDER_ADDRESS,
     }),
     logger: makeLogger('tipline-notifier'),
-    ...notifierReliabilityFromConfig(config, dynamo),
+    ...notifierReliabilityFromConfig(config, dynamo, deadLetters),
   };
 }

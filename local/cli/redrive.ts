@@ -8,6 +8,7 @@ import { makeDynamoClients } from '#core/platform/aws-clients';
 import { indexPartitionValue, listIndexFor } from '#core/tips/table-design';
 import { makeNotifierAlerts } from '../../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig } from '../../functions/notifier/wiring';
+import { LOCAL_DLQ_FILE, makeFileDeadLetters } from '../stack/file-dead-letters';
 
 export interface RedriveSummary {
   /** Letters read from the queue (several may name the same tip). */
@@ -49,12 +50,18 @@ export async function redrive(
 ): Promise<RedriveSummary> {
   const config = loadConfig(notifierConfigSchema, env);
   const dynamo = makeDynamoClients({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
-  const { reliability } = notifierReliabilityFromConfig(config, dynamo);
+  // ALERT_DLQ_FILE is the tools' own variable: the local stack's file queue, never a Lambda's.
+  const localFile = env[LOCAL_DLQ_FILE];
+  const { reliability } = notifierReliabilityFromConfig(
+    config,
+    dynamo,
+    localFile ? makeFileDeadLetters(localFile) : undefined,
+  );
   const queue = reliability.deadLetters;
   if (!queue)
-    throw new Error('no dead-letter queue configured: set ALERT_DLQ_URL (AWS) or ALERT_DLQ_FILE (local)');
+    throw new Error(`no dead-letter queue configured: set ALERT_DLQ_URL (AWS) or ${LOCAL_DLQ_FILE} (local)`);
   // Failures here are counted by this run, not by the stream's attempts: no breaker, no re-dead-lettering.
-  const deps = notifierDepsFromConfig(config, dynamo);
+  const deps = notifierDepsFromConfig(config, { dynamo });
   const alerts = makeNotifierAlerts({ ...deps, reliability: {} });
 
   const received = await queue.receiveAll();
@@ -140,7 +147,7 @@ async function main() {
         AWS_REGION: 'us-east-1',
         DYNAMODB_ENDPOINT: `http://127.0.0.1:${process.env.DYNAMODB_PORT || 8000}`,
         SES_ENDPOINT: `http://127.0.0.1:${process.env.SES_PORT || 8005}`,
-        ALERT_DLQ_FILE: resolve(process.env.DATA_DIR || '.data', 'alerts-dlq.jsonl'),
+        [LOCAL_DLQ_FILE]: resolve(process.env.DATA_DIR || '.data', 'alerts-dlq.jsonl'),
         ...process.env,
       };
   const sinceAt = process.argv.indexOf('--since');

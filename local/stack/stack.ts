@@ -14,7 +14,9 @@ import { notifierFromConfig } from '../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';
 import { staffFromConfig } from '../../functions/staff/wiring';
 import { startDynalite, startSesEmulator } from './emulators';
-import { type LocalRoute, startGateway } from './gateway';
+import { LOCAL_DLQ_FILE, makeFileDeadLetters } from './file-dead-letters';
+import { startGateway } from './gateway';
+import { LOCAL_TOKEN_PATH, localTokenForm, localTokenRoute } from './local-token';
 import { attachStreamFeed, type StreamFeed } from './stream-feed';
 import { ensureTable, guardTableInput, idempotencyTableInput, tipsTableInput } from './tables';
 import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
@@ -24,25 +26,6 @@ export const LOCAL_CURSOR_SECRET = 'local-dev-cursor-key-not-a-secret-0123456789
 
 /** Keys client hashes, form tokens and fingerprints locally; in AWS a generated secret. */
 export const LOCAL_CLIENT_HASH_SECRET = 'local-dev-client-hash-key-not-a-secret-0123';
-
-/** Local only: the staff page's "Get a local token" button; AWS has no such route. */
-export const LOCAL_TOKEN_PATH = '/local/token';
-
-function localTokenRoute(issuer: RunningTokenIssuer): LocalRoute {
-  return async (body) => {
-    let user: unknown;
-    try {
-      ({ user } = JSON.parse(body.toString('utf8') || '{}') as { user?: unknown });
-    } catch {}
-    if (typeof user !== 'string' || !/^[\w.@-]{1,64}$/.test(user)) {
-      return {
-        statusCode: 400,
-        body: { error: 'validation_failed', message: 'user: letters, digits, . _ @ -' },
-      };
-    }
-    return { statusCode: 200, body: { token: await issuer.mint({ user }) } };
-  };
-}
 
 export interface LocalStackOptions {
   /** 0 picks a free port (tests); npm start uses 3000 / 8000 / 8005. */
@@ -110,7 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     IDEMPOTENCY_TABLE: `${options.tableName ?? 'tipline-tips'}-idempotency`,
     GUARD_TABLE: `${options.tableName ?? 'tipline-tips'}-guard`,
     CLIENT_HASH_SECRET: LOCAL_CLIENT_HASH_SECRET,
-    ALERT_DLQ_FILE: dataDir
+    [LOCAL_DLQ_FILE]: dataDir
       ? join(dataDir, 'alerts-dlq.jsonl')
       : join(mkdtempSync(join(tmpdir(), 'tipline-dlq-')), 'alerts-dlq.jsonl'),
     ...(options.realisticLimits
@@ -126,13 +109,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensureTable(intakeDynamo.client, idempotencyTableInput(env.IDEMPOTENCY_TABLE as string));
   await ensureTable(intakeDynamo.client, guardTableInput(env.GUARD_TABLE as string));
 
-  const notifier = notifierFromConfig(notifierConfig);
+  const deadLetterFile = env[LOCAL_DLQ_FILE] as string;
+  const notifier = notifierFromConfig(notifierConfig, { deadLetters: makeFileDeadLetters(deadLetterFile) });
   const feed = attachStreamFeed(intakeDynamo.client, {
     tableName: intakeConfig.TIPS_TABLE,
     consumer: notifier,
     retryDelayMs: options.retryDelayMs ?? 500,
     // Records the notifier could not even dead-letter itself land in the same local DLQ.
-    deadLetterFile: env.ALERT_DLQ_FILE as string,
+    deadLetterFile,
   });
   // EventBridge's one-minute schedule in AWS: digests of closed flood windows go out even
   // when no new tip arrives to trigger the notifier.
@@ -153,7 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const gateway = await startGateway({
     handlers: {
-      intake: intakeFromConfig(intakeConfig, intakeDynamo, { localTokenUrl: LOCAL_TOKEN_PATH }),
+      intake: intakeFromConfig(intakeConfig, intakeDynamo, { localSignIn: localTokenForm() }),
       staff: staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo),
       receipts: receiptsFromConfig(loadConfig(receiptsConfigSchema, env), intakeDynamo),
     },
@@ -168,7 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sesUrl: ses.url,
     env,
     feed,
-    deadLetterFile: env.ALERT_DLQ_FILE as string,
+    deadLetterFile,
     tick,
     issuer,
     async stop() {

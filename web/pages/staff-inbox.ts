@@ -7,8 +7,11 @@ import { page } from './reader-form';
 export interface StaffPageOptions {
   /** In AWS: the Cognito hosted UI's authorize URL (implicit flow back to this page). */
   signInUrl?: string;
-  /** Locally only: a same-origin endpoint that issues a staff token (never set in AWS). */
-  localTokenUrl?: string;
+  /**
+   * Markup the local stack adds under the token box (its "Get a local token" form, built in
+   * local/stack/local-token.ts). Never set in AWS, so no Lambda bundle holds the local sign-in.
+   */
+  localSignIn?: string;
 }
 
 const option = (value: string, label: string) =>
@@ -18,7 +21,7 @@ const option = (value: string, label: string) =>
  * The staff inbox: a static shell. Everything about tips is fetched by inbox-client.ts with
  * the staff token and written with textContent, so reader text can never become markup.
  */
-export function staffInboxPage({ signInUrl, localTokenUrl }: StaffPageOptions): string {
+export function staffInboxPage({ signInUrl, localSignIn }: StaffPageOptions): string {
   const signIn = signInUrl
     ? `<p><a class="button" id="hosted-sign-in" href="${escapeHtml(signInUrl)}">Sign in with your newsroom account</a></p>`
     : `<form id="token-form">
@@ -27,16 +30,7 @@ export function staffInboxPage({ signInUrl, localTokenUrl }: StaffPageOptions): 
 <textarea id="token" name="token" rows="3" aria-describedby="token-hint" spellcheck="false" autocomplete="off"></textarea>
 <div class="actions"><button type="submit">Sign in</button></div>
 </form>
-${
-  localTokenUrl
-    ? `<form id="local-token-form" data-url="${escapeHtml(localTokenUrl)}">
-<h2>Running locally?</h2>
-<label for="local-user">User name</label>
-<input type="text" id="local-user" name="user" value="alice" autocomplete="username">
-<div class="actions"><button type="submit" class="secondary">Get a local token</button></div>
-</form>`
-    : ''
-}`;
+${localSignIn ?? ''}`;
   return page(
     'Tipline inbox',
     `<h1 id="title" tabindex="-1">Tipline inbox</h1>

@@ -1,5 +1,3 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import {
   DeleteMessageCommand,
   ReceiveMessageCommand,
@@ -21,7 +19,7 @@ export interface ReceivedLetter {
   handle: string;
 }
 
-/** The alert dead-letter queue: SQS in AWS, a JSON-lines file on a laptop. */
+/** The alert dead-letter queue: SQS in AWS; on a laptop the local stack hands in a file (local/stack). */
 export interface DeadLetterQueue {
   put(letter: DeadLetter): Promise<void>;
   /** Takes everything currently queued; each must then be removed or given back. */
@@ -57,31 +55,6 @@ export function parseLetter(raw: string): DeadLetter | undefined {
   };
 }
 
-export function makeFileDeadLetters(file: string): DeadLetterQueue {
-  return {
-    async put(letter) {
-      mkdirSync(dirname(file), { recursive: true });
-      appendFileSync(file, `${JSON.stringify(letter)}\n`);
-    },
-    async receiveAll() {
-      if (!existsSync(file)) return [];
-      // Taken aside atomically: a notifier appending meanwhile starts a fresh file, nothing is lost.
-      const taken = `${file}.redrive-${process.pid}-${Date.now()}`;
-      renameSync(file, taken);
-      const lines = readFileSync(taken, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '');
-      rmSync(taken);
-      return lines.map((raw, i) => ({ raw, handle: String(i), ...optional(parseLetter(raw)) }));
-    },
-    async remove() {},
-    async keep(received) {
-      mkdirSync(dirname(file), { recursive: true });
-      appendFileSync(file, `${received.raw}\n`);
-    },
-  };
-}
-
 export function makeSqsDeadLetters(sqs: SQSClient, queueUrl: string): DeadLetterQueue {
   return {
     async put(letter) {
@@ -102,7 +75,7 @@ export function makeSqsDeadLetters(sqs: SQSClient, queueUrl: string): DeadLetter
         if (Messages.length === 0) return out;
         for (const m of Messages) {
           const raw = m.Body ?? '';
-          out.push({ raw, handle: m.ReceiptHandle ?? '', ...optional(parseLetter(raw)) });
+          out.push({ raw, handle: m.ReceiptHandle ?? '', ...optionalLetter(parseLetter(raw)) });
         }
       }
     },
@@ -114,4 +87,4 @@ export function makeSqsDeadLetters(sqs: SQSClient, queueUrl: string): DeadLetter
   };
 }
 
-const optional = (letter: DeadLetter | undefined) => (letter ? { letter } : {});
+export const optionalLetter = (letter: DeadLetter | undefined) => (letter ? { letter } : {});

@@ -7,7 +7,7 @@ import type { Logger } from '#core/platform/logger';
 import { METRIC, type MetricsRecorder, makeMetrics } from '#core/platform/metrics';
 import type { TipRecord } from '#core/tips/tip-record';
 import type { TipStore } from '#core/tips/tip-store';
-import { type DeadLetterQueue, makeFileDeadLetters, makeSqsDeadLetters } from './dead-letters';
+import { type DeadLetterQueue, makeSqsDeadLetters } from './dead-letters';
 import type { EmailContent } from './desk-alert-email';
 import { digestEmail, type FloodBreaker, makeFloodBreaker } from './flood-breaker';
 
@@ -160,14 +160,19 @@ export function makeDeskAlerts({
 
 export type DeskAlerts = ReturnType<typeof makeDeskAlerts>;
 
-/** The notifier's flood breaker, dead-letter queue and metrics as the config enables them. */
-export function notifierReliabilityFromConfig(config: NotifierConfig, dynamo: DynamoClients) {
+/**
+ * The notifier's flood breaker, dead-letter queue and metrics as the config enables them. The
+ * queue is SQS when ALERT_DLQ_URL is set; otherwise the one handed in (the local stack's file).
+ */
+export function notifierReliabilityFromConfig(
+  config: NotifierConfig,
+  dynamo: DynamoClients,
+  localDeadLetters?: DeadLetterQueue,
+) {
   const guardTable = config.GUARD_TABLE;
   const deadLetters = config.ALERT_DLQ_URL
     ? makeSqsDeadLetters(new SQSClient({ region: config.AWS_REGION }), config.ALERT_DLQ_URL)
-    : config.ALERT_DLQ_FILE
-      ? makeFileDeadLetters(config.ALERT_DLQ_FILE)
-      : undefined;
+    : localDeadLetters;
   const reliability: Pick<DeskAlertsDeps, 'breaker' | 'deadLetters' | 'guard' | 'maxAttempts'> = {
     maxAttempts: config.ALERT_MAX_ATTEMPTS,
     ...(deadLetters ? { deadLetters } : {}),

@@ -60,7 +60,6 @@ export const notifierConfigSchema = z.object({
   [ENV.FLOOD_WINDOW_SECONDS]: z.coerce.number().int().positive().default(300),
   [ENV.ALERT_MAX_ATTEMPTS]: z.coerce.number().int().positive().default(4),
   [ENV.ALERT_DLQ_URL]: optionalUrl,
-  [ENV.ALERT_DLQ_FILE]: z.string().min(1).optional(),
 });
 
 export const staffConfigSchema = z.object({

@@ -71,8 +71,6 @@ export const ENV = {
    * (the notifier needs sqs:SendMessage on it; `npm run redrive` Receive/DeleteMessage).
    */
   ALERT_DLQ_URL: 'ALERT_DLQ_URL',
-  /** Notifier (local): the JSON-lines file that stands in for the dead-letter queue. */
-  ALERT_DLQ_FILE: 'ALERT_DLQ_FILE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -95,7 +95,7 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
     });
     const ses = makeSesClient({ region: 'us-east-1', endpoint: config.SES_ENDPOINT });
     rawSends = recordRawSends(ses);
-    notify = makeNotifierHandler(notifierDepsFromConfig(config, table.dynamo, ses));
+    notify = makeNotifierHandler(notifierDepsFromConfig(config, { dynamo: table.dynamo, ses }));
   });
 
   async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord> {

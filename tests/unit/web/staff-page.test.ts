@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#core/config/config';
+import { localTokenForm } from '../../../local/stack/local-token';
 import { staffInboxPage } from '../../../web/pages/staff-inbox';
 import { staffPageFromEnv } from '../../../web/pages/staff-page-config';
 
@@ -18,8 +19,9 @@ describe('the staff page’s sign-in', () => {
     const plain = staffInboxPage(staffPageFromEnv({}));
     expect(plain).toContain('id="token-form"');
     expect(plain).not.toContain('Get a local token');
-    const local = staffInboxPage({ localTokenUrl: '/local/token' });
+    const local = staffInboxPage({ localSignIn: localTokenForm() });
     expect(local).toContain('data-url="/local/token"');
+    expect(local).toContain('Get a local token');
   });
 
   it('refuses a sign-in URL that is not http(s), naming the variable', () => {
