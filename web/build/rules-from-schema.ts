@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { ClientRules, FieldRule, RuleStep } from '../client/form-rules';
+import type { ClientRules, FieldRule, RuleStep } from '../shared/form-rules';
 
 /**
  * Compiles the reader form's client-side rules from the zod schema at build time, messages

@@ -1,4 +1,5 @@
 import { formToObject } from '#core/http/request';
+import { type ClientIssue, type ClientRules, checkWithRules } from '../shared/form-rules';
 import {
   anchorFor,
   FORM_PROBLEM,
@@ -8,8 +9,7 @@ import {
   NETWORK_PROBLEM,
   nextSteps,
   sentence,
-} from '../pages/reader-copy';
-import { type ClientIssue, type ClientRules, checkWithRules } from './form-rules';
+} from '../shared/reader-copy';
 
 /** Compiled at build time from the zod schema (build-assets.ts → rules-from-schema.ts). */
 declare const __TIP_RULES__: ClientRules;

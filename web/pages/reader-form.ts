@@ -10,7 +10,7 @@ import {
   MESSAGE_LABEL,
   nextSteps,
   sentence,
-} from './reader-copy';
+} from '../shared/reader-copy';
 
 export interface FormState {
   values?: Record<string, unknown>;

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { ANY_CONTROL } from '#core/tips/text-safety';
 import { fieldIssues, tipSubmissionSchema } from '#core/tips/tip-schema';
 import { rulesFromSchema } from '../../../web/build/rules-from-schema';
-import { checkWithRules } from '../../../web/client/form-rules';
+import { checkWithRules } from '../../../web/shared/form-rules';
 
 const rules = rulesFromSchema(tipSubmissionSchema);
 
