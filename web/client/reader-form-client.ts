@@ -1,4 +1,4 @@
-import { formToObject } from '#core/http/request';
+import { formToObject } from '#core/http/form-body';
 import { type ClientIssue, type ClientRules, checkWithRules } from '../shared/form-rules';
 import {
   anchorFor,

@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { formToObject, MAX_BODY_BYTES } from '#core/http/request';
+import { formToObject } from '#core/http/form-body';
+import { MAX_BODY_BYTES } from '#core/http/request';
 import { makeSubmitTip } from '#core/intake/submit-tip';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { RECEIPT_PATTERN } from '#core/tips/receipt-code';
@@ -505,7 +506,7 @@ describe('intake through the local gateway (real HTTP)', () => {
   });
   afterAll(async () => stack?.stop());
 
-  const post = (body: BodyInit, headers: Record<string, string>) =>
+  const post = (body: RequestInit['body'], headers: Record<string, string>) =>
     fetch(`${stack.apiUrl}/tips`, { method: 'POST', headers, body });
 
   async function getItem(id: string) {

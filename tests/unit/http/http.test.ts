@@ -10,7 +10,8 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#core/http/errors';
-import { formToObject, header, MAX_BODY_BYTES, parseBody, wantsHtml } from '#core/http/request';
+import { formToObject } from '#core/http/form-body';
+import { header, MAX_BODY_BYTES, parseBody, wantsHtml } from '#core/http/request';
 import { httpEvent } from '../../support/events';
 
 const jsonEvent = (body: string, contentType = 'application/json') =>
