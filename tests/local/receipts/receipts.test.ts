@@ -3,6 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, receiptsConfigSchema } from '#core/config/config';
 import { makeSubmitTip } from '#core/intake/submit-tip';
+import type { ReceiptAnswer } from '#core/receipts/follow-up';
 import { makeTriageTip } from '#core/staff/triage-tip';
 import { normaliseReceiptCode } from '#core/tips/receipt-code';
 import { receiptsFromConfig } from '../../../functions/receipts/wiring';
@@ -10,6 +11,8 @@ import { type RunningGateway, startGateway } from '../../../local/stack/gateway'
 import { ensureTable } from '../../../local/stack/tables';
 import { httpEvent } from '../../support/events';
 import { emailsMentioning, makeTestTable, type TestTable, validTip } from '../../support/local-env';
+
+const answerOf = async (res: Response) => (await res.json()) as ReceiptAnswer;
 
 const SECRET = 'test-client-hash-secret-0123456789abcdef';
 
@@ -89,7 +92,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
 
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const body = await res.json();
+    const body = await answerOf(res);
     expect(body).toEqual({
       receipt: tip.receipt,
       kind: 'tip',
@@ -106,7 +109,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
   it('follows a quarantined tip through release, review and closing, showing only the desk reply', async () => {
     const tip = await submit({ website: 'https://spam.example' });
     expect(tip.status).toBe('quarantined');
-    expect((await (await get(tip.receipt, '198.51.100.2')).json()).status).toBe('received');
+    expect((await answerOf(await get(tip.receipt, '198.51.100.2'))).status).toBe('received');
 
     const released = await triage()({
       id: tip.id,
@@ -120,7 +123,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
       patch: { status: 'in-review', note: 'internal: call the ministry' },
       by: 'alice',
     });
-    expect((await (await get(tip.receipt, '198.51.100.2')).json()).status).toBe('being looked at');
+    expect((await answerOf(await get(tip.receipt, '198.51.100.2'))).status).toBe('being looked at');
 
     await triage()({
       id: tip.id,
@@ -129,7 +132,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
       by: 'alice',
     });
     const res = await get(tip.receipt, '198.51.100.2');
-    const body = await res.json();
+    const body = await answerOf(res);
 
     expect(body.status).toBe('closed');
     expect(body.explanation).toBe('The desk has finished with your message. Thank you for sending it.');
@@ -179,7 +182,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
     const res = await post(tip.receipt, { message: 'One more thing: the ferry office closes at 18:00.' });
 
     expect(res.status).toBe(201);
-    expect((await res.json()).messagesAdded).toBe(1);
+    expect((await answerOf(res)).messagesAdded).toBe(1);
     const stored = await table.store.getTip(tip.id, { consistent: true });
     expect(stored.version).toBe(2);
     expect(stored.history.at(-1)).toEqual({
@@ -213,7 +216,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
     const tip = await submit();
     const bad = await post(tip.receipt, { message: ' ', extra: 1 });
     expect(bad.status).toBe(400);
-    const body = await bad.json();
+    const body = (await bad.json()) as { error: string; issues: { path: string }[] };
     expect(body.error).toBe('validation_failed');
     expect(body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['extra', 'message']);
 
