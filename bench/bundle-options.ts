@@ -27,9 +27,10 @@ export const lambdaBundleOptions = {
   alias: { '@aws-sdk/credential-provider-node': './functions/core/platform/lambda-credentials.ts' },
 } as const satisfies BuildOptions;
 
-/** Every Lambda's entry point, as infra/ wires them (staff/ once it exists). */
+/** Every Lambda's entry point, as infra/ wires them. */
 export const FUNCTION_ENTRIES = {
   intake: 'functions/intake/handler.ts',
   notifier: 'functions/notifier/handler.ts',
   staff: 'functions/staff/handler.ts',
+  receipts: 'functions/receipts/handler.ts',
 } as const;
