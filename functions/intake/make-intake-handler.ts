@@ -1,7 +1,7 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { openApiDocument } from '#core/api/openapi';
 import type { FormTokens } from '#core/guards/form-token';
-import { errorResponse } from '#core/http/error-response';
+import { logOutcome, type RequestScope, withHttpEdge } from '#core/http/edge';
 import {
   IdempotencyInProgressError,
   MalformedBodyError,
@@ -94,8 +94,7 @@ export function makeIntakeHandler({
 }: IntakeDeps) {
   async function postTip(
     event: APIGatewayProxyEventV2,
-    requestId: string,
-    remainingMs: number | undefined,
+    { remainingMs }: RequestScope,
   ): Promise<HttpResponse> {
     const asHtml = wantsHtml(event);
     let values: Record<string, unknown> = {};
@@ -133,65 +132,44 @@ export function makeIntakeHandler({
       );
     } catch (err) {
       if (err instanceof RateLimitedError) metrics?.count(METRIC.SubmitsRateLimited);
-      const response = (asHtml && htmlErrorPage(err, values)) || errorResponse(err, requestId);
-      if (response.statusCode >= 500) {
-        logger.error('tip not stored', {
-          requestId,
-          error: err instanceof Error ? err.name : 'unknown',
-          status: response.statusCode,
-        });
-      } else {
-        logger.info('tip refused', {
-          status: response.statusCode,
-          error: err instanceof Error ? err.name : 'unknown',
-        });
-      }
-      return response;
+      // A browser's plain form post gets the form again with the problem on it; the rest is the edge's.
+      const page = asHtml ? htmlErrorPage(err, values) : undefined;
+      if (!page) throw err;
+      logOutcome(logger, page, err);
+      return page;
     }
   }
 
-  return async function handler(
-    event: APIGatewayProxyEventV2,
-    context?: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
-  ): Promise<HttpResponse> {
-    const requestId = context?.awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
-    logger.appendKeys({ requestId });
-    logger.setCorrelationId(requestId);
-    try {
-      switch (event.routeKey) {
-        case 'POST /tips':
-          return await postTip(event, requestId, context?.getRemainingTimeInMillis?.());
-        case 'GET /health': {
-          const health = await storeHealth();
-          return health.ok
-            ? json(200, { ok: true })
-            : json(
-                503,
-                { ok: false, error: 'unavailable', message: 'the store does not answer' },
-                { 'retry-after': '5' },
-              );
-        }
-        case 'GET /assets/{file}':
-          return assetResponse(event.pathParameters?.file);
-        case 'GET /staff':
-          return html(200, staffInboxPage(staffPage ?? {}));
-        case 'GET /follow-up':
-          return html(200, followUpPage());
-        case 'GET /openapi.json':
-          return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
-        case 'GET /':
-          return html(200, readerFormPage({ formToken: formTokens?.issue() }));
-        default:
-          return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
+  async function route(event: APIGatewayProxyEventV2, scope: RequestScope): Promise<HttpResponse> {
+    switch (event.routeKey) {
+      case 'POST /tips':
+        return postTip(event, scope);
+      case 'GET /health': {
+        const health = await storeHealth();
+        return health.ok
+          ? json(200, { ok: true })
+          : json(
+              503,
+              { ok: false, error: 'unavailable', message: 'the store does not answer' },
+              { 'retry-after': '5' },
+            );
       }
-    } catch (err) {
-      logger.error('unexpected failure', { requestId, error: err instanceof Error ? err.name : 'unknown' });
-      return errorResponse(err, requestId);
-    } finally {
-      logger.removeKeys(['requestId']);
-      metrics?.flush();
+      case 'GET /assets/{file}':
+        return assetResponse(event.pathParameters?.file);
+      case 'GET /staff':
+        return html(200, staffInboxPage(staffPage ?? {}));
+      case 'GET /follow-up':
+        return html(200, followUpPage());
+      case 'GET /openapi.json':
+        return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
+      case 'GET /':
+        return html(200, readerFormPage({ formToken: formTokens?.issue() }));
+      default:
+        return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
     }
-  };
+  }
+
+  return withHttpEdge(route, { logger, ...(metrics ? { metrics } : {}) });
 }
 
 export type IntakeHandler = ReturnType<typeof makeIntakeHandler>;

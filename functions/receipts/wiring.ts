@@ -6,14 +6,9 @@ import { makeRateLimiter } from '#core/guards/rate-limit';
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';
 import { makeLogger } from '#core/platform/logger';
 import { makeFollowUp } from '#core/receipts/follow-up';
+import { makeReceiptGuard, RECEIPT_RATE } from '#core/receipts/receipt-guard';
 import { makeReceiptStore } from '#core/receipts/receipt-store';
-import { makeReceiptsHandler, type ReceiptRateLimit } from './make-receipts-handler';
-
-/**
- * Receipt requests (checks and messages together) per client per window. At 20 per 10
- * minutes one client gets 2,880 guesses a day against a 59.4-bit code space.
- */
-export const RECEIPT_RATE = { limit: 20, windowSeconds: 600 } as const;
+import { makeReceiptsHandler } from './make-receipts-handler';
 
 /** The receipts function wired from its config: handler.ts in AWS, local/ on a laptop. */
 export function receiptsFromConfig(
@@ -24,10 +19,10 @@ export function receiptsFromConfig(
   }),
   rate: { limit: number; windowSeconds: number } = RECEIPT_RATE,
 ) {
-  const clientKey = makeClientKeyer(config.CLIENT_HASH_SECRET);
-  const limiter = makeRateLimiter({ doc: dynamo.doc, tableName: config.GUARD_TABLE, ...rate });
-  // Its own counter, apart from intake's: checking a receipt never uses up a reader's submits.
-  const rateLimit: ReceiptRateLimit = (sourceIp) => limiter(`receipts#${clientKey(sourceIp)}`);
+  const guard = makeReceiptGuard({
+    limiter: makeRateLimiter({ doc: dynamo.doc, tableName: config.GUARD_TABLE, ...rate }),
+    clientKey: makeClientKeyer(config.CLIENT_HASH_SECRET),
+  });
   const logger = makeLogger('tipline-receipts');
   const notifyDesk = deskNotifier(config);
   return makeReceiptsHandler({
@@ -39,7 +34,7 @@ export function receiptsFromConfig(
           error: err instanceof Error ? err.name : 'unknown',
         }),
     }),
-    rateLimit,
+    guard,
     logger,
   });
 }

@@ -1,6 +1,5 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { errorResponse } from '#core/http/error-response';
-import { NotFoundError } from '#core/http/errors';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { withHttpEdge } from '#core/http/edge';
 import { header, parseBody } from '#core/http/request';
 import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
@@ -8,6 +7,7 @@ import { CONTENT_TYPES, exportChunks, parseExportQuery } from '#core/staff/expor
 import { type ListTips, parseListQuery, summarise } from '#core/staff/list-tips';
 import { requireStaff } from '#core/staff/staff-claims';
 import { parseIfMatch, parseTriagePatch, type TriageTip } from '#core/staff/triage-tip';
+import { parseTipId } from '#core/tips/tip-id';
 import type { TipRecord } from '#core/tips/tip-record';
 import type { TipStore } from '#core/tips/tip-store';
 
@@ -22,14 +22,7 @@ export interface StaffDeps {
 /** A buffered Lambda response carries at most 6 MB; past this the export asks for narrower filters. */
 export const MAX_EXPORT_BYTES = 5 * 1024 * 1024;
 
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-
-function tipId(event: APIGatewayProxyEventV2): string {
-  const id = event.pathParameters?.id ?? '';
-  // Not a ULID cannot be a tip: answered without a read.
-  if (!ULID.test(id)) throw new NotFoundError('no such tip');
-  return id;
-}
+const tipId = (event: APIGatewayProxyEventV2) => parseTipId(event.pathParameters?.id);
 
 const withVersion = (tip: TipRecord) => ({ etag: `"${tip.version}"` });
 
@@ -116,24 +109,7 @@ export function makeStaffHandler({
     }
   }
 
-  return async function handler(
-    event: APIGatewayProxyEventV2,
-    context?: Pick<Context, 'awsRequestId'>,
-  ): Promise<HttpResponse> {
-    const requestId = context?.awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
-    logger.appendKeys({ requestId, route: event.routeKey });
-    try {
-      return await route(event);
-    } catch (err) {
-      const response = errorResponse(err, requestId);
-      const fields = { status: response.statusCode, error: err instanceof Error ? err.name : 'unknown' };
-      if (response.statusCode >= 500) logger.error('staff request failed', fields);
-      else logger.info('staff request refused', fields);
-      return response;
-    } finally {
-      logger.removeKeys(['requestId', 'route']);
-    }
-  };
+  return withHttpEdge(route, { logger });
 }
 
 export type StaffHandler = ReturnType<typeof makeStaffHandler>;

@@ -116,7 +116,7 @@ describe('no tip text or contact details in any log line', () => {
     for (const line of [
       'tip stored',
       'tip replayed',
-      'tip refused',
+      'request refused',
       'desk alerted',
       'alert dead-lettered',
       'flood digest sent',
