@@ -1,11 +1,15 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetterQueue } from '#core/alerts/dead-letters';
-import { notifierReliabilityFromConfig } from '#core/alerts/desk-alerts';
+import { makeSqsDeadLetters } from '#core/alerts/dead-letters';
+import type { DeskAlertsDeps } from '#core/alerts/desk-alerts';
 import { deskDeliveryFromConfig } from '#core/alerts/desk-delivery';
+import { makeFloodBreaker } from '#core/alerts/flood-breaker';
 import { makeMailer } from '#core/alerts/mailer';
 import type { NotifierConfig } from '#core/config/config';
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';
 import { makeLogger } from '#core/platform/logger';
+import { makeMetrics } from '#core/platform/metrics';
 import { makeTipStore } from '#core/tips/tip-store';
 import { makeNotifierHandler, type NotifierDeps } from './make-notifier-handler';
 
@@ -47,4 +51,35 @@ export function notifierDepsFromConfig(
     logger: makeLogger('tipline-notifier'),
     ...notifierReliabilityFromConfig(config, dynamo, deadLetters),
   };
+}
+
+/**
+ * The notifier's flood breaker, dead-letter queue and metrics as the config enables them. The
+ * queue is SQS when ALERT_DLQ_URL is set; otherwise the one handed in (the local stack's file).
+ */
+export function notifierReliabilityFromConfig(
+  config: NotifierConfig,
+  dynamo: DynamoClients,
+  localDeadLetters?: DeadLetterQueue,
+) {
+  const guardTable = config.GUARD_TABLE;
+  const deadLetters = config.ALERT_DLQ_URL
+    ? makeSqsDeadLetters(new SQSClient({ region: config.AWS_REGION }), config.ALERT_DLQ_URL)
+    : localDeadLetters;
+  const reliability: Pick<DeskAlertsDeps, 'breaker' | 'deadLetters' | 'guard' | 'maxAttempts'> = {
+    maxAttempts: config.ALERT_MAX_ATTEMPTS,
+    ...(deadLetters ? { deadLetters } : {}),
+    ...(guardTable
+      ? {
+          guard: { doc: dynamo.doc, tableName: guardTable },
+          breaker: makeFloodBreaker({
+            doc: dynamo.doc,
+            tableName: guardTable,
+            maxAlerts: config.FLOOD_MAX_ALERTS,
+            windowSeconds: config.FLOOD_WINDOW_SECONDS,
+          }),
+        }
+      : {}),
+  };
+  return { reliability, metrics: makeMetrics('tipline-notifier') };
 }

@@ -2,12 +2,11 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { encodeTime } from 'ulid';
 import type { AlertOutcome } from '#core/alerts/desk-alerts';
-import { notifierReliabilityFromConfig } from '#core/alerts/desk-alerts';
 import { loadConfig, notifierConfigSchema } from '#core/config/config';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { indexPartitionValue, listIndexFor } from '#core/tips/table-design';
 import { makeNotifierAlerts } from '../../functions/notifier/make-notifier-handler';
-import { notifierDepsFromConfig } from '../../functions/notifier/wiring';
+import { notifierDepsFromConfig, notifierReliabilityFromConfig } from '../../functions/notifier/wiring';
 import { LOCAL_DLQ_FILE, makeFileDeadLetters } from '../stack/file-dead-letters';
 
 export interface RedriveSummary {

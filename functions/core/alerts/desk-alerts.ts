@@ -1,15 +1,12 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { NotifierConfig } from '#core/config/config';
 import { NotFoundError } from '#core/http/errors';
-import type { DynamoClients } from '#core/platform/aws-clients';
 import type { Logger } from '#core/platform/logger';
-import { METRIC, type MetricsRecorder, makeMetrics } from '#core/platform/metrics';
+import { METRIC, type MetricsRecorder } from '#core/platform/metrics';
 import type { TipRecord } from '#core/tips/tip-record';
 import type { TipStore } from '#core/tips/tip-store';
-import { type DeadLetterQueue, makeSqsDeadLetters } from './dead-letters';
+import type { DeadLetterQueue } from './dead-letters';
 import type { EmailContent } from './desk-alert-email';
-import { digestEmail, type FloodBreaker, makeFloodBreaker } from './flood-breaker';
+import { digestEmail, type FloodBreaker } from './flood-breaker';
 
 export type AlertOutcome = 'alerted' | 'already-alerted' | 'skipped' | 'held';
 
@@ -159,34 +156,3 @@ export function makeDeskAlerts({
 }
 
 export type DeskAlerts = ReturnType<typeof makeDeskAlerts>;
-
-/**
- * The notifier's flood breaker, dead-letter queue and metrics as the config enables them. The
- * queue is SQS when ALERT_DLQ_URL is set; otherwise the one handed in (the local stack's file).
- */
-export function notifierReliabilityFromConfig(
-  config: NotifierConfig,
-  dynamo: DynamoClients,
-  localDeadLetters?: DeadLetterQueue,
-) {
-  const guardTable = config.GUARD_TABLE;
-  const deadLetters = config.ALERT_DLQ_URL
-    ? makeSqsDeadLetters(new SQSClient({ region: config.AWS_REGION }), config.ALERT_DLQ_URL)
-    : localDeadLetters;
-  const reliability: Pick<DeskAlertsDeps, 'breaker' | 'deadLetters' | 'guard' | 'maxAttempts'> = {
-    maxAttempts: config.ALERT_MAX_ATTEMPTS,
-    ...(deadLetters ? { deadLetters } : {}),
-    ...(guardTable
-      ? {
-          guard: { doc: dynamo.doc, tableName: guardTable },
-          breaker: makeFloodBreaker({
-            doc: dynamo.doc,
-            tableName: guardTable,
-            maxAlerts: config.FLOOD_MAX_ALERTS,
-            windowSeconds: config.FLOOD_WINDOW_SECONDS,
-          }),
-        }
-      : {}),
-  };
-  return { reliability, metrics: makeMetrics('tipline-notifier') };
-}
