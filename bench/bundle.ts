@@ -41,7 +41,7 @@ const NEVER_RUN: { what: string; test: RegExp; why: string; unlessBundled?: RegE
     what: 'zod → JSON Schema',
     test: /zod\/v4\/core\/(to-json-schema|json-schema-processors|json-schema-generator)/,
     why: 'only the OpenAPI document uses it, and only intake serves that',
-    unlessBundled: /functions\/core\/openapi\.ts$/,
+    unlessBundled: /functions\/core\/api\/openapi\.ts$/,
   },
   {
     what: 'zod JSON Schema → zod',

@@ -62,7 +62,7 @@ export class TiplineAlarms extends Construct {
         period: Duration.minutes(1),
         statistic: 'Maximum',
       }),
-      'A desk alert could not be sent and is in the dead-letter queue: fix SES, then redrive (README).',
+      'A desk alert could not be sent and is in the dead-letter queue: fix SES, then redrive (docs/operations.md).',
     );
     this.apiServerErrors = atLeastOne(
       'ApiServerErrorsAlarm',

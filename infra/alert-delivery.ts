@@ -52,7 +52,7 @@ export class AlertDelivery extends Construct {
 
     // The stream's on-failure destination gets the batch's shard and sequence numbers (not
     // the tip itself); the notifier puts `{tipId, reason, failedAt}` here itself, which is
-    // what `npm run redrive` and the README's AWS redrive resend.
+    // what `npm run redrive` and the AWS redrive in docs/operations.md resends.
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,

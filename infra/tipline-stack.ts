@@ -99,7 +99,7 @@ export class TiplineStack extends Stack {
       burstLimit: config.receiptsBurstLimit,
     });
 
-    // What `npm run redrive` needs to run against AWS (README): the tables and the queue.
+    // What `npm run redrive` needs to run against AWS (docs/operations.md): the tables and the queue.
     new CfnOutput(this, 'TipsTableName', { value: this.tips.table.tableName });
     new CfnOutput(this, 'GuardTableName', { value: this.reliability.guard.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.alerts.deadLetterQueue.queueUrl });
