@@ -4,6 +4,13 @@ import { ForbiddenError, UnauthorizedError } from '#core/http/errors';
 /** The Cognito group whose members may use the staff API (infra/ names the group with it). */
 export const STAFF_GROUP = 'staff';
 
+/**
+ * The OAuth scope a staff access token must carry: Cognito's resource server `tipline` with the
+ * scope `staff`. infra/ declares it and requires it on every staff route; the local issuer mints it.
+ */
+export const STAFF_RESOURCE_SERVER = 'tipline';
+export const STAFF_SCOPE = `${STAFF_RESOURCE_SERVER}/staff`;
+
 export interface StaffIdentity {
   username: string;
   groups: string[];
