@@ -1,4 +1,4 @@
-import type { IntakeConfig } from '#core/config/config';
+import type { IntakeConfig } from '#core/config/intake-config';
 import { intakeGuardsFromConfig } from '#core/intake/guarded-intake';
 import { makeSubmitTip } from '#core/intake/submit-tip';
 import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';

@@ -2,7 +2,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { notifierReliabilityFromConfig } from '#core/alerts/desk-alerts';
 import { deskDeliveryFromConfig } from '#core/alerts/desk-delivery';
 import { makeMailer } from '#core/alerts/mailer';
-import type { NotifierConfig } from '#core/config/config';
+import type { NotifierConfig } from '#core/config/notifier-config';
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';
 import { makeLogger } from '#core/platform/logger';
 import { makeTipStore } from '#core/tips/tip-store';

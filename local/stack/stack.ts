@@ -1,13 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  intakeConfigSchema,
-  loadConfig,
-  notifierConfigSchema,
-  receiptsConfigSchema,
-  staffConfigSchema,
-} from '#core/config/config';
+import { intakeConfigSchema } from '#core/config/intake-config';
+import { loadConfig } from '#core/config/load-config';
+import { notifierConfigSchema } from '#core/config/notifier-config';
+import { receiptsConfigSchema } from '#core/config/receipts-config';
+import { staffConfigSchema } from '#core/config/staff-config';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { notifierFromConfig } from '../../functions/notifier/wiring';

@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { NotifierConfig } from '#core/config/config';
+import type { NotifierConfig } from '#core/config/notifier-config';
 import { NotFoundError } from '#core/http/errors';
 import type { DynamoClients } from '#core/platform/aws-clients';
 import type { Logger } from '#core/platform/logger';
