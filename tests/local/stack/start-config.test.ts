@@ -159,6 +159,7 @@ describe("npm start's configuration, from the environment and .env, on the real 
         DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
         SES_ENDPOINT: 'http://127.0.0.1:1',
         ALERT_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/somewhere',
+        STAFF_SIGN_IN_URL: 'https://auth.paper.example/oauth2/authorize?client_id=abc',
       }),
       NO_DOTENV,
     );
@@ -173,6 +174,11 @@ describe("npm start's configuration, from the environment and .env, on the real 
     // No limit in the environment: the production default, as npm start has always run.
     expect(loadConfig(intakeConfigSchema, stack.env).RATE_LIMIT_MAX).toBe(30);
     expect((await post(stack, validTip())).status).toBe(201);
+    // The intake's staff page signs in as it would in AWS.
+    const page = await (await fetch(`${stack.apiUrl}/staff`)).text();
+    expect(page).toContain(
+      'id="hosted-sign-in" href="https://auth.paper.example/oauth2/authorize?client_id=abc"',
+    );
   });
 
   it('a bad value is a ConfigError naming the variable, before anything starts', async () => {
