@@ -1,6 +1,7 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
-import { intakeConfigSchema, loadConfig } from '#core/config/config';
+import { intakeConfigSchema } from '#core/config/intake-config';
+import { loadConfig } from '#core/config/load-config';
 import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
 import { intakeFromConfig } from '../functions/intake/wiring';
 import { tipsTableInput } from '../local/stack/tables';

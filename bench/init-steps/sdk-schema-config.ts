@@ -1,4 +1,5 @@
-import { intakeConfigSchema, loadConfig } from '#core/config/config';
+import { intakeConfigSchema } from '#core/config/intake-config';
+import { loadConfig } from '#core/config/load-config';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { tipSubmissionSchema } from '#core/tips/tip-schema';
 

@@ -1,4 +1,4 @@
-import type { IntakeConfig } from '#core/config/config';
+import type { IntakeConfig } from '#core/config/intake-config';
 import { makeClientKeyer } from '#core/guards/client-key';
 import { makeFormTokens } from '#core/guards/form-token';
 import { makeRateLimiter } from '#core/guards/rate-limit';

@@ -6,7 +6,7 @@ import type { DeskAlertsDeps } from '#core/alerts/desk-alerts';
 import { deskDeliveryFromConfig } from '#core/alerts/desk-delivery';
 import { makeFloodBreaker } from '#core/alerts/flood-breaker';
 import { makeMailer } from '#core/alerts/mailer';
-import type { NotifierConfig } from '#core/config/config';
+import type { NotifierConfig } from '#core/config/notifier-config';
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';
 import { makeLogger } from '#core/platform/logger';
 import { makeMetrics } from '#core/platform/metrics';

@@ -1,6 +1,6 @@
 import { makeMailer } from '#core/alerts/mailer';
 import { makeReaderMessageNotifier, type NotifyDesk } from '#core/alerts/reader-message-notice';
-import type { ReceiptsConfig } from '#core/config/config';
+import type { ReceiptsConfig } from '#core/config/receipts-config';
 import { makeClientKeyer } from '#core/guards/client-key';
 import { makeRateLimiter } from '#core/guards/rate-limit';
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';

@@ -1,4 +1,4 @@
-import type { StaffConfig } from '#core/config/config';
+import type { StaffConfig } from '#core/config/staff-config';
 import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
 import { makeLogger } from '#core/platform/logger';
 import { makeCursorCodec } from '#core/staff/cursor';

@@ -1,18 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  intakeConfigSchema,
-  loadConfig,
-  notifierConfigSchema,
-  receiptsConfigSchema,
-  staffConfigSchema,
-} from '#core/config/config';
+import { ENV } from '#core/config/env-names';
+import { intakeConfigSchema } from '#core/config/intake-config';
+import { loadConfig } from '#core/config/load-config';
+import { notifierConfigSchema } from '#core/config/notifier-config';
+import { receiptsConfigSchema } from '#core/config/receipts-config';
+import { staffConfigSchema } from '#core/config/staff-config';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { notifierFromConfig } from '../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';
 import { staffFromConfig } from '../../functions/staff/wiring';
+import { staffPageFromEnv } from '../../web/pages/staff-page-config';
 import { startDynalite, startSesEmulator } from './emulators';
 import { LOCAL_DLQ_FILE, makeFileDeadLetters } from './file-dead-letters';
 import { startGateway } from './gateway';
@@ -49,7 +49,11 @@ export interface LocalStackOptions {
    * faster than any person; npm start turns them on.
    */
   realisticLimits?: boolean;
-  /** More env for the functions (tests tune limits and windows). */
+  /**
+   * More env for the functions, as a Lambda would get it (tests tune limits and windows;
+   * npm start passes the environment and .env): it wins over every local default above, but
+   * DYNAMODB_ENDPOINT and SES_ENDPOINT are always the stack's own emulators.
+   */
   env?: Record<string, string>;
 }
 
@@ -69,8 +73,53 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/**
+ * Set by the stack itself, so an `env` value for these is not used: where its own emulators
+ * listen, and no SQS queue (its dead letters go to the local file queue, where the feed's own go too).
+ */
+export const STACK_OWNED_ENV = [ENV.DYNAMODB_ENDPOINT, ENV.SES_ENDPOINT, ENV.ALERT_DLQ_URL] as const;
+
+/**
+ * The functions' env before the emulators start (no endpoints yet): the local defaults, each
+ * used only when `options.env` does not set the variable.
+ */
+function functionEnv(options: LocalStackOptions): Record<string, string> {
+  const given = options.env ?? {};
+  const tipsTable = given[ENV.TIPS_TABLE] ?? options.tableName ?? 'tipline-tips';
+  const env: Record<string, string> = {
+    [ENV.TIPS_TABLE]: tipsTable,
+    [ENV.DESK_ADDRESS]: options.deskAddress ?? 'world-desk@newsroom.example',
+    [ENV.SENDER_ADDRESS]: options.senderAddress ?? 'tipline@newsroom.example',
+    [ENV.AWS_REGION]: 'us-east-1',
+    [ENV.CURSOR_SECRET]: LOCAL_CURSOR_SECRET,
+    [ENV.IDEMPOTENCY_TABLE]: `${tipsTable}-idempotency`,
+    [ENV.GUARD_TABLE]: `${tipsTable}-guard`,
+    [ENV.CLIENT_HASH_SECRET]: LOCAL_CLIENT_HASH_SECRET,
+    ...(options.realisticLimits
+      ? {}
+      : { [ENV.RATE_LIMIT_MAX]: '100000', [ENV.MIN_FILL_SECONDS]: '0', [ENV.FLOOD_MAX_ALERTS]: '100000' }),
+    ...given,
+  };
+  for (const name of STACK_OWNED_ENV) delete env[name];
+  return env;
+}
+
+/**
+ * Starts the emulators, the stream feed, the token issuer and the gateway. The functions' config
+ * is checked with their own schemas (loadConfig) before anything starts: a bad value throws a
+ * ConfigError that names the variable, and nothing is left running.
+ */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const configEnv = functionEnv(options);
+  for (const schema of [intakeConfigSchema, notifierConfigSchema, staffConfigSchema, receiptsConfigSchema]) {
+    loadConfig(schema, configEnv);
+  }
+  const staffPage = { ...staffPageFromEnv(configEnv), localSignIn: localTokenForm() };
+  configEnv[LOCAL_DLQ_FILE] ??= dataDir
+    ? join(dataDir, 'alerts-dlq.jsonl')
+    : join(mkdtempSync(join(tmpdir(), 'tipline-dlq-')), 'alerts-dlq.jsonl');
+
   const noop = { close: async () => {} };
   const dynamo = options.external
     ? { url: options.external.dynamoUrl, ...noop }
@@ -83,23 +132,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     : await startSesEmulator({ port: options.sesPort ?? 0 });
 
   const env: Record<string, string> = {
-    TIPS_TABLE: options.tableName ?? 'tipline-tips',
-    DESK_ADDRESS: options.deskAddress ?? 'world-desk@newsroom.example',
-    SENDER_ADDRESS: options.senderAddress ?? 'tipline@newsroom.example',
-    AWS_REGION: 'us-east-1',
-    DYNAMODB_ENDPOINT: dynamo.url,
-    SES_ENDPOINT: ses.url,
-    CURSOR_SECRET: LOCAL_CURSOR_SECRET,
-    IDEMPOTENCY_TABLE: `${options.tableName ?? 'tipline-tips'}-idempotency`,
-    GUARD_TABLE: `${options.tableName ?? 'tipline-tips'}-guard`,
-    CLIENT_HASH_SECRET: LOCAL_CLIENT_HASH_SECRET,
-    [LOCAL_DLQ_FILE]: dataDir
-      ? join(dataDir, 'alerts-dlq.jsonl')
-      : join(mkdtempSync(join(tmpdir(), 'tipline-dlq-')), 'alerts-dlq.jsonl'),
-    ...(options.realisticLimits
-      ? {}
-      : { RATE_LIMIT_MAX: '100000', MIN_FILL_SECONDS: '0', FLOOD_MAX_ALERTS: '100000' }),
-    ...options.env,
+    ...configEnv,
+    [ENV.DYNAMODB_ENDPOINT]: dynamo.url,
+    [ENV.SES_ENDPOINT]: ses.url,
   };
   const intakeConfig = loadConfig(intakeConfigSchema, env);
   const notifierConfig = loadConfig(notifierConfigSchema, env);
@@ -137,7 +172,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const gateway = await startGateway({
     handlers: {
-      intake: intakeFromConfig(intakeConfig, intakeDynamo, { localSignIn: localTokenForm() }),
+      intake: intakeFromConfig(intakeConfig, intakeDynamo, staffPage),
       staff: staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo),
       receipts: receiptsFromConfig(loadConfig(receiptsConfigSchema, env), intakeDynamo),
     },

@@ -1,24 +1,19 @@
-import { startLocalStack } from './stack';
+import { ConfigError } from '#core/config/load-config';
+import { configSourceLines, type StartConfig, startConfigFromEnv } from './env-config';
+import { type LocalStack, startLocalStack } from './stack';
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`${name} must be a port number (0-65535), got "${raw}"`);
-    process.exit(2);
-  }
-  return port;
+// The variables the Lambdas read (and .env), checked with their schemas before anything starts:
+// a bad value ends npm start with one line that names it.
+let config: StartConfig;
+let stack: LocalStack;
+try {
+  config = startConfigFromEnv();
+  stack = await startLocalStack(config.options);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`npm start: ${error.message}`);
+  process.exit(2);
 }
-
-const stack = await startLocalStack({
-  port: portFromEnv('PORT', 3000),
-  dynamoPort: portFromEnv('DYNAMODB_PORT', 8000),
-  sesPort: portFromEnv('SES_PORT', 8005),
-  issuerPort: portFromEnv('ISSUER_PORT', 8010),
-  dataDir: process.env.DATA_DIR || '.data',
-  realisticLimits: true,
-});
 
 console.log(`
 Tipline is running locally
@@ -29,7 +24,9 @@ Tipline is running locally
   desk mailbox (SES) ${stack.sesUrl}/
   DynamoDB (dynalite) ${stack.dynamoUrl}   table ${stack.env.TIPS_TABLE}
   staff token issuer ${stack.issuer.url}/.well-known/jwks.json   (npm run token -- --user alice)
-  data kept in       ${process.env.DATA_DIR || '.data'}/
+  data kept in       ${config.options.dataDir}/
+Configuration (names only; anything unset is a local default, see docs/configuration.md)
+${configSourceLines(config).join('\n')}
 Ctrl-C stops it.
 `);
 

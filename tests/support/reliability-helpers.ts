@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { intakeConfigSchema, loadConfig } from '#core/config/config';
+import { intakeConfigSchema } from '#core/config/intake-config';
+import { loadConfig } from '#core/config/load-config';
 import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { ensureTable, guardTableInput, idempotencyTableInput } from '../../local/stack/tables';

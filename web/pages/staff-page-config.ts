@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { loadConfig } from '#core/config/config';
 import { ENV } from '#core/config/env-names';
+import { loadConfig } from '#core/config/load-config';
 import type { StaffPageOptions } from './staff-inbox';
 
 /**

@@ -1,5 +1,5 @@
-import { ConfigError } from '#core/config/config';
 import { ENV } from '#core/config/env-names';
+import { ConfigError } from '#core/config/load-config';
 import type { TipRecord } from '#core/tips/tip-record';
 import { deskAlertEmail } from './desk-alert-email';
 import { allDeskAddresses, type DeskRouting, routeTip } from './desk-routing';

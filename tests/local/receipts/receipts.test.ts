@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, receiptsConfigSchema } from '#core/config/config';
+import { loadConfig } from '#core/config/load-config';
+import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { makeSubmitTip } from '#core/intake/submit-tip';
 import type { ReceiptAnswer } from '#core/receipts/follow-up';
 import { makeTriageTip } from '#core/staff/triage-tip';

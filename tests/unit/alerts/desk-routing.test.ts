@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { deskDeliveryFromConfig } from '#core/alerts/desk-delivery';
 import { type DeskRouting, routeTip } from '#core/alerts/desk-routing';
 import type { Mailer, RawMailer } from '#core/alerts/mailer';
-import { ConfigError, loadConfig, notifierConfigSchema } from '#core/config/config';
+import { ConfigError, loadConfig } from '#core/config/load-config';
+import { notifierConfigSchema } from '#core/config/notifier-config';
 
 const routing: DeskRouting = {
   default: ['world-desk@newsroom.example'],

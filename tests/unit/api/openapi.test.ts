@@ -4,7 +4,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, openApiDocument, UNDOCUMENTED } from '#core/api/openapi';
 import { ROUTES } from '#core/api/routes';
-import { intakeConfigSchema, loadConfig } from '#core/config/config';
+import { intakeConfigSchema } from '#core/config/intake-config';
+import { loadConfig } from '#core/config/load-config';
 import { intakeFromConfig } from '../../../functions/intake/wiring';
 import { httpEvent } from '../../support/events';
 

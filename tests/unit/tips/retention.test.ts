@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { intakeConfigSchema, loadConfig } from '#core/config/config';
+import { intakeConfigSchema } from '#core/config/intake-config';
+import { loadConfig } from '#core/config/load-config';
 import { triagePatchSchema } from '#core/staff/triage-tip';
 import { DEFAULT_RETENTION, expiresAtFor, retentionDays } from '#core/tips/retention';
 import { planProtections } from '#core/tips/tip-protections';

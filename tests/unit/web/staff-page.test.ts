@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '#core/config/config';
+import { ConfigError } from '#core/config/load-config';
 import { localTokenForm } from '../../../local/stack/local-token';
 import { staffInboxPage } from '../../../web/pages/staff-inbox';
 import { staffPageFromEnv } from '../../../web/pages/staff-page-config';

@@ -1,0 +1,35 @@
+import * as z from 'zod';
+import { ENV } from './env-names';
+import { storeConfigShape } from './store-config';
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Intake's abuse defences. Each table is optional so a bare store config still loads (tools,
+ * benches); without GUARD_TABLE there is no rate limit or duplicate check, without
+ * IDEMPOTENCY_TABLE no idempotency, and the intake logs that at cold start. infra/ sets all.
+ */
+export const intakeConfigSchema = z
+  .object({
+    ...storeConfigShape,
+    [ENV.IDEMPOTENCY_TABLE]: z.string().min(3).optional(),
+    [ENV.GUARD_TABLE]: z.string().min(3).optional(),
+    [ENV.CLIENT_HASH_SECRET]: z
+      .string()
+      .min(32, 'must be a random secret of at least 32 characters')
+      .optional(),
+    [ENV.RATE_LIMIT_MAX]: seconds(30),
+    [ENV.RATE_LIMIT_WINDOW_SECONDS]: seconds(600),
+    [ENV.MIN_FILL_SECONDS]: z.coerce.number().min(0).default(3),
+    [ENV.DUPLICATE_WINDOW_SECONDS]: seconds(86_400),
+    [ENV.IDEMPOTENCY_WINDOW_SECONDS]: seconds(600),
+  })
+  .refine(
+    (c) => c[ENV.CLIENT_HASH_SECRET] !== undefined || (!c[ENV.GUARD_TABLE] && !c[ENV.IDEMPOTENCY_TABLE]),
+    {
+      path: [ENV.CLIENT_HASH_SECRET],
+      message: 'is required with GUARD_TABLE or IDEMPOTENCY_TABLE (at least 32 random characters)',
+    },
+  );
+
+export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
