@@ -1,4 +1,4 @@
-import { formToObject } from '#core/http/request';
+import { formToObject } from '#core/http/form-fields';
 import {
   anchorFor,
   FORM_PROBLEM,

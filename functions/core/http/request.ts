@@ -1,5 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
+import { formToObject } from './form-fields';
+
+export { formToObject };
 
 /** Over this a body is refused before it is parsed (413 over 64 KiB). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -66,24 +69,6 @@ function formContentBytes(text: string): number {
     size += Buffer.byteLength(key) + Buffer.byteLength(value);
   }
   return size;
-}
-
-const BOOLEAN_FIELDS = new Set(['anonymous', 'consent']);
-
-/**
- * A form post as the JSON object the schema expects: checkboxes become booleans and
- * empty optional inputs are left out, as a JSON client would leave them out.
- */
-export function formToObject(text: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(text)) {
-    if (BOOLEAN_FIELDS.has(key)) {
-      out[key] = value === 'on' || value === 'true' || value === '1';
-    } else if (value !== '') {
-      out[key] = value;
-    }
-  }
-  return out;
 }
 
 export function parseBody(event: APIGatewayProxyEventV2): ParsedBody {
