@@ -2,14 +2,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { openApiDocument } from '#core/api/openapi';
 import type { FormTokens } from '#core/guards/form-token';
 import { errorResponse } from '#core/http/error-response';
-import {
-  IdempotencyInProgressError,
-  MalformedBodyError,
-  PayloadTooLargeError,
-  RateLimitedError,
-  StoreUnavailableError,
-  ValidationError,
-} from '#core/http/errors';
+import { RateLimitedError, RouteNotFoundError, StoreUnhealthyError } from '#core/http/errors';
 import { header, parseBody, wantsHtml } from '#core/http/request';
 import { type HttpResponse, html, json } from '#core/http/responses';
 import { type GuardedIntake, makeGuardedIntake } from '#core/intake/guarded-intake';
@@ -19,6 +12,7 @@ import { METRIC, type MetricsRecorder } from '#core/platform/metrics';
 import type { StoreHealth } from '#core/tips/store-health';
 import { followUpPage } from '../../web/pages/follow-up';
 import { readerFormPage, receiptPage } from '../../web/pages/reader-form';
+import { readerFormErrorPage } from '../../web/pages/reader-form-errors';
 import { assetResponse } from '../../web/pages/serve-assets';
 import { type StaffPageOptions, staffInboxPage } from '../../web/pages/staff-inbox';
 
@@ -33,54 +27,6 @@ export interface IntakeDeps {
   /** Signs the reader form's render time (the minimum fill time check). */
   formTokens?: FormTokens;
   metrics?: MetricsRecorder;
-}
-
-/** Errors a reader can fix or wait out are shown on the form; anything else is JSON. */
-function htmlErrorPage(err: unknown, values: Record<string, unknown>): HttpResponse | undefined {
-  if (err instanceof ValidationError) return html(400, readerFormPage({ values, issues: err.issues }));
-  if (err instanceof StoreUnavailableError) {
-    return html(
-      503,
-      readerFormPage({
-        values,
-        problem:
-          'We could not save your message just now. Nothing was lost: please send it again in a minute.',
-      }),
-      { 'retry-after': String(err.retryAfterSeconds) },
-    );
-  }
-  if (err instanceof RateLimitedError) {
-    return html(
-      429,
-      readerFormPage({
-        values,
-        problem: 'Too many messages were sent from your connection. Please try again later.',
-      }),
-      { 'retry-after': String(err.retryAfterSeconds) },
-    );
-  }
-  if (err instanceof IdempotencyInProgressError) {
-    return html(
-      409,
-      readerFormPage({
-        values,
-        problem:
-          'We are still saving the message you sent a moment ago. Send it again in a few seconds: it will not be stored twice.',
-      }),
-      { 'retry-after': String(err.retryAfterSeconds) },
-    );
-  }
-  // A browser gets a page even when the body could not be read (never raw JSON).
-  if (err instanceof PayloadTooLargeError) {
-    return html(
-      413,
-      readerFormPage({ problem: 'Your message is too long to send. Please shorten it and send it again.' }),
-    );
-  }
-  if (err instanceof MalformedBodyError) {
-    return html(400, readerFormPage({ problem: 'Your browser sent the form in a way we could not read.' }));
-  }
-  return undefined;
 }
 
 export function makeIntakeHandler({
@@ -133,7 +79,7 @@ export function makeIntakeHandler({
       );
     } catch (err) {
       if (err instanceof RateLimitedError) metrics?.count(METRIC.SubmitsRateLimited);
-      const response = (asHtml && htmlErrorPage(err, values)) || errorResponse(err, requestId);
+      const response = (asHtml && readerFormErrorPage(err, values)) || errorResponse(err, requestId);
       if (response.statusCode >= 500) {
         logger.error('tip not stored', {
           requestId,
@@ -163,13 +109,8 @@ export function makeIntakeHandler({
           return await postTip(event, requestId, context?.getRemainingTimeInMillis?.());
         case 'GET /health': {
           const health = await storeHealth();
-          return health.ok
-            ? json(200, { ok: true })
-            : json(
-                503,
-                { ok: false, error: 'unavailable', message: 'the store does not answer' },
-                { 'retry-after': '5' },
-              );
+          if (!health.ok) throw new StoreUnhealthyError(5);
+          return json(200, { ok: true });
         }
         case 'GET /assets/{file}':
           return assetResponse(event.pathParameters?.file);
@@ -182,11 +123,18 @@ export function makeIntakeHandler({
         case 'GET /':
           return html(200, readerFormPage({ formToken: formTokens?.issue() }));
         default:
-          return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
+          throw new RouteNotFoundError(event.routeKey);
       }
     } catch (err) {
-      logger.error('unexpected failure', { requestId, error: err instanceof Error ? err.name : 'unknown' });
-      return errorResponse(err, requestId);
+      const response = errorResponse(err, requestId);
+      const fields = {
+        requestId,
+        status: response.statusCode,
+        error: err instanceof Error ? err.name : 'unknown',
+      };
+      if (response.statusCode >= 500) logger.error('request failed', fields);
+      else logger.info('request refused', fields);
+      return response;
     } finally {
       logger.removeKeys(['requestId']);
       metrics?.flush();

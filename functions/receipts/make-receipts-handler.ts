@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { errorResponse } from '#core/http/error-response';
-import { RateLimitedError, StoreUnavailableError } from '#core/http/errors';
+import { RateLimitedError, RouteNotFoundError, StoreUnavailableError } from '#core/http/errors';
 import { parseBody } from '#core/http/request';
 import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
@@ -52,7 +52,7 @@ export function makeReceiptsHandler({ followUp, rateLimit, logger }: ReceiptsDep
           return json(201, answer);
         }
         default:
-          return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
+          throw new RouteNotFoundError(event.routeKey);
       }
     } catch (err) {
       const response = errorResponse(err, requestId);

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { errorResponse } from '#core/http/error-response';
-import { NotFoundError } from '#core/http/errors';
+import { ExportTooLargeError, NotFoundError, RouteNotFoundError } from '#core/http/errors';
 import { header, parseBody } from '#core/http/request';
 import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
@@ -89,12 +89,7 @@ export function makeStaffHandler({
         let rows = 0;
         for await (const chunk of exportChunks(listTips, query)) {
           bytes += Buffer.byteLength(chunk, 'utf8');
-          if (bytes > MAX_EXPORT_BYTES) {
-            return json(422, {
-              error: 'export_too_large',
-              message: `the export is over ${MAX_EXPORT_BYTES} bytes; narrow it with from/to or other filters`,
-            });
-          }
+          if (bytes > MAX_EXPORT_BYTES) throw new ExportTooLargeError(MAX_EXPORT_BYTES);
           rows += chunk.split('\n').length - 1;
           chunks.push(chunk);
         }
@@ -112,7 +107,7 @@ export function makeStaffHandler({
         };
       }
       default:
-        return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
+        throw new RouteNotFoundError(event.routeKey);
     }
   }
 

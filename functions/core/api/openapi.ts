@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ERROR_CODES, ERROR_STATUS, type ErrorCode, type ErrorHeader, HTTP_ERRORS } from '#core/http/errors';
 import { READER_STATUSES, readerMessageSchema } from '#core/receipts/follow-up';
 import { listFilterShape, listQuerySchema } from '#core/staff/list-tips';
 import { triagePatchSchema } from '#core/staff/triage-tip';
@@ -24,59 +25,76 @@ function schemaOf(schema: z.ZodType): JsonSchema {
   return rest;
 }
 
-/** Every error code a handler can answer with, by HTTP status. */
-export const ERROR_CODES = {
-  validation_failed: 400,
-  malformed_body: 400,
-  invalid_cursor: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  version_conflict: 409,
-  invalid_transition: 409,
-  in_progress: 409,
-  conversation_full: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  idempotency_key_reused: 422,
-  export_too_large: 422,
-  precondition_required: 428,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-} as const;
-export type ErrorCode = keyof typeof ERROR_CODES;
-
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonContent = (schema: JsonSchema) => ({ 'application/json': { schema } });
 
-const RETRY_AFTER = {
-  description: 'Seconds to wait before trying again',
-  schema: { type: 'integer', minimum: 1 },
+const HEADERS: Record<ErrorHeader, { description: string; schema: JsonSchema }> = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  ETag: {
+    description: 'The version of the tip now stored, as the next If-Match',
+    schema: { type: 'string' },
+  },
+  'WWW-Authenticate': { description: 'The scheme to authenticate with: Bearer', schema: { type: 'string' } },
 };
 
-/** The error responses of one operation, grouped by status, each listing its possible codes. */
+/**
+ * Codes that API Gateway itself answers too (its JWT authorizer refuses most missing or bad
+ * tokens before a handler runs): the headers our answer adds are documented, not promised.
+ */
+const ALSO_FROM_THE_GATEWAY: readonly ErrorCode[] = ['unauthorized'];
+
+/** The headers every answer with this code sets (every class registered under it sets them). */
+function headersOf(code: ErrorCode): ErrorHeader[] {
+  const classes = HTTP_ERRORS.filter((e) => e.code === code);
+  return Object.keys(HEADERS).filter((h) =>
+    classes.every((e) => (e.headers as readonly string[]).includes(h)),
+  ) as ErrorHeader[];
+}
+
+/**
+ * The error responses of one operation, grouped by status, each listing its possible codes.
+ * Status, codes and headers come from the registry (errors.ts); a header is required where
+ * every code of that status sets it.
+ */
 function errors(...codes: ErrorCode[]): Record<string, unknown> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...codes, 'internal' as const]) {
-    const status = ERROR_CODES[code];
+  for (const code of new Set([...codes, 'internal' as const])) {
+    const status = ERROR_STATUS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   return Object.fromEntries(
-    [...byStatus].map(([status, list]) => [
-      String(status),
-      {
-        description: list.join(' / '),
-        ...(status === 429 || status === 503 || list.includes('in_progress')
-          ? { headers: { 'Retry-After': RETRY_AFTER } }
-          : {}),
-        content: jsonContent({
-          allOf: [ref(list.includes('validation_failed') ? 'ValidationError' : 'Error')],
-          properties: { error: { enum: list } },
-        }),
-      },
-    ]),
+    [...byStatus].map(([status, list]) => {
+      const headers = [...new Set(list.flatMap(headersOf))];
+      const required = (h: ErrorHeader) =>
+        list.every((code) => headersOf(code).includes(h) && !ALSO_FROM_THE_GATEWAY.includes(code));
+      return [
+        String(status),
+        {
+          description: list.join(' / '),
+          ...(headers.length
+            ? {
+                headers: Object.fromEntries(
+                  headers.map((h) => [h, { ...HEADERS[h], required: required(h) }]),
+                ),
+              }
+            : {}),
+          content: jsonContent(errorSchema(list)),
+        },
+      ];
+    }),
   );
+}
+
+/** One status's error body: validation_failed carries `issues`, every other code the plain Error. */
+function errorSchema(list: ErrorCode[]): JsonSchema {
+  const others = list.filter((code) => code !== 'validation_failed');
+  const plain = { allOf: [ref('Error')], properties: { error: { enum: others } } };
+  if (others.length === list.length) return plain;
+  if (others.length === 0) return ref('ValidationError');
+  return { oneOf: [ref('ValidationError'), plain] };
 }
 
 const PUBLIC_WRITE_ERRORS: ErrorCode[] = [
@@ -151,13 +169,14 @@ const SCHEMAS: Record<string, JsonSchema> = {
   Error: {
     type: 'object',
     required: ['error', 'message'],
-    properties: { error: { type: 'string', enum: Object.keys(ERROR_CODES) }, message: { type: 'string' } },
+    properties: { error: { type: 'string', enum: ERROR_CODES }, message: { type: 'string' } },
   },
   ValidationError: {
     allOf: [ref('Error')],
     type: 'object',
     required: ['issues'],
     properties: {
+      error: { const: 'validation_failed' },
       issues: {
         type: 'array',
         items: {
