@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { openApiDocument } from '#core/api/openapi';
+import type { Accepted, Health } from '#core/api/response-schemas';
 import type { FormTokens } from '#core/guards/form-token';
 import { errorResponse } from '#core/http/error-response';
 import { RateLimitedError, RouteNotFoundError, StoreUnhealthyError } from '#core/http/errors';
@@ -72,11 +73,10 @@ export function makeIntakeHandler({
       const replayed: Record<string, string> = tip.replayed ? { 'idempotent-replayed': 'true' } : {};
       if (asHtml) return html(201, receiptPage({ receipt: tip.receipt, kind: tip.kind }), replayed);
       // A quarantined tip gets the same answer as any other: bots learn nothing.
-      return json(
-        201,
-        { id: tip.id, receipt: tip.receipt, status: 'received' },
-        { location: `/tips/${tip.id}`, ...replayed },
-      );
+      return json(201, { id: tip.id, receipt: tip.receipt, status: 'received' } satisfies Accepted, {
+        location: `/tips/${tip.id}`,
+        ...replayed,
+      });
     } catch (err) {
       if (err instanceof RateLimitedError) metrics?.count(METRIC.SubmitsRateLimited);
       const response = (asHtml && readerFormErrorPage(err, values)) || errorResponse(err, requestId);
@@ -110,7 +110,7 @@ export function makeIntakeHandler({
         case 'GET /health': {
           const health = await storeHealth();
           if (!health.ok) throw new StoreUnhealthyError(5);
-          return json(200, { ok: true });
+          return json(200, { ok: true } satisfies Health);
         }
         case 'GET /assets/{file}':
           return assetResponse(event.pathParameters?.file);

@@ -5,7 +5,7 @@ import { header, parseBody } from '#core/http/request';
 import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
 import { CONTENT_TYPES, exportChunks, parseExportQuery } from '#core/staff/export-tips';
-import { type ListTips, parseListQuery, summarise } from '#core/staff/list-tips';
+import { type ListTips, parseListQuery, summarise, type TipList } from '#core/staff/list-tips';
 import { requireStaff } from '#core/staff/staff-claims';
 import { parseIfMatch, parseTriagePatch, type TriageTip } from '#core/staff/triage-tip';
 import type { TipRecord } from '#core/tips/tip-record';
@@ -58,10 +58,11 @@ export function makeStaffHandler({
             text: query.q !== undefined,
           },
         });
+        // The key is always there: null, not absent, on the last page (as the schema says).
         return json(200, {
           items: page.items.map(summarise),
           nextCursor: page.nextCursor ?? null,
-        });
+        } satisfies TipList);
       }
       case 'GET /tips/{id}': {
         const tip = await store.getTip(tipId(event));

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ConversationFullError, NotFoundError, ValidationError } from '#core/http/errors';
 import { MESSAGE_CONTROL } from '#core/tips/text-safety';
 import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
-import { fieldIssues } from '#core/tips/tip-schema';
+import { fieldIssues, TIP_KINDS } from '#core/tips/tip-schema';
 import type { ReceiptStore, ReceiptView } from './receipt-store';
 
 /**
@@ -35,17 +35,22 @@ const EXPLANATION: Record<ReaderStatus, string> = {
   closed: 'The desk has finished with your message. Thank you for sending it.',
 };
 
-export interface ReceiptAnswer {
-  receipt: string;
-  kind: ReceiptView['kind'];
-  status: ReaderStatus;
-  explanation: string;
-  /** The day it arrived (a date, not a time: less to link it to a reader's activity). */
-  receivedOn: string;
-  replies: { at: string; message: string }[];
-  /** How many messages the reader has added, so they can see theirs arrived. */
-  messagesAdded: number;
-}
+/** What a reader's follow-up shows: GET /receipts/{code} and POST /receipts/{code}/messages answer with it. */
+export const receiptAnswerSchema = z.object({
+  receipt: z.string(),
+  kind: z.enum(TIP_KINDS),
+  status: z.enum(READER_STATUSES),
+  explanation: z.string(),
+  receivedOn: z.iso
+    .date()
+    .describe("The day it arrived (a date, not a time: less to link it to a reader's activity)"),
+  replies: z.array(z.object({ at: z.iso.datetime(), message: z.string() })),
+  messagesAdded: z
+    .int()
+    .min(0)
+    .describe('How many messages the reader has added, so they can see theirs arrived'),
+});
+export type ReceiptAnswer = z.infer<typeof receiptAnswerSchema>;
 
 export function readerAnswer(tip: ReceiptView): ReceiptAnswer {
   const status = READER_STATUS[tip.status] ?? 'received';

@@ -2,7 +2,7 @@ import { encodeTime } from 'ulid';
 import * as z from 'zod';
 import { InvalidCursorError, ValidationError } from '#core/http/errors';
 import { type FilterField, indexPartitionValue, listIndexFor } from '#core/tips/table-design';
-import { TIP_STATUSES, type TipRecord } from '#core/tips/tip-record';
+import { TIP_STATUSES, type TipRecord, tipRecordSchema } from '#core/tips/tip-record';
 import { fieldIssues, TIP_KINDS, TIP_TOPICS } from '#core/tips/tip-schema';
 import type { TipStore } from '#core/tips/tip-store';
 import type { CursorCodec, StartKey } from './cursor';
@@ -77,21 +77,33 @@ export function parseListQuery(params: Record<string, string | undefined> | unde
 }
 
 /** What the list shows of a tip: enough to triage from, without contact details or the whole text. */
-export interface TipSummary {
-  id: string;
-  receipt: string;
-  createdAt: string;
-  kind: TipRecord['kind'];
-  topic: TipRecord['topic'];
-  status: TipRecord['status'];
-  subject?: string;
-  excerpt: string;
-  anonymous: boolean;
-  assignee?: string;
-  tags?: string[];
-  quarantineReason?: string;
-  version: number;
-}
+export const tipSummarySchema = tipRecordSchema
+  .pick({
+    id: true,
+    receipt: true,
+    createdAt: true,
+    kind: true,
+    topic: true,
+    status: true,
+    subject: true,
+    anonymous: true,
+    assignee: true,
+    tags: true,
+    quarantineReason: true,
+    version: true,
+  })
+  .extend({ excerpt: z.string().describe('The start of the message, cut with … past 160 characters') });
+export type TipSummary = z.infer<typeof tipSummarySchema>;
+
+/** One page of GET /tips, newest first. */
+export const tipListSchema = z.object({
+  items: z.array(tipSummarySchema),
+  nextCursor: z
+    .string()
+    .nullable()
+    .describe('Pass as `cursor` for the next page; always present, null on the last page'),
+});
+export type TipList = z.infer<typeof tipListSchema>;
 
 const EXCERPT_CHARS = 160;
 

@@ -104,6 +104,44 @@ describe('the OpenAPI document', () => {
     expect([...documentedCodes(doc)].sort()).toEqual([...ERROR_CODES].sort());
   });
 
+  it('describes every operation, names its servers and a contact', () => {
+    const full = openApiDocument() as {
+      servers?: { url: string }[];
+      info: { contact?: { email?: string } };
+      paths: Record<string, Record<string, { description?: string }>>;
+    };
+    const undescribed = Object.entries(full.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => !op.description?.trim())
+        .map(([m]) => `${m.toUpperCase()} ${path}`),
+    );
+
+    expect(undescribed).toEqual([]);
+    expect(full.servers?.length).toBeGreaterThan(0);
+    expect(full.info.contact?.email).toMatch(/@/);
+  });
+
+  it('documents the response bodies from their zod schemas: list items are tip summaries, nextCursor is nullable', () => {
+    const schemas = (
+      openApiDocument() as { components: { schemas: Record<string, Record<string, unknown>> } }
+    ).components.schemas;
+
+    expect(schemas.TipList).toMatchObject({
+      required: expect.arrayContaining(['items', 'nextCursor']),
+      properties: {
+        items: { items: { $ref: '#/components/schemas/TipSummary' } },
+        nextCursor: { type: ['string', 'null'] },
+      },
+    });
+    expect(schemas.TipSummary).toMatchObject({
+      additionalProperties: false,
+      required: expect.arrayContaining(['id', 'receipt', 'status', 'excerpt', 'version']),
+    });
+    expect(Object.keys(schemas.TipSummary?.properties as object)).not.toContain('email');
+    expect(schemas.Error).toMatchObject({ required: ['error', 'message'], additionalProperties: {} });
+    expect(schemas.ValidationError).toMatchObject({ required: expect.arrayContaining(['issues']) });
+  });
+
   it('documents the tip submission from the zod schema (enums, limits, no unknown fields)', () => {
     const schemas = (
       openApiDocument() as { components: { schemas: Record<string, Record<string, unknown>> } }

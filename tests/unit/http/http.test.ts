@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorBodySchema, errorBodySchemaFor } from '#core/api/response-schemas';
 import { errorResponse } from '#core/http/error-response';
 import {
   ConversationFullError,
@@ -266,6 +267,9 @@ describe('errorResponse: the one error → HTTP mapping', () => {
     for (const name of kind.headers) expect(res.headers[name.toLowerCase()]).toMatch(/\S/);
     const body = JSON.parse(res.body as string);
     expect(body).toMatchObject({ error: kind.code, message: expect.any(String), ...fields });
+    // The documented body of its code, and the generic Error every client can read.
+    expect(errorBodySchemaFor(kind.code).safeParse(body).error).toBeUndefined();
+    expect(errorBodySchema.safeParse(body).error).toBeUndefined();
   });
 
   it('shows a server error only its generic message, a client error its own', () => {
