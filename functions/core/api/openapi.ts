@@ -172,6 +172,12 @@ function queryParameters(shape: Record<string, z.ZodType>): unknown[] {
   }));
 }
 
+const VERSION_ETAG = {
+  description: 'The tip version, quoted ("3"): send it back as If-Match',
+  required: true,
+  schema: { type: 'string', pattern: '^"\\d+"$' },
+};
+
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const codeParam = {
   name: 'code',
@@ -219,6 +225,14 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     responses: {
       201: {
         description: 'Stored. A form post with Accept: text/html gets the receipt page instead',
+        headers: {
+          Location: { description: 'The tip, for staff (JSON answers)', schema: { type: 'string' } },
+          'Idempotent-Replayed': {
+            description:
+              '`true` when this is the stored answer to an earlier request with the same Idempotency-Key',
+            schema: { type: 'string', const: 'true' },
+          },
+        },
         content: { ...jsonContent(ref('Accepted')), ...html },
       },
       ...errors(...PUBLIC_WRITE_ERRORS, 'in_progress', 'idempotency_key_reused'),
@@ -275,6 +289,13 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     responses: {
       200: {
         description: 'The export',
+        headers: {
+          'Content-Disposition': {
+            description: 'attachment, with a dated file name',
+            required: true,
+            schema: { type: 'string' },
+          },
+        },
         content: {
           'text/csv': { schema: { type: 'string' } },
           'application/x-ndjson': { schema: { type: 'string' } },
@@ -291,7 +312,7 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     responses: {
       200: {
         description: 'The tip; ETag is its version',
-        headers: { ETag: { schema: { type: 'string' } } },
+        headers: { ETag: VERSION_ETAG },
         content: jsonContent(ref('Tip')),
       },
       ...errors(...STAFF_ERRORS, 'not_found'),
@@ -314,7 +335,11 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     ],
     requestBody: { required: true, content: jsonContent(ref('TriagePatch')) },
     responses: {
-      200: { description: 'The updated tip', content: jsonContent(ref('Tip')) },
+      200: {
+        description: 'The updated tip; ETag is its new version',
+        headers: { ETag: VERSION_ETAG },
+        content: jsonContent(ref('Tip')),
+      },
       ...errors(
         ...STAFF_ERRORS,
         'validation_failed',
