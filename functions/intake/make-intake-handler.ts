@@ -1,15 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { openApiDocument } from '#core/api/openapi';
+import type { Accepted, Health } from '#core/api/response-schemas';
 import type { FormTokens } from '#core/guards/form-token';
 import { logOutcome, type RequestScope, withHttpEdge } from '#core/http/edge';
-import {
-  IdempotencyInProgressError,
-  MalformedBodyError,
-  PayloadTooLargeError,
-  RateLimitedError,
-  StoreUnavailableError,
-  ValidationError,
-} from '#core/http/errors';
+import { RateLimitedError, RouteNotFoundError, StoreUnhealthyError } from '#core/http/errors';
 import { header, parseBody, wantsHtml } from '#core/http/request';
 import { type HttpResponse, html, json } from '#core/http/responses';
 import { type GuardedIntake, makeGuardedIntake } from '#core/intake/guarded-intake';
@@ -19,6 +13,7 @@ import { METRIC, type MetricsRecorder } from '#core/platform/metrics';
 import type { StoreHealth } from '#core/tips/store-health';
 import { followUpPage } from '../../web/pages/follow-up';
 import { readerFormPage, receiptPage } from '../../web/pages/reader-form';
+import { readerFormErrorPage } from '../../web/pages/reader-form-errors';
 import { assetResponse } from '../../web/pages/serve-assets';
 import { type StaffPageOptions, staffInboxPage } from '../../web/pages/staff-inbox';
 
@@ -33,54 +28,6 @@ export interface IntakeDeps {
   /** Signs the reader form's render time (the minimum fill time check). */
   formTokens?: FormTokens;
   metrics?: MetricsRecorder;
-}
-
-/** Errors a reader can fix or wait out are shown on the form; anything else is JSON. */
-function htmlErrorPage(err: unknown, values: Record<string, unknown>): HttpResponse | undefined {
-  if (err instanceof ValidationError) return html(400, readerFormPage({ values, issues: err.issues }));
-  if (err instanceof StoreUnavailableError) {
-    return html(
-      503,
-      readerFormPage({
-        values,
-        problem:
-          'We could not save your message just now. Nothing was lost: please send it again in a minute.',
-      }),
-      { 'retry-after': String(err.retryAfterSeconds) },
-    );
-  }
-  if (err instanceof RateLimitedError) {
-    return html(
-      429,
-      readerFormPage({
-        values,
-        problem: 'Too many messages were sent from your connection. Please try again later.',
-      }),
-      { 'retry-after': String(err.retryAfterSeconds) },
-    );
-  }
-  if (err instanceof IdempotencyInProgressError) {
-    return html(
-      409,
-      readerFormPage({
-        values,
-        problem:
-          'We are still saving the message you sent a moment ago. Send it again in a few seconds: it will not be stored twice.',
-      }),
-      { 'retry-after': String(err.retryAfterSeconds) },
-    );
-  }
-  // A browser gets a page even when the body could not be read (never raw JSON).
-  if (err instanceof PayloadTooLargeError) {
-    return html(
-      413,
-      readerFormPage({ problem: 'Your message is too long to send. Please shorten it and send it again.' }),
-    );
-  }
-  if (err instanceof MalformedBodyError) {
-    return html(400, readerFormPage({ problem: 'Your browser sent the form in a way we could not read.' }));
-  }
-  return undefined;
 }
 
 export function makeIntakeHandler({
@@ -125,15 +72,14 @@ export function makeIntakeHandler({
       const replayed: Record<string, string> = tip.replayed ? { 'idempotent-replayed': 'true' } : {};
       if (asHtml) return html(201, receiptPage({ receipt: tip.receipt, kind: tip.kind }), replayed);
       // A quarantined tip gets the same answer as any other: bots learn nothing.
-      return json(
-        201,
-        { id: tip.id, receipt: tip.receipt, status: 'received' },
-        { location: `/tips/${tip.id}`, ...replayed },
-      );
+      return json(201, { id: tip.id, receipt: tip.receipt, status: 'received' } satisfies Accepted, {
+        location: `/tips/${tip.id}`,
+        ...replayed,
+      });
     } catch (err) {
       if (err instanceof RateLimitedError) metrics?.count(METRIC.SubmitsRateLimited);
       // A browser's plain form post gets the form again with the problem on it; the rest is the edge's.
-      const page = asHtml ? htmlErrorPage(err, values) : undefined;
+      const page = asHtml ? readerFormErrorPage(err, values) : undefined;
       if (!page) throw err;
       logOutcome(logger, page, err);
       return page;
@@ -146,13 +92,8 @@ export function makeIntakeHandler({
         return postTip(event, scope);
       case 'GET /health': {
         const health = await storeHealth();
-        return health.ok
-          ? json(200, { ok: true })
-          : json(
-              503,
-              { ok: false, error: 'unavailable', message: 'the store does not answer' },
-              { 'retry-after': '5' },
-            );
+        if (!health.ok) throw new StoreUnhealthyError(5);
+        return json(200, { ok: true } satisfies Health);
       }
       case 'GET /assets/{file}':
         return assetResponse(event.pathParameters?.file);
@@ -165,7 +106,7 @@ export function makeIntakeHandler({
       case 'GET /':
         return html(200, readerFormPage({ formToken: formTokens?.issue() }));
       default:
-        return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
+        throw new RouteNotFoundError(event.routeKey);
     }
   }
 

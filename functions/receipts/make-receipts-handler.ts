@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { withHttpEdge } from '#core/http/edge';
+import { RouteNotFoundError } from '#core/http/errors';
 import { parseBody } from '#core/http/request';
 import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
@@ -34,7 +35,7 @@ export function makeReceiptsHandler({ followUp, guard, logger }: ReceiptsDeps) {
         return json(201, answer);
       }
       default:
-        return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
+        throw new RouteNotFoundError(event.routeKey);
     }
   }
 

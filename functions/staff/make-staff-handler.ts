@@ -1,11 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { withHttpEdge } from '#core/http/edge';
+import { ExportTooLargeError, RouteNotFoundError } from '#core/http/errors';
 import { header, parseBody } from '#core/http/request';
 import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
 import { CONTENT_TYPES, exportChunks, parseExportQuery } from '#core/staff/export-tips';
 import { type ListTips, parseListQuery, summarise } from '#core/staff/list-tips';
 import { requireStaff } from '#core/staff/staff-claims';
+import type { TipList } from '#core/staff/tip-summary';
 import { parseIfMatch, parseTriagePatch, type TriageTip } from '#core/staff/triage-tip';
 import { parseTipId } from '#core/tips/tip-id';
 import type { TipRecord } from '#core/tips/tip-record';
@@ -51,10 +53,11 @@ export function makeStaffHandler({
             text: query.q !== undefined,
           },
         });
+        // The key is always there: null, not absent, on the last page (as the schema says).
         return json(200, {
           items: page.items.map(summarise),
           nextCursor: page.nextCursor ?? null,
-        });
+        } satisfies TipList);
       }
       case 'GET /tips/{id}': {
         const tip = await store.getTip(tipId(event));
@@ -82,12 +85,7 @@ export function makeStaffHandler({
         let rows = 0;
         for await (const chunk of exportChunks(listTips, query)) {
           bytes += Buffer.byteLength(chunk, 'utf8');
-          if (bytes > MAX_EXPORT_BYTES) {
-            return json(422, {
-              error: 'export_too_large',
-              message: `the export is over ${MAX_EXPORT_BYTES} bytes; narrow it with from/to or other filters`,
-            });
-          }
+          if (bytes > MAX_EXPORT_BYTES) throw new ExportTooLargeError(MAX_EXPORT_BYTES);
           rows += chunk.split('\n').length - 1;
           chunks.push(chunk);
         }
@@ -105,7 +103,7 @@ export function makeStaffHandler({
         };
       }
       default:
-        return json(404, { error: 'not_found', message: `no route ${event.routeKey}` });
+        throw new RouteNotFoundError(event.routeKey);
     }
   }
 

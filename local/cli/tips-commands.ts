@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import type { TipSummary } from '#core/staff/list-tips';
+import type { TipSummary } from '#core/staff/tip-summary';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
 import { mintLocalToken } from '../stack/token-issuer';
 

@@ -1,17 +1,7 @@
 /** The follow-up page's script: every answer is written with textContent. */
-interface ReceiptAnswer {
-  receipt: string;
-  kind: 'tip' | 'question';
-  status: string;
-  explanation: string;
-  receivedOn: string;
-  replies: { at: string; message: string }[];
-  messagesAdded: number;
-}
-interface ApiError {
-  message?: string;
-  issues?: { path: string; message: string }[];
-}
+// Types only (erased from the bundle): the answers' shapes are the server's zod schemas.
+import type { ApiErrorBody as ApiError } from '#core/api/response-schemas';
+import type { ReceiptAnswer } from '#core/receipts/receipt-answer';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 let code = '';
@@ -131,6 +121,3 @@ $('add').addEventListener('submit', async (event) => {
     button.disabled = false;
   }
 });
-
-// A module, not a global script: each page script keeps its names to itself.
-export {};

@@ -3,41 +3,13 @@
  * with textContent or as an attribute value, never as HTML: reader text can carry markup,
  * and here it must stay text.
  */
-import type { HistoryEntry } from '#core/tips/tip-record';
+// Types only (erased from the bundle): the answers' shapes are the server's zod schemas.
+import type { ApiErrorBody as ApiError } from '#core/api/response-schemas';
+import type { TipSummary as Summary, TipList } from '#core/staff/tip-summary';
+import type { TipRecord as Tip } from '#core/tips/tip-record';
 
 declare const __TRANSITIONS__: Record<string, string[]>;
 declare const __TOPICS__: Record<string, string>;
-
-interface Summary {
-  id: string;
-  receipt: string;
-  createdAt: string;
-  kind: string;
-  topic: string;
-  status: string;
-  subject?: string;
-  excerpt: string;
-  anonymous: boolean;
-  assignee?: string;
-  tags?: string[];
-  version: number;
-}
-interface Tip extends Omit<Summary, 'excerpt'> {
-  message: string;
-  name?: string;
-  email?: string;
-  phone?: string;
-  sourceUrl?: string;
-  quarantineReason?: string;
-  legalHold?: boolean;
-  history: HistoryEntry[];
-}
-interface ApiError {
-  error?: string;
-  message?: string;
-  currentVersion?: number;
-  issues?: { path: string; message: string }[];
-}
 
 const TOKEN_KEY = 'tipline.token';
 const LAST_SEEN_KEY = 'tipline.lastSeenId';
@@ -185,7 +157,7 @@ async function loadList(more = false) {
     problem.hidden = false;
     return;
   }
-  const page = body as { items: Summary[]; nextCursor?: string | null };
+  const page = body as TipList;
   const list = $('tips');
   if (!more) list.replaceChildren();
   for (const tip of page.items) list.append(tipItem(tip));

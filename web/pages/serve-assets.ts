@@ -1,4 +1,5 @@
-import { type HttpResponse, json } from '#core/http/responses';
+import { NotFoundError } from '#core/http/errors';
+import type { HttpResponse } from '#core/http/responses';
 import { ASSETS } from '../generated/assets';
 
 /**
@@ -7,7 +8,7 @@ import { ASSETS } from '../generated/assets';
  */
 export function assetResponse(file: string | undefined): HttpResponse {
   const asset = file !== undefined && Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
-  if (!asset) return json(404, { error: 'not_found', message: 'no such asset' });
+  if (!asset) throw new NotFoundError('no such asset');
   return {
     statusCode: 200,
     headers: {

@@ -1,10 +1,14 @@
 import * as z from 'zod';
-import { READER_STATUSES, readerMessageSchema } from '#core/receipts/follow-up';
+import { ERROR_STATUS, type ErrorCode, type ErrorHeader, HTTP_ERRORS } from '#core/http/errors';
+import { readerMessageSchema } from '#core/receipts/follow-up';
+import { receiptAnswerSchema } from '#core/receipts/receipt-answer';
 import { listFilterShape, listQuerySchema } from '#core/staff/list-tips';
+import { tipListSchema, tipSummarySchema } from '#core/staff/tip-summary';
 import { triagePatchSchema } from '#core/staff/triage-tip';
 import { RECEIPT_BITS } from '#core/tips/receipt-code';
-import { TIP_STATUSES } from '#core/tips/tip-record';
-import { TIP_KINDS, TIP_TOPICS, tipSubmissionSchema } from '#core/tips/tip-schema';
+import { historyEntrySchema, tipRecordSchema } from '#core/tips/tip-record';
+import { fieldIssueSchema, tipSubmissionSchema } from '#core/tips/tip-schema';
+import { acceptedSchema, ERROR_BODY_SCHEMAS, errorBodySchema, healthSchema } from './response-schemas';
 import { ROUTES, routeKey } from './routes';
 
 /**
@@ -24,59 +28,84 @@ function schemaOf(schema: z.ZodType): JsonSchema {
   return rest;
 }
 
-/** Every error code a handler can answer with, by HTTP status. */
-export const ERROR_CODES = {
-  validation_failed: 400,
-  malformed_body: 400,
-  invalid_cursor: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  version_conflict: 409,
-  invalid_transition: 409,
-  in_progress: 409,
-  conversation_full: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  idempotency_key_reused: 422,
-  export_too_large: 422,
-  precondition_required: 428,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-} as const;
-export type ErrorCode = keyof typeof ERROR_CODES;
-
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonContent = (schema: JsonSchema) => ({ 'application/json': { schema } });
 
-const RETRY_AFTER = {
-  description: 'Seconds to wait before trying again',
-  schema: { type: 'integer', minimum: 1 },
+const HEADERS: Record<ErrorHeader, { description: string; schema: JsonSchema }> = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  ETag: {
+    description: 'The version of the tip now stored, as the next If-Match',
+    schema: { type: 'string' },
+  },
+  'WWW-Authenticate': { description: 'The scheme to authenticate with: Bearer', schema: { type: 'string' } },
 };
 
-/** The error responses of one operation, grouped by status, each listing its possible codes. */
+/**
+ * Codes that API Gateway itself answers too (its JWT authorizer refuses most missing or bad
+ * tokens before a handler runs): the headers our answer adds are documented, not promised.
+ */
+const ALSO_FROM_THE_GATEWAY: readonly ErrorCode[] = ['unauthorized'];
+
+/** The headers every answer with this code sets (every class registered under it sets them). */
+function headersOf(code: ErrorCode): ErrorHeader[] {
+  const classes = HTTP_ERRORS.filter((e) => e.code === code);
+  return Object.keys(HEADERS).filter((h) =>
+    classes.every((e) => (e.headers as readonly string[]).includes(h)),
+  ) as ErrorHeader[];
+}
+
+/**
+ * The error responses of one operation, grouped by status, each listing its possible codes.
+ * Status, codes and headers come from the registry (errors.ts); a header is required where
+ * every code of that status sets it.
+ */
 function errors(...codes: ErrorCode[]): Record<string, unknown> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...codes, 'internal' as const]) {
-    const status = ERROR_CODES[code];
+  for (const code of new Set([...codes, 'internal' as const])) {
+    const status = ERROR_STATUS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   return Object.fromEntries(
-    [...byStatus].map(([status, list]) => [
-      String(status),
-      {
-        description: list.join(' / '),
-        ...(status === 429 || status === 503 || list.includes('in_progress')
-          ? { headers: { 'Retry-After': RETRY_AFTER } }
-          : {}),
-        content: jsonContent({
-          allOf: [ref(list.includes('validation_failed') ? 'ValidationError' : 'Error')],
-          properties: { error: { enum: list } },
-        }),
-      },
-    ]),
+    [...byStatus].map(([status, list]) => {
+      const headers = [...new Set(list.flatMap(headersOf))];
+      const required = (h: ErrorHeader) =>
+        list.every((code) => headersOf(code).includes(h) && !ALSO_FROM_THE_GATEWAY.includes(code));
+      return [
+        String(status),
+        {
+          description: list.join(' / '),
+          ...(headers.length
+            ? {
+                headers: Object.fromEntries(
+                  headers.map((h) => [h, { ...HEADERS[h], required: required(h) }]),
+                ),
+              }
+            : {}),
+          content: jsonContent(errorSchema(list)),
+        },
+      ];
+    }),
   );
+}
+
+/**
+ * One status's error body: a code with fields of its own (issues, currentVersion...) by its
+ * own schema, the rest as the plain Error narrowed to their codes; several make a oneOf (their
+ * `error` values tell them apart).
+ */
+function errorSchema(list: ErrorCode[]): JsonSchema {
+  const own = list.filter((code): code is keyof typeof ERROR_BODY_SCHEMAS =>
+    Object.hasOwn(ERROR_BODY_SCHEMAS, code),
+  );
+  const plain = list.filter((code) => !Object.hasOwn(ERROR_BODY_SCHEMAS, code));
+  const branches: JsonSchema[] = [
+    ...own.map((code) => ref(ERROR_BODY_SCHEMAS[code].name)),
+    ...(plain.length ? [{ allOf: [ref('Error')], properties: { error: { enum: plain } } }] : []),
+  ];
+  return branches.length === 1 ? (branches[0] as JsonSchema) : { oneOf: branches };
 }
 
 const PUBLIC_WRITE_ERRORS: ErrorCode[] = [
@@ -89,86 +118,52 @@ const PUBLIC_WRITE_ERRORS: ErrorCode[] = [
 ];
 const STAFF_ERRORS: ErrorCode[] = ['unauthorized', 'forbidden', 'unavailable'];
 
-const tipRecordSchema = z.object({
-  id: z.string().describe('ULID'),
-  receipt: z.string(),
-  createdAt: z.iso.datetime(),
-  kind: z.enum(TIP_KINDS),
-  topic: z.enum(TIP_TOPICS),
-  subject: z.string().optional(),
-  message: z.string(),
-  name: z.string().optional(),
-  email: z.string().optional(),
-  phone: z.string().optional(),
-  anonymous: z.boolean(),
-  sourceUrl: z.string().optional(),
-  status: z.enum(TIP_STATUSES),
-  quarantineReason: z.string().optional(),
-  assignee: z.string().optional(),
-  tags: z.array(z.string()).optional(),
-  version: z.int(),
-  history: z.array(
-    z.object({
-      at: z.iso.datetime(),
-      by: z.string(),
-      action: z.string(),
-      from: z.string().optional(),
-      to: z.string().optional(),
-      note: z.string().optional(),
-      reason: z.string().optional(),
-    }),
-  ),
-  alertedAt: z.iso.datetime().optional(),
-  expiresAt: z.int().optional().describe('Epoch seconds: deleted by DynamoDB TTL after this'),
-  legalHold: z.boolean().optional(),
-});
+/**
+ * The component schemas, generated by zod from one registry per side: requests as a client
+ * sends them (io 'input': before transforms and defaults), responses as the server writes them
+ * (io 'output'). A schema used inside another registered one becomes a $ref to it.
+ */
+function components(io: 'input' | 'output', named: Record<string, z.ZodType>): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io,
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  // Each comes out as a document of its own; in components it is a plain schema.
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...schema }]) => [
+      id,
+      schema as JsonSchema,
+    ]),
+  );
+}
 
-const receiptAnswerSchema = z.object({
-  receipt: z.string(),
-  kind: z.enum(TIP_KINDS),
-  status: z.enum(READER_STATUSES),
-  explanation: z.string(),
-  receivedOn: z.iso.date(),
-  replies: z.array(z.object({ at: z.iso.datetime(), message: z.string() })),
-  messagesAdded: z.int(),
-});
-
-const SCHEMAS: Record<string, JsonSchema> = {
-  TipSubmission: schemaOf(tipSubmissionSchema),
-  TriagePatch: schemaOf(triagePatchSchema),
-  ReaderMessage: schemaOf(readerMessageSchema),
-  Tip: schemaOf(tipRecordSchema),
-  ReceiptAnswer: schemaOf(receiptAnswerSchema),
-  Accepted: schemaOf(z.object({ id: z.string(), receipt: z.string(), status: z.literal('received') })),
-  TipList: {
-    type: 'object',
-    required: ['items'],
-    properties: {
-      items: { type: 'array', items: { type: 'object', description: 'A tip summary: no contact details' } },
-      nextCursor: { type: 'string' },
-    },
-  },
-  Error: {
-    type: 'object',
-    required: ['error', 'message'],
-    properties: { error: { type: 'string', enum: Object.keys(ERROR_CODES) }, message: { type: 'string' } },
-  },
-  ValidationError: {
-    allOf: [ref('Error')],
-    type: 'object',
-    required: ['issues'],
-    properties: {
-      issues: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['path', 'message'],
-          properties: { path: { type: 'string' }, message: { type: 'string' } },
-        },
-      },
-    },
-  },
+const REQUESTS = {
+  TipSubmission: tipSubmissionSchema,
+  TriagePatch: triagePatchSchema,
+  ReaderMessage: readerMessageSchema,
 };
+
+const RESPONSES = {
+  Tip: tipRecordSchema,
+  HistoryEntry: historyEntrySchema,
+  TipSummary: tipSummarySchema,
+  TipList: tipListSchema,
+  Accepted: acceptedSchema,
+  ReceiptAnswer: receiptAnswerSchema,
+  Health: healthSchema,
+  Error: errorBodySchema,
+  FieldIssue: fieldIssueSchema,
+  ...Object.fromEntries(Object.values(ERROR_BODY_SCHEMAS).map(({ name, schema }) => [name, schema])),
+};
+
+function schemas(): Record<string, JsonSchema> {
+  const clash = Object.keys(REQUESTS).filter((name) => Object.hasOwn(RESPONSES, name));
+  if (clash.length) throw new Error(`schema names used for a request and a response: ${clash}`);
+  return { ...components('input', REQUESTS), ...components('output', RESPONSES) };
+}
 
 function queryParameters(shape: Record<string, z.ZodType>): unknown[] {
   return Object.entries(shape).map(([name, schema]) => ({
@@ -178,6 +173,12 @@ function queryParameters(shape: Record<string, z.ZodType>): unknown[] {
     schema: schemaOf(schema),
   }));
 }
+
+const VERSION_ETAG = {
+  description: 'The tip version, quoted ("3"): send it back as If-Match',
+  required: true,
+  schema: { type: 'string', pattern: '^"\\d+"$' },
+};
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const codeParam = {
@@ -199,10 +200,14 @@ export const UNDOCUMENTED = {
 const OPERATIONS: Record<string, Record<string, unknown>> = {
   'GET /': {
     summary: 'The reader form (HTML, works without JavaScript)',
+    description:
+      'Server-rendered, so it works without JavaScript; with it, the form checks each field as the server would (the rules are built from the same schema).',
     responses: { 200: { description: 'The form', content: html } },
   },
   'POST /tips': {
     summary: 'Send a tip or a question',
+    description:
+      'JSON from scripts, a form post from browsers without JavaScript (which get an HTML page back, the receipt or the form again with its problems). Rate limited per client; a bot-like submission is stored quarantined and answered like any other.',
     parameters: [
       {
         name: 'Idempotency-Key',
@@ -222,6 +227,14 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     responses: {
       201: {
         description: 'Stored. A form post with Accept: text/html gets the receipt page instead',
+        headers: {
+          Location: { description: 'The tip, for staff (JSON answers)', schema: { type: 'string' } },
+          'Idempotent-Replayed': {
+            description:
+              '`true` when this is the stored answer to an earlier request with the same Idempotency-Key',
+            schema: { type: 'string', const: 'true' },
+          },
+        },
         content: { ...jsonContent(ref('Accepted')), ...html },
       },
       ...errors(...PUBLIC_WRITE_ERRORS, 'in_progress', 'idempotency_key_reused'),
@@ -229,29 +242,36 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
   },
   'GET /health': {
     summary: 'Whether the store answers',
+    description:
+      'One cheap read of the tips table; 503 with Retry-After and `ok: false` when it does not answer.',
     responses: {
       200: {
         description: 'Healthy',
-        content: jsonContent({ type: 'object', properties: { ok: { const: true } } }),
+        content: jsonContent(ref('Health')),
       },
       ...errors('unavailable'),
     },
   },
   'GET /assets/{file}': {
     summary: "The pages' built scripts and styles",
+    description: 'Content-hashed names, so each may be cached for a year; an unknown name is 404.',
     parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
     responses: { 200: { description: 'The asset' }, ...errors('not_found') },
   },
   'GET /follow-up': {
     summary: "The reader's follow-up page (status and replies by receipt code; it calls /receipts)",
+    description: 'HTML; the page asks for the receipt code and calls the /receipts operations.',
     responses: { 200: { description: 'The page', content: html } },
   },
   'GET /staff': {
     summary: 'The staff inbox page (its API calls carry the staff token)',
+    description: 'HTML, public; the data it shows comes from the staff operations, which need the token.',
     responses: { 200: { description: 'The page', content: html } },
   },
   'GET /tips': {
     summary: 'List tips, newest first',
+    description:
+      'Filters by status, kind, topic, time range and text; one page of summaries (no contact details, the message cut to an excerpt). Pass `nextCursor` as `cursor` for the next page; it is null on the last one. A cursor only works with the filters it was issued for.',
     security: staff,
     parameters: queryParameters(listQuerySchema.shape),
     responses: {
@@ -261,6 +281,8 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
   },
   'GET /tips/export': {
     summary: 'Export the filtered tips as CSV or JSON lines',
+    description:
+      'The same filters as the list, every matching tip in full, as a download. CSV cells that a spreadsheet would run as a formula are defused. Past about 5 MB the answer is 422 `export_too_large`: narrow the filters.',
     security: staff,
     parameters: [
       ...queryParameters(listFilterShape),
@@ -269,6 +291,13 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     responses: {
       200: {
         description: 'The export',
+        headers: {
+          'Content-Disposition': {
+            description: 'attachment, with a dated file name',
+            required: true,
+            schema: { type: 'string' },
+          },
+        },
         content: {
           'text/csv': { schema: { type: 'string' } },
           'application/x-ndjson': { schema: { type: 'string' } },
@@ -279,12 +308,13 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
   },
   'GET /tips/{id}': {
     summary: 'One tip with its history',
+    description: 'The whole tip, contact details included; ETag is its version, to send back as If-Match.',
     security: staff,
     parameters: [idParam],
     responses: {
       200: {
         description: 'The tip; ETag is its version',
-        headers: { ETag: { schema: { type: 'string' } } },
+        headers: { ETag: VERSION_ETAG },
         content: jsonContent(ref('Tip')),
       },
       ...errors(...STAFF_ERRORS, 'not_found'),
@@ -292,6 +322,8 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
   },
   'PATCH /tips/{id}': {
     summary: 'Triage: status, assignee, tags, note, a reply to the reader, contact erasure, legal hold',
+    description:
+      'Optimistic concurrency: If-Match must name the version seen, or the answer is 409 `version_conflict` (with the current version). A status change must follow the workflow, or 409 `invalid_transition` says where it can go.',
     security: staff,
     parameters: [
       idParam,
@@ -305,7 +337,11 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     ],
     requestBody: { required: true, content: jsonContent(ref('TriagePatch')) },
     responses: {
-      200: { description: 'The updated tip', content: jsonContent(ref('Tip')) },
+      200: {
+        description: 'The updated tip; ETag is its new version',
+        headers: { ETag: VERSION_ETAG },
+        content: jsonContent(ref('Tip')),
+      },
       ...errors(
         ...STAFF_ERRORS,
         'validation_failed',
@@ -321,6 +357,7 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
   },
   'GET /openapi.json': {
     summary: 'This document',
+    description: 'Generated from the zod schemas the handlers validate and answer with.',
     responses: { 200: { description: 'OpenAPI 3.1', content: jsonContent({ type: 'object' }) } },
   },
   'GET /receipts/{code}': {
@@ -334,6 +371,8 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
   },
   'POST /receipts/{code}/messages': {
     summary: 'Add a message to a tip, by its receipt code',
+    description:
+      'The desk is told a message arrived (without its text). A wrong code is 404 even with a bad body; a tip takes a limited number of messages (409 `conversation_full`).',
     parameters: [codeParam],
     requestBody: {
       required: true,
@@ -380,7 +419,11 @@ function buildDocument(): Record<string, unknown> {
       title: 'Tipline',
       version: '1.0.0',
       description: "The tip line of a newsroom's world desk: readers send tips, staff triage them.",
+      contact: { name: 'The world desk', email: 'world-desk@newsroom.example' },
     },
+    // Relative: the API answers at the root of wherever this document is served from (the API
+    // Gateway stage, or the local stack).
+    servers: [{ url: '/', description: 'The API that serves this document' }],
     tags: [
       { name: 'public', description: 'The reader form and intake' },
       { name: 'receipts', description: 'Follow-up by receipt code' },
@@ -388,7 +431,7 @@ function buildDocument(): Record<string, unknown> {
     ],
     paths,
     components: {
-      schemas: SCHEMAS,
+      schemas: schemas(),
       securitySchemes: { staffJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   };

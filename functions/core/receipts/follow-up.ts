@@ -3,6 +3,7 @@ import { ConversationFullError, NotFoundError, ValidationError } from '#core/htt
 import { MESSAGE_CONTROL } from '#core/tips/text-safety';
 import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
 import { fieldIssues } from '#core/tips/tip-schema';
+import type { ReaderStatus, ReceiptAnswer } from './receipt-answer';
 import type { ReceiptStore, ReceiptView } from './receipt-store';
 
 /**
@@ -15,9 +16,6 @@ import type { ReceiptStore, ReceiptView } from './receipt-store';
 /** History actions the follow-up writes and reads. Staff replies are written by triage. */
 export const READER_MESSAGE_ACTION = 'reader-message';
 export const DESK_REPLY_ACTION = 'reply';
-
-export const READER_STATUSES = ['received', 'being looked at', 'closed'] as const;
-export type ReaderStatus = (typeof READER_STATUSES)[number];
 
 /** A quarantined tip reads as received: a bot checking its receipt learns nothing. */
 export const READER_STATUS: Record<TipStatus, ReaderStatus> = {
@@ -34,18 +32,6 @@ const EXPLANATION: Record<ReaderStatus, string> = {
   'being looked at': 'An editor is looking at your message.',
   closed: 'The desk has finished with your message. Thank you for sending it.',
 };
-
-export interface ReceiptAnswer {
-  receipt: string;
-  kind: ReceiptView['kind'];
-  status: ReaderStatus;
-  explanation: string;
-  /** The day it arrived (a date, not a time: less to link it to a reader's activity). */
-  receivedOn: string;
-  replies: { at: string; message: string }[];
-  /** How many messages the reader has added, so they can see theirs arrived. */
-  messagesAdded: number;
-}
 
 export function readerAnswer(tip: ReceiptView): ReceiptAnswer {
   const status = READER_STATUS[tip.status] ?? 'received';

@@ -6,6 +6,7 @@ import { TIP_STATUSES, type TipRecord } from '#core/tips/tip-record';
 import { fieldIssues, TIP_KINDS, TIP_TOPICS } from '#core/tips/tip-schema';
 import type { TipStore } from '#core/tips/tip-store';
 import type { CursorCodec, StartKey } from './cursor';
+import type { TipSummary } from './tip-summary';
 
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 100;
@@ -74,23 +75,6 @@ export function parseListQuery(params: Record<string, string | undefined> | unde
   const parsed = listQuerySchema.safeParse(params ?? {});
   if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error));
   return parsed.data;
-}
-
-/** What the list shows of a tip: enough to triage from, without contact details or the whole text. */
-export interface TipSummary {
-  id: string;
-  receipt: string;
-  createdAt: string;
-  kind: TipRecord['kind'];
-  topic: TipRecord['topic'];
-  status: TipRecord['status'];
-  subject?: string;
-  excerpt: string;
-  anonymous: boolean;
-  assignee?: string;
-  tags?: string[];
-  quarantineReason?: string;
-  version: number;
 }
 
 const EXCERPT_CHARS = 160;

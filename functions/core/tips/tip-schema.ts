@@ -113,10 +113,9 @@ export type TipSubmissionInput = z.input<typeof tipSubmissionSchema>;
 /** A tip after validation: trimmed, normalised, every rule checked. */
 export type TipSubmission = z.output<typeof tipSubmissionSchema>;
 
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
+/** One field's problem in a refused body: `path` names the field (`(body)` for the whole). */
+export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
 
 /** Every issue of a failed validation, one per field problem, in a client-friendly shape. */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#core/config/load-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { makeSubmitTip } from '#core/intake/submit-tip';
-import type { ReceiptAnswer } from '#core/receipts/follow-up';
+import type { ReceiptAnswer } from '#core/receipts/receipt-answer';
 import { makeTriageTip } from '#core/staff/triage-tip';
 import { normaliseReceiptCode } from '#core/tips/receipt-code';
 import { receiptsFromConfig } from '../../../functions/receipts/wiring';

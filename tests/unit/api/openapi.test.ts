@@ -1,36 +1,38 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, openApiDocument, UNDOCUMENTED } from '#core/api/openapi';
+import { openApiDocument, UNDOCUMENTED } from '#core/api/openapi';
 import { ROUTES } from '#core/api/routes';
 import { intakeConfigSchema } from '#core/config/intake-config';
 import { loadConfig } from '#core/config/load-config';
+import * as errorModule from '#core/http/errors';
+import { ERROR_CODES, ERROR_STATUS, HTTP_ERRORS, HttpError } from '#core/http/errors';
 import { intakeFromConfig } from '../../../functions/intake/wiring';
 import { httpEvent } from '../../support/events';
 
+type Schema = {
+  $ref?: string;
+  oneOf?: Schema[];
+  properties?: { error?: { enum?: string[]; const?: string } };
+};
 type Doc = {
   paths: Record<
     string,
-    Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>
   >;
+  components: { schemas: Record<string, Schema> };
 };
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
-/** Every `json(<status>, { error: '<code>'` the handlers and the error mapping can answer with. */
-function errorsInSource(): { status: number; code: string; file: string }[] {
-  return sourceFiles('functions').flatMap((file) =>
-    [...readFileSync(file, 'utf8').matchAll(/json\(\s*(\d{3}),\s*\{\s*error: '([a-z_]+)'/g)].map((m) => ({
-      status: Number(m[1]),
-      code: m[2] as string,
-      file,
-    })),
-  );
+/**
+ * The codes an error response's schema admits: its own `error` enum or const, those of each
+ * `oneOf` branch, and those of a schema it names by $ref (not what that one builds on: the
+ * base Error admits every code, a response narrows it).
+ */
+function codesOf(doc: Doc, schema: Schema | undefined): string[] {
+  if (!schema) return [];
+  if (schema.$ref) return codesOf(doc, doc.components.schemas[schema.$ref.split('/').at(-1) ?? '']);
+  const error = schema.properties?.error;
+  const own = error?.enum ?? (error?.const !== undefined ? [error.const] : []);
+  return [...own, ...(schema.oneOf ?? []).flatMap((s) => codesOf(doc, s))];
 }
 
 function documentedCodes(doc: Doc, status?: string): Set<string> {
@@ -39,10 +41,7 @@ function documentedCodes(doc: Doc, status?: string): Set<string> {
     for (const op of Object.values(ops)) {
       for (const [s, response] of Object.entries(op.responses)) {
         if (status !== undefined && s !== status) continue;
-        const schema = response.content?.['application/json']?.schema as {
-          properties?: { error?: { enum?: string[] } };
-        };
-        for (const code of schema?.properties?.error?.enum ?? []) codes.add(code);
+        for (const code of codesOf(doc, response.content?.['application/json']?.schema)) codes.add(code);
       }
     }
   }
@@ -70,32 +69,78 @@ describe('the OpenAPI document', () => {
     expect(undocumented).toEqual([]);
   });
 
-  it('lists every error code the handlers can return, each under the status it is returned with', () => {
-    const found = errorsInSource();
-    // The scan itself works: the codes the DESIGN names are among what it found.
-    for (const code of [
-      'validation_failed',
-      'malformed_body',
-      'payload_too_large',
-      'unsupported_media_type',
-      'rate_limited',
-      'unavailable',
-      'unauthorized',
-      'forbidden',
-      'not_found',
-      'invalid_cursor',
-    ]) {
-      expect(found.map((f) => f.code)).toContain(code);
-    }
-    for (const { status, code, file } of found) {
-      expect({ code, file, status: ERROR_CODES[code as keyof typeof ERROR_CODES] }).toEqual({
+  it('registers every error class errors.ts exports, each code under one status', () => {
+    const exported = Object.values(errorModule).filter(
+      (v): v is typeof HttpError => typeof v === 'function' && v.prototype instanceof HttpError,
+    );
+    expect(
+      exported.filter((e) => !(HTTP_ERRORS as readonly unknown[]).includes(e)).map((e) => e.name),
+    ).toEqual([]);
+    for (const e of HTTP_ERRORS)
+      expect({ code: e.code, status: e.status }).toEqual({ code: e.code, status: ERROR_STATUS[e.code] });
+    // The codes the DESIGN names are among them.
+    expect(ERROR_CODES).toEqual(
+      expect.arrayContaining([
+        'validation_failed',
+        'malformed_body',
+        'payload_too_large',
+        'unsupported_media_type',
+        'rate_limited',
+        'unavailable',
+        'unauthorized',
+        'forbidden',
+        'not_found',
+        'invalid_cursor',
+      ]),
+    );
+  });
+
+  it('lists every registered error code under its status, and no code that is not registered', () => {
+    for (const code of ERROR_CODES) {
+      expect({ code, documented: documentedCodes(doc, String(ERROR_STATUS[code])).has(code) }).toEqual({
         code,
-        file,
-        status,
+        documented: true,
       });
-      expect(documentedCodes(doc, String(status))).toContain(code);
     }
-    expect([...documentedCodes(doc)].sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    expect([...documentedCodes(doc)].sort()).toEqual([...ERROR_CODES].sort());
+  });
+
+  it('describes every operation, names its servers and a contact', () => {
+    const full = openApiDocument() as {
+      servers?: { url: string }[];
+      info: { contact?: { email?: string } };
+      paths: Record<string, Record<string, { description?: string }>>;
+    };
+    const undescribed = Object.entries(full.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => !op.description?.trim())
+        .map(([m]) => `${m.toUpperCase()} ${path}`),
+    );
+
+    expect(undescribed).toEqual([]);
+    expect(full.servers?.length).toBeGreaterThan(0);
+    expect(full.info.contact?.email).toMatch(/@/);
+  });
+
+  it('documents the response bodies from their zod schemas: list items are tip summaries, nextCursor is nullable', () => {
+    const schemas = (
+      openApiDocument() as { components: { schemas: Record<string, Record<string, unknown>> } }
+    ).components.schemas;
+
+    expect(schemas.TipList).toMatchObject({
+      required: expect.arrayContaining(['items', 'nextCursor']),
+      properties: {
+        items: { items: { $ref: '#/components/schemas/TipSummary' } },
+        nextCursor: { type: ['string', 'null'] },
+      },
+    });
+    expect(schemas.TipSummary).toMatchObject({
+      additionalProperties: false,
+      required: expect.arrayContaining(['id', 'receipt', 'status', 'excerpt', 'version']),
+    });
+    expect(Object.keys(schemas.TipSummary?.properties as object)).not.toContain('email');
+    expect(schemas.Error).toMatchObject({ required: ['error', 'message'], additionalProperties: {} });
+    expect(schemas.ValidationError).toMatchObject({ required: expect.arrayContaining(['issues']) });
   });
 
   it('documents the tip submission from the zod schema (enums, limits, no unknown fields)', () => {

@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
+import { errorBodySchema, errorBodySchemaFor } from '#core/api/response-schemas';
 import { errorResponse } from '#core/http/error-response';
 import {
+  ConversationFullError,
+  ExportTooLargeError,
+  ForbiddenError,
+  HTTP_ERRORS,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
+  InternalError,
+  InvalidCursorError,
+  InvalidTransitionError,
   MailerError,
   MalformedBodyError,
   NotFoundError,
   PayloadTooLargeError,
+  PreconditionRequiredError,
   RateLimitedError,
+  RouteNotFoundError,
   StoreUnavailableError,
+  StoreUnhealthyError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
+  VersionConflictError,
 } from '#core/http/errors';
 import { formToObject } from '#core/http/form-body';
 import { header, MAX_BODY_BYTES, parseBody, wantsHtml } from '#core/http/request';
@@ -208,6 +223,69 @@ describe('errorResponse: the one error → HTTP mapping', () => {
     const body = JSON.parse(res.body as string);
     expect(body.error).toBe(code);
     expect(typeof body.message).toBe('string');
+  });
+
+  /** One of each registered error, with the extra body fields its answer must carry. */
+  const everyError: [unknown, Record<string, unknown>][] = [
+    [
+      new ValidationError([{ path: 'email', message: 'bad' }]),
+      { issues: [{ path: 'email', message: 'bad' }] },
+    ],
+    [new MalformedBodyError('not JSON'), {}],
+    [new InvalidCursorError(), {}],
+    [new UnauthorizedError('a staff token is required'), {}],
+    [new ForbiddenError('staff only'), {}],
+    [new NotFoundError('no tip x'), { message: 'no such resource' }],
+    [new RouteNotFoundError('DELETE /tips/{id}'), { message: 'no route DELETE /tips/{id}' }],
+    [new VersionConflictError(4, 3), { currentVersion: 4 }],
+    [
+      new InvalidTransitionError('new', 'published', ['in-review'], 2),
+      { from: 'new', to: 'published', allowed: ['in-review'], currentVersion: 2 },
+    ],
+    [new IdempotencyInProgressError(), {}],
+    [new ConversationFullError(), {}],
+    [new PayloadTooLargeError(MAX_BODY_BYTES), { limitBytes: MAX_BODY_BYTES }],
+    [new UnsupportedMediaTypeError('text/plain'), {}],
+    [new IdempotencyKeyReusedError(), {}],
+    [new ExportTooLargeError(5_000_000), { limitBytes: 5_000_000 }],
+    [new PreconditionRequiredError('send If-Match'), {}],
+    [new RateLimitedError(30), {}],
+    [new InternalError('req-1'), { requestId: 'req-1', message: 'something went wrong on our side' }],
+    [new StoreUnavailableError(7), {}],
+    [new StoreUnhealthyError(5), { ok: false, message: 'the store does not answer' }],
+  ];
+
+  it('has one case here for every registered error', () => {
+    expect(everyError.map(([err]) => (err as object).constructor)).toEqual([...HTTP_ERRORS]);
+  });
+
+  it.each(everyError)('%s answers with its class status, code, headers and fields', (err, fields) => {
+    const kind = (err as object).constructor as (typeof HTTP_ERRORS)[number];
+
+    const res = errorResponse(err, 'req-1');
+
+    expect(res.statusCode).toBe(kind.status);
+    for (const name of kind.headers) expect(res.headers[name.toLowerCase()]).toMatch(/\S/);
+    const body = JSON.parse(res.body as string);
+    expect(body).toMatchObject({ error: kind.code, message: expect.any(String), ...fields });
+    // The documented body of its code, and the generic Error every client can read.
+    expect(errorBodySchemaFor(kind.code).safeParse(body).error).toBeUndefined();
+    expect(errorBodySchema.safeParse(body).error).toBeUndefined();
+  });
+
+  it('shows a server error only its generic message, a client error its own', () => {
+    const down = JSON.parse(errorResponse(new StoreUnavailableError(5), 'r').body as string);
+    const refused = JSON.parse(
+      errorResponse(new ForbiddenError('only staff may do this'), 'r').body as string,
+    );
+
+    expect(down.message).toBe('the tip store is unavailable; try again shortly');
+    expect(refused.message).toBe('only staff may do this');
+  });
+
+  it('sends the version now stored as ETag on a conflict, and Bearer on a 401', () => {
+    expect(errorResponse(new VersionConflictError(4, 3), 'r').headers.etag).toBe('"4"');
+    expect(errorResponse(new UnauthorizedError('no token'), 'r').headers['www-authenticate']).toBe('Bearer');
   });
 
   it('lists every validation issue', () => {
