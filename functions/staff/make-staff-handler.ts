@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { withHttpEdge } from '#core/http/edge';
-import { ExportTooLargeError, RouteNotFoundError } from '#core/http/errors';
+import { RouteNotFoundError } from '#core/http/errors';
 import { header, parseBody } from '#core/http/request';
 import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
-import { CONTENT_TYPES, exportChunks, parseExportQuery } from '#core/staff/export-tips';
+import { CONTENT_TYPES, collectExport, parseExportQuery } from '#core/staff/export-tips';
 import { type ListTips, parseListQuery, summarise } from '#core/staff/list-tips';
 import { requireStaff } from '#core/staff/staff-claims';
 import type { TipList } from '#core/staff/tip-summary';
@@ -20,9 +20,6 @@ export interface StaffDeps {
   logger: Logger;
   clock?: () => Date;
 }
-
-/** A buffered Lambda response carries at most 6 MB; past this the export asks for narrower filters. */
-export const MAX_EXPORT_BYTES = 5 * 1024 * 1024;
 
 const tipId = (event: APIGatewayProxyEventV2) => parseTipId(event.pathParameters?.id);
 
@@ -80,16 +77,13 @@ export function makeStaffHandler({
       }
       case 'GET /tips/export': {
         const query = parseExportQuery(event.queryStringParameters);
-        const chunks: string[] = [];
-        let bytes = 0;
-        let rows = 0;
-        for await (const chunk of exportChunks(listTips, query)) {
-          bytes += Buffer.byteLength(chunk, 'utf8');
-          if (bytes > MAX_EXPORT_BYTES) throw new ExportTooLargeError(MAX_EXPORT_BYTES);
-          rows += chunk.split('\n').length - 1;
-          chunks.push(chunk);
-        }
-        logger.info('tips exported', { user: staff.username, format: query.format, lines: rows, bytes });
+        const exported = await collectExport(listTips, query);
+        logger.info('tips exported', {
+          user: staff.username,
+          format: query.format,
+          lines: exported.lines,
+          bytes: exported.bytes,
+        });
         const stamp = clock().toISOString().slice(0, 19).replace(/[:T]/g, '-');
         return {
           statusCode: 200,
@@ -99,7 +93,7 @@ export function makeStaffHandler({
             'content-type': CONTENT_TYPES[query.format],
             'content-disposition': `attachment; filename="tips-${stamp}.${query.format}"`,
           },
-          body: chunks.join(''),
+          body: exported.body,
         };
       }
       default:

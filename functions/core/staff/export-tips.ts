@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ValidationError } from '#core/http/errors';
+import { ExportTooLargeError, ValidationError } from '#core/http/errors';
 import type { TipRecord } from '#core/tips/tip-record';
 import { fieldIssues } from '#core/tips/tip-schema';
 import { type ListFilters, type ListTips, listFilterShape } from './list-tips';
@@ -97,4 +97,28 @@ export async function* exportChunks(
     if (page.items.length > 0) yield page.items.map(format === 'csv' ? csvLine : jsonLine).join('');
     cursor = page.nextCursor;
   } while (cursor);
+}
+
+/** A buffered Lambda response carries at most 6 MB; past this the export asks for narrower filters. */
+export const MAX_EXPORT_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The whole export as one body, as a buffered Lambda response must send it: over
+ * MAX_EXPORT_BYTES it stops reading and asks for narrower filters instead.
+ */
+export async function collectExport(
+  listTips: ListTips,
+  query: ExportQuery,
+  maxBytes: number = MAX_EXPORT_BYTES,
+): Promise<{ body: string; lines: number; bytes: number }> {
+  const chunks: string[] = [];
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of exportChunks(listTips, query)) {
+    bytes += Buffer.byteLength(chunk, 'utf8');
+    if (bytes > maxBytes) throw new ExportTooLargeError(maxBytes);
+    lines += chunk.split('\n').length - 1;
+    chunks.push(chunk);
+  }
+  return { body: chunks.join(''), lines, bytes };
 }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCursorCodec } from '#core/staff/cursor';
+import { MAX_EXPORT_BYTES } from '#core/staff/export-tips';
 import type { ListTips } from '#core/staff/list-tips';
 import { makeListTips } from '#core/staff/list-tips';
 import { makeTriageTip } from '#core/staff/triage-tip';
 import type { TipRecord } from '#core/tips/tip-record';
-import { MAX_EXPORT_BYTES, makeStaffHandler } from '../../../functions/staff/make-staff-handler';
+import { makeStaffHandler } from '../../../functions/staff/make-staff-handler';
 import { httpEvent } from '../../support/events';
 import { makeTestTable, type TestTable } from '../../support/local-env';
 import { capturingLogger, quietLogger } from '../../support/quiet-logger';
