@@ -9,11 +9,12 @@ export type LambdaHttpHandler = (
   context: { awsRequestId: string },
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** What the JWT authorizer would put on the event, or an HTTP refusal. */
+/** What the JWT authorizer would put on the event (claims, and scopes if the route requires some), or an HTTP refusal. */
 export type Authorizer = (
   headers: Record<string, string>,
 ) => Promise<
-  { claims: Record<string, string | number | boolean | string[]> } | { statusCode: number; body: unknown }
+  | { claims: Record<string, string | number | boolean | string[]>; scopes?: string[] | null }
+  | { statusCode: number; body: unknown }
 >;
 
 export interface GatewayProps {
@@ -192,7 +193,7 @@ export async function startGateway({
           return;
         }
         (event.requestContext as unknown as Record<string, unknown>).authorizer = {
-          jwt: { claims: verdict.claims, scopes: null },
+          jwt: { claims: verdict.claims, scopes: verdict.scopes ?? null },
         };
       }
       const result = await handler(event, { awsRequestId: requestId });

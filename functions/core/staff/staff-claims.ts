@@ -49,8 +49,9 @@ export function claimsOf(event: APIGatewayProxyEventV2): Record<string, ClaimVal
 }
 
 /**
- * Who is calling, or why not. The authorizer has already checked signature, issuer, audience
- * and expiry; the handler checks membership of the staff group (a pool may hold other users).
+ * Who is calling, or why not. The authorizer has already checked signature, issuer, audience,
+ * expiry and the STAFF_SCOPE; the handler checks membership of the staff group (a pool may hold
+ * other users).
  */
 export function requireStaff(event: APIGatewayProxyEventV2): StaffIdentity {
   const claims = claimsOf(event);
