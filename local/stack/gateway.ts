@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '#core/api/routes';
@@ -30,7 +36,14 @@ export interface GatewayProps {
   host?: string;
 }
 
-export type LocalRoute = (body: Buffer) => Promise<{ statusCode: number; body: unknown }>;
+/** What a local route sees of a request: its body, its headers and the port the gateway listens on. */
+export interface LocalRequest {
+  body: Buffer;
+  headers: IncomingHttpHeaders;
+  port: number;
+}
+
+export type LocalRoute = (request: LocalRequest) => Promise<{ statusCode: number; body: unknown }>;
 
 export interface RunningGateway {
   port: number;
@@ -159,7 +172,11 @@ export async function startGateway({
       const local = localRoutes[`${req.method} ${path}`];
       if (local) {
         const body = await readBody(req);
-        const result = await local(body === 'too-large' ? Buffer.alloc(0) : body);
+        const result = await local({
+          body: body === 'too-large' ? Buffer.alloc(0) : body,
+          headers: req.headers,
+          port: (server.address() as AddressInfo).port,
+        });
         send(
           res,
           result.statusCode,
