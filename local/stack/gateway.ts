@@ -56,6 +56,15 @@ export interface RunningGateway {
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/i;
 
+/** The body as text if it is valid UTF-8 (no U+FFFD for bad bytes, no BOM dropped), else undefined. */
+function utf8Text(body: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
 function matchRoute(routes: RouteSpec[], method: string, path: string) {
   let best: { route: RouteSpec; params: Record<string, string>; literal: number } | undefined;
   for (const route of routes) {
@@ -123,7 +132,10 @@ export function toEvent(
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || TEXT_TYPES.test(contentType);
+  // As API Gateway: a body goes as text only if it is text, and valid UTF-8 text at that; any
+  // other is base64 with isBase64Encoded, and the function's parser refuses what it cannot decode.
+  const text = body.length === 0 ? '' : TEXT_TYPES.test(contentType) ? utf8Text(body) : undefined;
+  const isText = text !== undefined;
   const now = new Date();
   return {
     version: '2.0',
@@ -152,7 +164,7 @@ export function toEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    ...(body.length ? { body: text ?? body.toString('base64') } : {}),
     isBase64Encoded: !isText,
   };
 }
