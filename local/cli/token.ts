@@ -2,9 +2,11 @@ import { parseArgs } from 'node:util';
 import { mintLocalToken } from '../stack/token-issuer';
 
 const USAGE = `usage: npm run token -- --user <name> [--groups staff,admin] [--id-token] [--expires <seconds>]
-  Prints a JWT from the local issuer (keys under $DATA_DIR/issuer, default .data/issuer).
+  Prints a JWT from the local issuer (keys under $DATA_DIR/issuer, default .data/issuer): an
+  access token like Cognito's (token_use access, client_id, scope tipline/staff, kid).
   --groups   comma-separated Cognito groups (default: staff; "" for none)
-  --id-token an id token (aud = client id) instead of an access token (client_id)
+  --id-token an id token (aud = client id, no scope) instead: the staff API refuses it (401),
+             as in AWS, where staff routes require the tipline/staff scope
   --expires  lifetime in seconds (default 3600)`;
 
 async function main() {

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '#core/api/routes';
@@ -9,11 +15,12 @@ export type LambdaHttpHandler = (
   context: { awsRequestId: string },
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** What the JWT authorizer would put on the event, or an HTTP refusal. */
+/** What the JWT authorizer would put on the event (claims, and scopes if the route requires some), or an HTTP refusal. */
 export type Authorizer = (
   headers: Record<string, string>,
 ) => Promise<
-  { claims: Record<string, string | number | boolean | string[]> } | { statusCode: number; body: unknown }
+  | { claims: Record<string, string | number | boolean | string[]>; scopes?: string[] | null }
+  | { statusCode: number; body: unknown }
 >;
 
 export interface GatewayProps {
@@ -29,7 +36,14 @@ export interface GatewayProps {
   host?: string;
 }
 
-export type LocalRoute = (body: Buffer) => Promise<{ statusCode: number; body: unknown }>;
+/** What a local route sees of a request: its body, its headers and the port the gateway listens on. */
+export interface LocalRequest {
+  body: Buffer;
+  headers: IncomingHttpHeaders;
+  port: number;
+}
+
+export type LocalRoute = (request: LocalRequest) => Promise<{ statusCode: number; body: unknown }>;
 
 export interface RunningGateway {
   port: number;
@@ -41,6 +55,15 @@ export interface RunningGateway {
 // API Gateway's own payload limit; the intake function enforces its stricter 64 KiB.
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/i;
+
+/** The body as text if it is valid UTF-8 (no U+FFFD for bad bytes, no BOM dropped), else undefined. */
+function utf8Text(body: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    return undefined;
+  }
+}
 
 function matchRoute(routes: RouteSpec[], method: string, path: string) {
   let best: { route: RouteSpec; params: Record<string, string>; literal: number } | undefined;
@@ -109,7 +132,10 @@ export function toEvent(
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || TEXT_TYPES.test(contentType);
+  // As API Gateway: a body goes as text only if it is text, and valid UTF-8 text at that; any
+  // other is base64 with isBase64Encoded, and the function's parser refuses what it cannot decode.
+  const text = body.length === 0 ? '' : TEXT_TYPES.test(contentType) ? utf8Text(body) : undefined;
+  const isText = text !== undefined;
   const now = new Date();
   return {
     version: '2.0',
@@ -138,7 +164,7 @@ export function toEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    ...(body.length ? { body: text ?? body.toString('base64') } : {}),
     isBase64Encoded: !isText,
   };
 }
@@ -158,7 +184,11 @@ export async function startGateway({
       const local = localRoutes[`${req.method} ${path}`];
       if (local) {
         const body = await readBody(req);
-        const result = await local(body === 'too-large' ? Buffer.alloc(0) : body);
+        const result = await local({
+          body: body === 'too-large' ? Buffer.alloc(0) : body,
+          headers: req.headers,
+          port: (server.address() as AddressInfo).port,
+        });
         send(
           res,
           result.statusCode,
@@ -192,7 +222,7 @@ export async function startGateway({
           return;
         }
         (event.requestContext as unknown as Record<string, unknown>).authorizer = {
-          jwt: { claims: verdict.claims, scopes: null },
+          jwt: { claims: verdict.claims, scopes: verdict.scopes ?? null },
         };
       }
       const result = await handler(event, { awsRequestId: requestId });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   calculateJwkThumbprint,
   createRemoteJWKSet,
+  decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -14,18 +15,24 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { STAFF_GROUP } from '#core/staff/staff-claims';
+import { STAFF_GROUP, STAFF_SCOPE } from '#core/staff/staff-claims';
 import type { Authorizer } from './gateway';
 
 /**
  * The local stand-in for Cognito: an RS256 key pair created once under the data dir, a JWKS
  * served over HTTP like a user pool's, and tokens shaped like Cognito's access and id tokens.
- * The gateway's authorizer verifies them the way API Gateway's JWT authorizer verifies
- * Cognito's: signature against the issuer's JWKS, issuer, audience/client id, expiry.
+ * The gateway's authorizer verifies them the way API Gateway's HTTP API JWT authorizer verifies
+ * Cognito's (see makeJwtAuthorizer), with the Tipline scope required as on every staff route.
  */
 export const LOCAL_CLIENT_ID = 'tipline-local-staff-client';
 export const DEFAULT_ISSUER_PORT = 8010;
 const ALG = 'RS256';
+
+/**
+ * How far the authorizer lets clocks disagree: `iat` and `nbf` may be this far in the future,
+ * `exp` this far in the past. Issuer and gateway share a machine locally; a few seconds is plenty.
+ */
+export const CLOCK_SKEW_SECONDS = 30;
 
 export interface IssuerKeys {
   kid: string;
@@ -80,7 +87,10 @@ export interface MintOptions {
   user: string;
   /** Cognito groups; the staff API needs `staff`. */
   groups?: string[];
-  /** `access` (client_id, no aud: what the staff CLI sends) or `id` (aud = client id). */
+  /**
+   * `access` (client_id and the Tipline scope, no aud: what the staff page and CLI send) or `id`
+   * (aud = client id, no scope: the staff routes refuse it, as in AWS).
+   */
   tokenUse?: 'access' | 'id';
   expiresInSeconds?: number;
   /** Seconds since the epoch the token is issued at (tests make expired tokens with it). */
@@ -88,6 +98,8 @@ export interface MintOptions {
   /** Overrides for tests: another issuer or client id than this issuer's own. */
   issuer?: string;
   clientId?: string;
+  /** Override for tests: the `scope` claim (access tokens: STAFF_SCOPE; id tokens: none). */
+  scope?: string;
 }
 
 /** A token shaped like the one Cognito issues for this user. */
@@ -104,6 +116,7 @@ export async function mintToken(
     issuedAt = Math.floor(Date.now() / 1000),
     issuer = settings.issuer,
     clientId = settings.clientId,
+    scope = tokenUse === 'access' ? STAFF_SCOPE : undefined,
   } = options;
   const sub = randomUUID();
   const common: JWTPayload = {
@@ -113,10 +126,11 @@ export async function mintToken(
     auth_time: issuedAt,
     event_id: randomUUID(),
     origin_jti: randomUUID(),
+    ...(scope !== undefined ? { scope } : {}),
   };
   const claims: JWTPayload =
     tokenUse === 'access'
-      ? { ...common, client_id: clientId, username: user, scope: 'aws.cognito.signin.user.admin' }
+      ? { ...common, client_id: clientId, username: user }
       : { ...common, aud: clientId, 'cognito:username': user };
   const key = await importJWK(keys.privateJwk, ALG);
   return new SignJWT(claims)
@@ -146,34 +160,69 @@ const UNAUTHORIZED = {
   body: { error: 'unauthorized', message: 'a valid staff token is required' },
 } as const;
 
+/** The scopes a token grants: Cognito's `scope` (space-separated) or another issuer's `scp`. */
+function scopesOf(payload: JWTPayload): string[] {
+  const granted: string[] = [];
+  for (const claim of [payload.scope, payload.scp]) {
+    if (typeof claim === 'string') granted.push(...claim.split(' ').filter(Boolean));
+    else if (Array.isArray(claim)) granted.push(...claim.filter((s): s is string => typeof s === 'string'));
+  }
+  return granted;
+}
+
+/** `aud` must name an allowed audience; `client_id` is looked at only when there is no `aud`. */
+function audienceMatches(payload: JWTPayload, audience: string[]): boolean {
+  if (payload.aud !== undefined) return [payload.aud].flat().some((aud) => audience.includes(aud));
+  return typeof payload.client_id === 'string' && audience.includes(payload.client_id);
+}
+
 /**
- * What API Gateway's JWT authorizer does with the Authorization header: verify the signature
- * with the issuer's JWKS (fetched from its URL and cached), the issuer, that `aud` or
- * `client_id` is an allowed audience, and expiry/not-before. Group membership is not its job.
+ * What API Gateway's HTTP API JWT authorizer does with the Authorization header ("Bearer " or
+ * not): decode the token; check the algorithm (RS256) and the signature with the key of the
+ * issuer's JWKS that the header's `kid` names (a token without a `kid` is refused, even when the
+ * JWKS holds a single key); `iss` exactly the issuer; `aud` one of the audiences or, only if the
+ * token has no `aud`, `client_id`; `exp` after now, `nbf` and `iat` not after now (within
+ * CLOCK_SKEW_SECONDS); and, when the route requires scopes, `scope` or `scp` holding one of them.
+ * Cognito's id tokens carry no scope, so staff routes (STAFF_SCOPE) take access tokens only.
+ * Every refusal is the same 401. Group membership is the handler's job, not the authorizer's.
  */
 export function makeJwtAuthorizer({
   issuer,
   audience,
+  scopes,
   jwksUrl = `${issuer}/.well-known/jwks.json`,
 }: {
   issuer: string;
   audience: string[];
+  /** The route's authorization scopes; an empty list requires none. */
+  scopes: string[];
   jwksUrl?: string;
 }): Authorizer {
   const jwks = createRemoteJWKSet(new URL(jwksUrl));
+  const verify = async (token: string): Promise<JWTPayload | undefined> => {
+    const header = decodeProtectedHeader(token);
+    if (header.alg !== ALG || typeof header.kid !== 'string' || header.kid === '') return undefined;
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer,
+      algorithms: [ALG],
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_SKEW_SECONDS,
+    });
+    // jose checks `iat` only against a maximum age; API Gateway also refuses one in the future.
+    const now = Math.floor(Date.now() / 1000);
+    if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) return undefined;
+    if (!audienceMatches(payload, audience)) return undefined;
+    if (scopes.length > 0 && !scopesOf(payload).some((s) => scopes.includes(s))) return undefined;
+    return payload;
+  };
   return async (headers) => {
     const raw = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
     const token = raw?.replace(/^Bearer\s+/i, '').trim();
     if (!token) return UNAUTHORIZED;
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer, algorithms: [ALG], requiredClaims: ['exp'] }));
-    } catch {
-      return UNAUTHORIZED;
-    }
-    const auds = [payload.aud ?? [], payload.client_id ?? []].flat().map(String);
-    if (!auds.some((a) => audience.includes(a))) return UNAUTHORIZED;
-    return { claims: gatewayClaims(payload) };
+    const payload = await verify(token).catch(() => undefined);
+    if (!payload) return UNAUTHORIZED;
+    // As API Gateway, the token's scopes go on the event next to the claims.
+    return { claims: gatewayClaims(payload), scopes: scopes.length > 0 ? scopesOf(payload) : null };
   };
 }
 
@@ -233,7 +282,7 @@ export async function startTokenIssuer({
     url: issuer,
     keys,
     jwksUrl,
-    authorizer: makeJwtAuthorizer({ issuer, audience: [clientId], jwksUrl }),
+    authorizer: makeJwtAuthorizer({ issuer, audience: [clientId], scopes: [STAFF_SCOPE], jwksUrl }),
     mint: (options) => mintToken(keys, settings, options),
     close: () =>
       new Promise((resolve) => {

@@ -19,27 +19,25 @@ export interface StaffIdentity {
 type ClaimValue = string | number | boolean | string[] | undefined;
 
 /**
- * Cognito puts groups in the token as a JSON array, but API Gateway's JWT authorizer hands
- * claims to the Lambda as strings: an array arrives as "[staff admin]". Both forms are read,
- * and a JSON-array string too, so the handler does not depend on which side flattened it.
+ * `cognito:groups` read exactly as it reaches the Lambda. Cognito puts the groups in the token as
+ * a JSON array; API Gateway's JWT authorizer hands every claim over as a string, an array written
+ * "[staff admin]": the names space-separated inside brackets. Cognito group names hold no
+ * whitespace, so that form is unambiguous, but they may hold commas, quotes and brackets: nothing
+ * else is split or parsed, or a group named "interns,staff" (arriving as "[interns,staff]") would
+ * pass as staff. A real array (the local gateway, tests) is taken as it is, and a plain string
+ * is one group.
  */
 export function parseGroups(raw: ClaimValue): string[] {
-  if (raw === undefined || raw === '') return [];
-  if (Array.isArray(raw)) return raw.map(String).filter(Boolean);
-  const text = String(raw).trim();
+  if (raw === undefined) return [];
+  if (Array.isArray(raw)) return raw.map(String).filter((group) => group !== '');
+  const text = String(raw);
   if (text.startsWith('[') && text.endsWith(']')) {
-    const inner = text.slice(1, -1).trim();
-    if (inner.startsWith('"')) {
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (Array.isArray(parsed)) return parsed.map(String).filter(Boolean);
-      } catch {
-        // Not JSON after all: fall through to the space-separated form.
-      }
-    }
-    return inner.split(/[\s,]+/).filter(Boolean);
+    return text
+      .slice(1, -1)
+      .split(' ')
+      .filter((group) => group !== '');
   }
-  return text.split(/[\s,]+/).filter(Boolean);
+  return text === '' ? [] : [text];
 }
 
 /** The claims the authorizer verified, exactly where API Gateway puts them. */
@@ -51,8 +49,9 @@ export function claimsOf(event: APIGatewayProxyEventV2): Record<string, ClaimVal
 }
 
 /**
- * Who is calling, or why not. The authorizer has already checked signature, issuer, audience
- * and expiry; the handler checks membership of the staff group (a pool may hold other users).
+ * Who is calling, or why not. The authorizer has already checked signature, issuer, audience,
+ * expiry and the STAFF_SCOPE; the handler checks membership of the staff group (a pool may hold
+ * other users).
  */
 export function requireStaff(event: APIGatewayProxyEventV2): StaffIdentity {
   const claims = claimsOf(event);

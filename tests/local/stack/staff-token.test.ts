@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { freePort } from '../../../local/stack/emulators';
 import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
 import { mintLocalToken } from '../../../local/stack/token-issuer';
@@ -46,6 +48,33 @@ describe('npm run token: keys made once under the data dir, tokens the running s
     expect(token.split('.')).toHaveLength(3);
     expect((await list(stack as LocalStack, token)).status).toBe(200);
     expect(statSync(join(dataDir, 'issuer', 'signing-key.json')).mode & 0o077).toBe(0);
+  });
+
+  it("the script prints an access token shaped like Cognito's; --id-token one the staff routes refuse", async () => {
+    const env = { ...process.env, DATA_DIR: dataDir };
+
+    const access = (
+      await run('npx', ['tsx', 'local/cli/token.ts', '--user', 'alice'], { env })
+    ).stdout.trim();
+    const id = (
+      await run('npx', ['tsx', 'local/cli/token.ts', '--user', 'alice', '--id-token'], { env })
+    ).stdout.trim();
+
+    expect(decodeProtectedHeader(access)).toMatchObject({ alg: 'RS256', kid: expect.any(String) });
+    expect(decodeJwt(access)).toMatchObject({
+      token_use: 'access',
+      client_id: (stack as LocalStack).issuer.clientId,
+      scope: STAFF_SCOPE,
+      username: 'alice',
+      'cognito:groups': ['staff'],
+    });
+    expect(decodeJwt(id)).toMatchObject({ token_use: 'id', aud: (stack as LocalStack).issuer.clientId });
+    const refused = await list(stack as LocalStack, id);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({
+      error: 'unauthorized',
+      message: 'a valid staff token is required',
+    });
   });
 
   it('a token without the staff group is refused with 403', async () => {
