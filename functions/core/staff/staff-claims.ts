@@ -6,7 +6,8 @@ export const STAFF_GROUP = 'staff';
 
 /**
  * The OAuth scope a staff access token must carry: Cognito's resource server `tipline` with the
- * scope `staff`. infra/ declares it and requires it on every staff route; the local issuer mints it.
+ * scope `staff`. The local gateway requires it and the local issuer mints it; infra/ does not yet
+ * declare it or require it on the staff routes (open work of the source-safety issue).
  */
 export const STAFF_RESOURCE_SERVER = 'tipline';
 export const STAFF_SCOPE = `${STAFF_RESOURCE_SERVER}/staff`;
