@@ -1,33 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { deskAlertEmail } from '#core/alerts/desk-alert-email';
 import { makeMailer } from '#core/alerts/mailer';
 import { makeSesClient } from '#core/platform/aws-clients';
-import type { TipRecord } from '#core/tips/tip-record';
+import { INJECTION, tipRecord } from '../../support/alert-fixtures';
 import { readMailbox } from '../../support/local-env';
-
-const INJECTION = '\r\nBcc: evil@example.org';
-
-function tipRecord(overrides: Partial<TipRecord> = {}): TipRecord {
-  const createdAt = '2026-11-25T12:00:00.000Z';
-  return {
-    id: `01JTEST${randomUUID().replace(/-/g, '').slice(0, 19).toUpperCase()}`,
-    receipt: 'ABCD-EFGH-JKMN',
-    createdAt,
-    kind: 'tip',
-    topic: 'russia-ukraine-war',
-    subject: 'Grain corridor',
-    message: 'Ships are waiting outside Odesa since Monday.\nA second line.',
-    name: 'Edgars Rinkēvičs',
-    email: 'reader@example.org',
-    phone: '+371 2000 0000',
-    anonymous: false,
-    status: 'new',
-    version: 1,
-    history: [{ at: createdAt, by: 'reader', action: 'received', to: 'new' }],
-    ...overrides,
-  };
-}
 
 /** The raw RFC 5322 message the SES emulator built, split into its header block and the rest. */
 
