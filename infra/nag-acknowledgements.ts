@@ -88,7 +88,7 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
 
   const deployTimeSecret =
     'The value is resolved into the function environment at deploy time, so a scheduled rotation would change the secret without the function ever seeing it; it is rotated by generating a new value and redeploying (open list cursors / rate-limit windows simply restart).';
-  for (const id of ['ClientHashSecret', 'CursorSecret']) {
+  for (const id of ['ClientHashSecret', 'CursorSecret', 'ReceiptHashSecret']) {
     const secret = stack.node.tryFindChild(id);
     if (secret) ack(secret, 'AwsSolutions-SMG4', deployTimeSecret);
   }

@@ -74,8 +74,15 @@ export class TiplineStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     }).secretValue.unsafeUnwrap();
 
-    this.intake = this.intakeFunction(clientHashSecret);
-    this.staff = this.staffFunction();
+    // Keys the stored hash of each receipt code (the code itself is never stored) and seals the
+    // code in the idempotency record. Same plumbing as the client hash secret.
+    const receiptHashSecret = new Secret(this, 'ReceiptHashSecret', {
+      description: 'HMAC key of the receipt codes stored hashes',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    }).secretValue.unsafeUnwrap();
+
+    this.intake = this.intakeFunction(clientHashSecret, receiptHashSecret);
+    this.staff = this.staffFunction(receiptHashSecret);
     this.alerts = new AlertDelivery(this, 'Alerts', {
       table: this.tips.table,
       guardTable: this.reliability.guard,
@@ -84,7 +91,7 @@ export class TiplineStack extends Stack {
       extraEnvironment: { ...config.notifierEnvironment, ...config.storeEnvironment },
       encryptionKey,
     });
-    this.receipts = this.receiptsFunction(clientHashSecret);
+    this.receipts = this.receiptsFunction(clientHashSecret, receiptHashSecret);
     // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it.
     for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier]) {
       this.key.grant(fn, ...TABLE_KEY_ACTIONS);
@@ -119,7 +126,7 @@ export class TiplineStack extends Stack {
     });
   }
 
-  private intakeFunction(clientHashSecret: string): TiplineFunction {
+  private intakeFunction(clientHashSecret: string, receiptHashSecret: string): TiplineFunction {
     const { table } = this.tips;
     const { idempotency, guard } = this.reliability;
     const fn = new TiplineFunction(this, 'Intake', {
@@ -130,6 +137,7 @@ export class TiplineStack extends Stack {
         [ENV.IDEMPOTENCY_TABLE]: idempotency.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
+        [ENV.RECEIPT_HASH_SECRET]: receiptHashSecret,
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
         ...this.config.storeEnvironment,
       },
@@ -159,7 +167,7 @@ export class TiplineStack extends Stack {
     return fn;
   }
 
-  private staffFunction(): TiplineFunction {
+  private staffFunction(receiptHashSecret: string): TiplineFunction {
     const { table } = this.tips;
     // Signs the list cursors; a new one only invalidates the cursors of lists open at that moment.
     const cursorSecret = new Secret(this, 'CursorSecret', {
@@ -172,6 +180,7 @@ export class TiplineStack extends Stack {
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.CURSOR_SECRET]: cursorSecret.secretValue.unsafeUnwrap(),
+        [ENV.RECEIPT_HASH_SECRET]: receiptHashSecret,
         ...this.config.storeEnvironment,
       },
       logKey: this.key,
@@ -183,18 +192,18 @@ export class TiplineStack extends Stack {
         resources: [table.tableArn],
       }),
     );
-    // Every list page is a Query on one of the list indexes (named: not the receipt index),
-    // never on the table itself or a Scan.
+    // Every list page is a Query on one of the list indexes, never on the table itself or a
+    // Scan; GET /tips?receipt= is one Query on the receipt index (by the code's keyed hash).
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: LIST_INDEXES.map((i) => `${table.tableArn}/index/${i.indexName}`),
+        resources: [...LIST_INDEXES, RECEIPT_INDEX].map((i) => `${table.tableArn}/index/${i.indexName}`),
       }),
     );
     return fn;
   }
 
-  private receiptsFunction(clientHashSecret: string): TiplineFunction {
+  private receiptsFunction(clientHashSecret: string, receiptHashSecret: string): TiplineFunction {
     const { table } = this.tips;
     const { guard } = this.reliability;
     const fn = new TiplineFunction(this, 'Receipts', {
@@ -204,6 +213,7 @@ export class TiplineStack extends Stack {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
+        [ENV.RECEIPT_HASH_SECRET]: receiptHashSecret,
         // A reader's added message sends the routed desk a notice (without the reader's words).
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,

@@ -45,6 +45,15 @@ describe('idempotency and guard tables', () => {
     expect(JSON.stringify(env[ENV.CLIENT_HASH_SECRET])).toMatch(/resolve:secretsmanager/);
   });
 
+  test('intake, staff and receipts get the generated receipt-hash secret, the same one, never a literal', () => {
+    const values = [stack.intake, stack.staff, stack.receipts].map(
+      (fn) => envOf(fn)[ENV.RECEIPT_HASH_SECRET],
+    );
+    for (const value of values) expect(JSON.stringify(value)).toMatch(/resolve:secretsmanager/);
+    expect(new Set(values.map((v) => JSON.stringify(v))).size).toBe(1);
+    expect(JSON.stringify(values[0])).not.toBe(JSON.stringify(envOf(stack.intake)[ENV.CLIENT_HASH_SECRET]));
+  });
+
   test('the notifier dead-letters a tip to the DLQ before the stream gives up on it', () => {
     const env = envOf(stack.alerts.notifier);
     expect(env[ENV.GUARD_TABLE]).toEqual({ Ref: logicalId(stack, stack.reliability.guard) });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
 import { STAFF_GROUP } from '#core/staff/staff-claims';
-import { LIST_INDEXES } from '#core/tips/table-design';
+import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, roleStatements, sortStatements, TEST_CONTEXT, templateOnly } from './template-helpers';
@@ -119,13 +119,13 @@ describe('user pool', () => {
 });
 
 describe('staff function', () => {
-  test('may read and update tips and query the 8 list indexes (not the receipt index): no PutItem, DeleteItem or Scan', () => {
+  test('may read and update tips, query the 8 list indexes and the receipt index (GET /tips?receipt=): no PutItem, DeleteItem or Scan', () => {
     const table = { 'Fn::GetAtt': [logicalId(stack, stack.tips.table), 'Arn'] };
     const statements = roleStatements(template, stack, stack.staff);
     expect(statements).toEqual(
       sortStatements([
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: table },
-        ...LIST_INDEXES.map((i) => ({
+        ...[...LIST_INDEXES, RECEIPT_INDEX].map((i) => ({
           actions: ['dynamodb:Query'],
           resource: { 'Fn::Join': ['', [table, `/index/${i.indexName}`]] },
         })),

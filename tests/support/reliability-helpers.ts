@@ -10,6 +10,7 @@ import { httpEvent } from './events';
 import { makeTestTable, type TestTable } from './local-env';
 
 export const TEST_SECRET = 'test-only-client-hash-secret-0123456789abcdef';
+export const TEST_RECEIPT_SECRET = 'test-only-receipt-hash-secret-0123456789abcdef';
 
 export interface ReliableIntake {
   handler: ReturnType<typeof intakeFromConfig>;
@@ -36,6 +37,7 @@ export async function makeReliableIntake(
     IDEMPOTENCY_TABLE: `idem-${suffix}`,
     GUARD_TABLE: `guard-${suffix}`,
     CLIENT_HASH_SECRET: TEST_SECRET,
+    RECEIPT_HASH_SECRET: TEST_RECEIPT_SECRET,
     MIN_FILL_SECONDS: '0',
     ...overrides,
   };

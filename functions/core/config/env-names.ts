@@ -48,6 +48,12 @@ export const ENV = {
    * so no raw IP is stored or logged), the form's signed timestamp and message fingerprints.
    */
   CLIENT_HASH_SECRET: 'CLIENT_HASH_SECRET',
+  /**
+   * Intake, staff and receipts: HMAC key (at least 32 random characters) of the receipt code. Only
+   * the keyed hash is stored (the lookup key), and intake seals the code with a key derived from it
+   * for an idempotent replay. Rotating it makes every stored receipt code unfindable.
+   */
+  RECEIPT_HASH_SECRET: 'RECEIPT_HASH_SECRET',
   /** Intake: submissions per client per window (default 30) and the window (default 600 s). */
   RATE_LIMIT_MAX: 'RATE_LIMIT_MAX',
   RATE_LIMIT_WINDOW_SECONDS: 'RATE_LIMIT_WINDOW_SECONDS',

@@ -8,6 +8,8 @@ export const receiptsConfigSchema = z.object({
   ...storeConfigShape,
   [ENV.GUARD_TABLE]: z.string().min(3, 'must name the guard table (the receipt rate limit)'),
   [ENV.CLIENT_HASH_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
+  // A reader's code is found by its keyed hash, the only form in which it is stored.
+  [ENV.RECEIPT_HASH_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
   // The desk's notice of a reader's added message (no reader text in it). Without
   // SENDER_ADDRESS and DESK_ADDRESS no notice is sent: the message is still in the tip's history.
   [ENV.DESK_ADDRESS]: z.email('must be the desk email address').optional(),

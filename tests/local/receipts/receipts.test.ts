@@ -16,6 +16,7 @@ import { emailsMentioning, makeTestTable, type TestTable, validTip } from '../..
 const answerOf = async (res: Response) => (await res.json()) as ReceiptAnswer;
 
 const SECRET = 'test-client-hash-secret-0123456789abcdef';
+const RECEIPT_SECRET = 'test-receipt-hash-secret-0123456789abcdef';
 
 /** Counts the DynamoDB commands a request makes: a wrong code must do exactly what a missing one does. */
 function commandLog(table: TestTable): string[] {
@@ -60,6 +61,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
       TIPS_TABLE: table.tableName,
       GUARD_TABLE: guardTable,
       CLIENT_HASH_SECRET: SECRET,
+      RECEIPT_HASH_SECRET: RECEIPT_SECRET,
       DYNAMODB_ENDPOINT: table.dynamoUrl,
       DESK_ADDRESS: 'world-desk@newsroom.example',
       SENDER_ADDRESS: 'tipline@newsroom.example',
@@ -233,6 +235,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
         TIPS_TABLE: table.tableName,
         GUARD_TABLE: 'no-such-guard-table',
         CLIENT_HASH_SECRET: SECRET,
+        RECEIPT_HASH_SECRET: RECEIPT_SECRET,
         DYNAMODB_ENDPOINT: table.dynamoUrl,
       }),
       table.dynamo,

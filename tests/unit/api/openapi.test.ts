@@ -166,7 +166,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('is served at GET /openapi.json by the intake function', async () => {
-    const intake = intakeFromConfig(loadConfig(intakeConfigSchema, { TIPS_TABLE: 'tips-openapi' }));
+    const intake = intakeFromConfig(
+      loadConfig(intakeConfigSchema, { TIPS_TABLE: 'tips-openapi', RECEIPT_HASH_SECRET: 'x'.repeat(32) }),
+    );
 
     const res = await intake(httpEvent({ method: 'GET', path: '/openapi.json', headers: {} }));
 
