@@ -53,7 +53,7 @@ export async function staffList(
         kind: TIP_KINDS[i % TIP_KINDS.length] as TipRecord['kind'],
         topic: TIP_TOPICS[(i >> 1) % TIP_TOPICS.length] as TipRecord['topic'],
       },
-      { id: ulid(start + i * 60_000), receipt: `SEED-${i}`, now: new Date(start + i * 60_000) },
+      { id: ulid(start + i * 60_000), now: new Date(start + i * 60_000) },
     );
     // Most tips are still new; the rest spread over the other statuses.
     const status = i % 5 < 2 ? 'new' : (TIP_STATUSES[i % TIP_STATUSES.length] ?? 'new');

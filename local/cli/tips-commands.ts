@@ -164,7 +164,6 @@ export function formatTable(items: TipSummary[], columns = 160): string {
 export function formatTip(tip: TipRecord): string {
   const rows: Array<[string, string | undefined]> = [
     ['id', tip.id],
-    ['receipt', tip.receipt],
     ['received', tip.createdAt],
     ['status', `${tip.status}${tip.quarantineReason ? ` (${tip.quarantineReason})` : ''}`],
     ['kind', tip.kind],

@@ -8,7 +8,7 @@ import { indexAttributes } from '#core/tips/table-design';
 import type { TipRecord } from '#core/tips/tip-record';
 import type { TipStore } from '#core/tips/tip-store';
 import { insertRecord } from '../../local/stack/stream-feed';
-import { validTip } from './local-env';
+import { testReceiptKeys, validTip } from './local-env';
 
 /** A tip built as the intake builds it (schema, honeypot rule, history) and stored in `store`. */
 export async function storeTip(
@@ -16,12 +16,8 @@ export async function storeTip(
   submission: Record<string, unknown> = {},
 ): Promise<TipRecord> {
   const now = new Date();
-  const tip = buildTipRecord(validateSubmission(validTip(submission)), {
-    id: ulid(now.getTime()),
-    receipt: newReceiptCode(),
-    now,
-  });
-  await store.putTip(tip);
+  const tip = buildTipRecord(validateSubmission(validTip(submission)), { id: ulid(now.getTime()), now });
+  await store.putTip(tip, testReceiptKeys.lookupKey(newReceiptCode()));
   return tip;
 }
 

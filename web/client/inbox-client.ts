@@ -130,7 +130,7 @@ function tipItem(tip: Summary): HTMLLIElement {
   if (isNew) title.append(' ', el('span', 'New', 'badge'));
   const meta = el(
     'p',
-    `${tip.kind === 'question' ? 'Question' : 'Tip'} · ${__TOPICS__[tip.topic] ?? tip.topic} · ${when(tip.createdAt)} · receipt ${tip.receipt}${tip.assignee ? ` · assigned to ${tip.assignee}` : ''}`,
+    `${tip.kind === 'question' ? 'Question' : 'Tip'} · ${__TOPICS__[tip.topic] ?? tip.topic} · ${when(tip.createdAt)}${tip.assignee ? ` · assigned to ${tip.assignee}` : ''}`,
     'meta',
   );
   meta.prepend(el('span', tip.status, 'status'), ' ');
@@ -205,14 +205,13 @@ function safeLink(url: string): Node {
 
 function renderTip(tip: Tip) {
   openTip = tip;
-  $('tip-title').textContent = `${tip.subject ?? '(no subject)'} · ${tip.receipt}`;
+  $('tip-title').textContent = `${tip.subject ?? '(no subject)'} · ${tip.id}`;
   const facts = $('tip-facts');
   facts.replaceChildren();
   fact(facts, 'Status', tip.status);
   fact(facts, 'Kind', tip.kind);
   fact(facts, 'Topic', __TOPICS__[tip.topic] ?? tip.topic);
   fact(facts, 'Received', when(tip.createdAt));
-  fact(facts, 'Receipt', tip.receipt);
   fact(facts, 'Assignee', tip.assignee ?? 'nobody');
   fact(facts, 'Tags', tip.tags?.join(', '));
   fact(

@@ -24,7 +24,7 @@ function fields(tip: TipRecord): [string, string][] {
     ['Contact', contactLine(tip)],
   ];
   if (tip.sourceUrl) rows.push(['Link', tip.sourceUrl]);
-  rows.push(['Received', tip.createdAt], ['Receipt', tip.receipt], ['Tip id', tip.id]);
+  rows.push(['Received', tip.createdAt], ['Tip id', tip.id]);
   // One row, one line: a line break in a name or subject must not forge rows (a fake
   // "Receipt:" or "Bcc:" line) in the desk's view, whatever path the record came by.
   return rows.map(([k, v]) => [k, headerSafe(v, Number.POSITIVE_INFINITY)]);

@@ -167,7 +167,6 @@ export function digestEmail(tips: TipRecord[], { from, to }: { from: Date; to: D
     t.id,
     t.kind === 'tip' ? 'Tip' : 'Question',
     TOPIC_LABELS[t.topic] ?? t.topic,
-    t.receipt,
     t.createdAt,
   ]);
   const text = [

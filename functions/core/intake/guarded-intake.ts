@@ -38,8 +38,7 @@ export function makeGuardedIntake({ submitTip, idempotent, rateLimiter, clientKe
 
     async submit(request: IntakeRequest): Promise<IntakeOutcome> {
       if (idempotent) return idempotent(request);
-      const { tip } = await submitTip(request.input);
-      return { ...submitReceiptOf(tip), replayed: false };
+      return { ...submitReceiptOf(await submitTip(request.input)), replayed: false };
     },
   };
 }

@@ -8,11 +8,12 @@ import {
   StoreUnavailableError,
   ValidationError,
 } from '#core/http/errors';
-import type { TipRecord, TipStatus } from '#core/tips/tip-record';
+import type { ReceiptKeys } from '#core/tips/receipt-key';
+import type { TipStatus } from '#core/tips/tip-record';
 import type { TipSubmission } from '#core/tips/tip-schema';
-import { type SubmitTip, validateSubmission } from './submit-tip';
+import { type SubmitTip, type SubmitTipResult, validateSubmission } from './submit-tip';
 
-/** What a stored submit answered: kept for the idempotency window, replayed to a retry. No tip text. */
+/** What a submit answers the reader. No tip text; the receipt code in clear, for the reader only. */
 export interface SubmitReceipt {
   id: string;
   receipt: string;
@@ -21,15 +22,33 @@ export interface SubmitReceipt {
   quarantineReason?: string;
 }
 
-/** What a submit answers and the idempotency record keeps: never the tip's text or contact. */
-export function submitReceiptOf(tip: TipRecord): SubmitReceipt {
+/**
+ * What the idempotency record keeps for the window, to replay to a retry: the answer with the
+ * receipt code sealed (AES-256-GCM, bound to the tip id), never in clear, and no tip text or contact.
+ */
+export type StoredSubmitReceipt = Omit<SubmitReceipt, 'receipt'> & { sealedReceipt: string };
+
+export function submitReceiptOf({ tip, receipt }: SubmitTipResult): SubmitReceipt {
   return {
     id: tip.id,
-    receipt: tip.receipt,
+    receipt,
     kind: tip.kind,
     status: tip.status,
     ...(tip.quarantineReason ? { quarantineReason: tip.quarantineReason } : {}),
   };
+}
+
+function sealed({ receipt, ...rest }: SubmitReceipt, keys: ReceiptKeys): StoredSubmitReceipt {
+  return { ...rest, sealedReceipt: keys.seal(receipt, rest.id) };
+}
+
+function unsealed({ sealedReceipt, ...rest }: StoredSubmitReceipt, keys: ReceiptKeys): SubmitReceipt {
+  return { ...rest, receipt: keys.unseal(sealedReceipt, rest.id) };
+}
+
+/** The idempotency key of a submit. */
+export function idempotencyKeyOf(clientKey: string, idempotencyKey: string | undefined, bodyHash: string) {
+  return idempotencyKey !== undefined ? `header:${sha256(idempotencyKey)}` : `body:${clientKey}:${bodyHash}`;
 }
 
 export interface IntakeRequest {
@@ -50,6 +69,8 @@ export interface IdempotentIntakeProps {
   /** The idempotency table (key `id`, TTL `expiration`). */
   tableName: string;
   submitTip: SubmitTip;
+  /** Seals the receipt code in the idempotency record (RECEIPT_HASH_SECRET). */
+  receiptKeys: ReceiptKeys;
   /** A retry within this window gets the first answer (DESIGN: 10 minutes). */
   windowSeconds: number;
   /** How long a second, concurrent request waits for the first one's answer before a 409. */
@@ -85,6 +106,7 @@ export function makeIdempotentIntake({
   client,
   tableName,
   submitTip,
+  receiptKeys,
   windowSeconds,
   waitForInProgressMs = 2_000,
 }: IdempotentIntakeProps) {
@@ -109,10 +131,9 @@ export function makeIdempotentIntake({
       _payload: { key: string; bodyHash: string },
       _context: { getRemainingTimeInMillis(): number },
       work: Work,
-    ): Promise<SubmitReceipt> => {
+    ): Promise<StoredSubmitReceipt> => {
       work.ran = true;
-      const { tip } = await submitTip.validated(work.submission);
-      return submitReceiptOf(tip);
+      return sealed(submitReceiptOf(await submitTip.validated(work.submission)), receiptKeys);
     },
     { persistenceStore, config, keyPrefix: 'tipline-intake' },
   );
@@ -133,15 +154,14 @@ export function makeIdempotentIntake({
     }
     const submission = validateSubmission(input);
     const bodyHash = sha256(canonicalJson(submission));
-    const key =
-      idempotencyKey !== undefined ? `header:${sha256(idempotencyKey)}` : `body:${clientKey}:${bodyHash}`;
+    const key = idempotencyKeyOf(clientKey, idempotencyKey, bodyHash);
     const context = { getRemainingTimeInMillis: () => remainingMs };
     const deadline = Date.now() + waitForInProgressMs;
     for (let attempt = 0; ; attempt++) {
       const work: Work = { submission, clientKey, ran: false };
       try {
-        const receipt = await storeOnce({ key, bodyHash }, context, work);
-        return { ...receipt, replayed: !work.ran };
+        const stored = await storeOnce({ key, bodyHash }, context, work);
+        return { ...unsealed(stored, receiptKeys), replayed: !work.ran };
       } catch (err) {
         const name = err instanceof Error ? err.name : '';
         // A concurrent twin: its answer is usually a few ms away, and a browser's double

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConversationFullError, NotFoundError, ValidationError } from '#core/http/errors';
+import { normaliseReceiptCode } from '#core/tips/receipt-code';
 import { MESSAGE_CONTROL } from '#core/tips/text-safety';
 import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
 import { fieldIssues } from '#core/tips/tip-schema';
@@ -33,10 +34,11 @@ const EXPLANATION: Record<ReaderStatus, string> = {
   closed: 'The desk has finished with your message. Thank you for sending it.',
 };
 
-export function readerAnswer(tip: ReceiptView): ReceiptAnswer {
+/** `code` is the one the reader sent (normalised): the tip does not hold it. */
+export function readerAnswer(tip: ReceiptView, code: string): ReceiptAnswer {
   const status = READER_STATUS[tip.status] ?? 'received';
   return {
-    receipt: tip.receipt,
+    receipt: normaliseReceiptCode(code),
     kind: tip.kind,
     status,
     explanation: EXPLANATION[status],
@@ -95,7 +97,7 @@ export function makeFollowUp({
     async check(code: string): Promise<ReceiptAnswer> {
       const tip = await receipts.findByReceipt(code);
       if (!tip) throw noSuchReceipt();
-      return readerAnswer(tip);
+      return readerAnswer(tip, code);
     },
 
     /** Adds the reader's message to the tip's history; the desk sees it in the tip. */
@@ -111,13 +113,13 @@ export function makeFollowUp({
         action: READER_MESSAGE_ACTION,
         note: parsed.data.message,
       };
-      const outcome = await receipts.appendReaderEntry(tip, entry, MAX_HISTORY);
+      const outcome = await receipts.appendReaderEntry(code, tip, entry, MAX_HISTORY);
       if (outcome === 'full') throw new ConversationFullError();
       // A quarantined tip is never alerted, and its follow-up does not reach the desk's inbox either.
       if (notifyDesk && tip.status !== 'quarantined') {
         await notifyDesk(tip).catch((err: unknown) => onNoticeFailed?.(err));
       }
-      return readerAnswer({ ...tip, history: [...tip.history, entry] });
+      return readerAnswer({ ...tip, history: [...tip.history, entry] }, code);
     },
   };
 }

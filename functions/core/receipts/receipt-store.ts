@@ -1,13 +1,14 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#core/http/errors';
-import { RECEIPT_INDEX, receiptLookupKey } from '#core/tips/table-design';
+import type { ReceiptKeys } from '#core/tips/receipt-key';
+import { RECEIPT_INDEX } from '#core/tips/table-design';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
 import { isConditionFailure, toStoreError } from '#core/tips/tip-store';
 
-/** What the receipt index holds of a tip: only what a reader's follow-up needs. */
+/** What the receipt index holds of a tip: only what a reader's follow-up needs (never the code). */
 export type ReceiptView = Pick<
   TipRecord,
-  'id' | 'receipt' | 'kind' | 'topic' | 'status' | 'createdAt' | 'history' | 'version'
+  'id' | 'kind' | 'topic' | 'status' | 'createdAt' | 'history' | 'version'
 >;
 
 export interface ReceiptStore {
@@ -19,18 +20,27 @@ export interface ReceiptStore {
    * history is under `maxHistory` entries (a DynamoDB item is capped at 400 KB).
    */
   appendReaderEntry(
-    tip: Pick<ReceiptView, 'id' | 'receipt'>,
+    code: string,
+    tip: Pick<ReceiptView, 'id'>,
     entry: HistoryEntry,
     maxHistory: number,
   ): Promise<'appended' | 'full'>;
 }
 
+/** The receipt index's items, as found by a code's keyed hash. */
+export function toReceiptView(item: Record<string, unknown>): ReceiptView {
+  const { id, kind, topic, status, createdAt, history, version } = item as ReceiptView;
+  return { id, kind, topic, status, createdAt, history, version };
+}
+
 export function makeReceiptStore({
   doc,
   tableName,
+  receiptKeys,
 }: {
   doc: DynamoDBDocumentClient;
   tableName: string;
+  receiptKeys: ReceiptKeys;
 }): ReceiptStore {
   return {
     async findByReceipt(code) {
@@ -41,18 +51,18 @@ export function makeReceiptStore({
             IndexName: RECEIPT_INDEX.indexName,
             KeyConditionExpression: '#k = :k',
             ExpressionAttributeNames: { '#k': RECEIPT_INDEX.partitionKey },
-            ExpressionAttributeValues: { ':k': receiptLookupKey(code) },
+            ExpressionAttributeValues: { ':k': receiptKeys.lookupKey(code) },
             Limit: 1,
           }),
         );
         const [item] = Items;
-        return item ? (item as ReceiptView) : undefined;
+        return item ? toReceiptView(item) : undefined;
       } catch (err) {
         throw toStoreError(err);
       }
     },
 
-    async appendReaderEntry(tip, entry, maxHistory) {
+    async appendReaderEntry(code, tip, entry, maxHistory) {
       try {
         await doc.send(
           new UpdateCommand({
@@ -68,7 +78,7 @@ export function makeReceiptStore({
             ExpressionAttributeValues: {
               ':entries': [entry],
               ':one': 1,
-              ':k': receiptLookupKey(tip.receipt),
+              ':k': receiptKeys.lookupKey(code),
               ':max': maxHistory,
             },
           }),
@@ -78,7 +88,7 @@ export function makeReceiptStore({
         if (!isConditionFailure(err)) throw toStoreError(err);
       }
       // Which condition failed: the tip is gone (expired, erased) or its history is full.
-      const still = await this.findByReceipt(tip.receipt);
+      const still = await this.findByReceipt(code);
       if (!still) throw new NotFoundError('no such receipt');
       return 'full';
     },

@@ -84,7 +84,6 @@ export function summarise(tip: TipRecord): TipSummary {
     tip.message.length > EXCERPT_CHARS ? `${tip.message.slice(0, EXCERPT_CHARS - 1)}…` : tip.message;
   return {
     id: tip.id,
-    receipt: tip.receipt,
     createdAt: tip.createdAt,
     kind: tip.kind,
     topic: tip.topic,
@@ -111,10 +110,7 @@ export function idBounds(from?: number, to?: number): { idFrom?: string; idTo?: 
 }
 
 function matchesText(tip: TipRecord, needle: string): boolean {
-  const hay = [tip.subject ?? '', tip.message, tip.receipt, tip.id]
-    .join('\n')
-    .normalize('NFKC')
-    .toLowerCase();
+  const hay = [tip.subject ?? '', tip.message, tip.id].join('\n').normalize('NFKC').toLowerCase();
   return hay.includes(needle);
 }
 

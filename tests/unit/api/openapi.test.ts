@@ -136,9 +136,13 @@ describe('the OpenAPI document', () => {
     });
     expect(schemas.TipSummary).toMatchObject({
       additionalProperties: false,
-      required: expect.arrayContaining(['id', 'receipt', 'status', 'excerpt', 'version']),
+      required: expect.arrayContaining(['id', 'status', 'excerpt', 'version']),
     });
     expect(Object.keys(schemas.TipSummary?.properties as object)).not.toContain('email');
+    // The receipt code is the reader's credential: no staff answer carries it.
+    for (const staffSchema of ['TipSummary', 'Tip']) {
+      expect(Object.keys(schemas[staffSchema]?.properties as object)).not.toContain('receipt');
+    }
     expect(schemas.Error).toMatchObject({ required: ['error', 'message'], additionalProperties: {} });
     expect(schemas.ValidationError).toMatchObject({ required: expect.arrayContaining(['issues']) });
   });
