@@ -46,9 +46,15 @@ function unsealed({ sealedReceipt, ...rest }: StoredSubmitReceipt, keys: Receipt
   return { ...rest, receipt: keys.unseal(sealedReceipt, rest.id) };
 }
 
-/** The idempotency key of a submit. */
+/**
+ * The idempotency key of a submit, always bound to the client (the keyed hash of its network):
+ * another client that sends the same Idempotency-Key, even with the same body, is a new request
+ * and never gets the first client's receipt (nor a 422 that tells it the key is in use).
+ */
 export function idempotencyKeyOf(clientKey: string, idempotencyKey: string | undefined, bodyHash: string) {
-  return idempotencyKey !== undefined ? `header:${sha256(idempotencyKey)}` : `body:${clientKey}:${bodyHash}`;
+  return idempotencyKey !== undefined
+    ? `header:${clientKey}:${sha256(idempotencyKey)}`
+    : `body:${clientKey}:${bodyHash}`;
 }
 
 export interface IntakeRequest {
@@ -94,8 +100,8 @@ export function canonicalJson(value: unknown): string {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 /**
- * Intake made idempotent with Powertools' DynamoDB persistence: the key is the client's
- * `Idempotency-Key`, or without one a hash of (client key + canonical body), so a retried or
+ * Intake made idempotent with Powertools' DynamoDB persistence: the key is (client key,
+ * `Idempotency-Key`), or without the header (client key, canonical body hash), so a retried or
  * double-clicked submit within the window returns the first 201 and stores nothing new.
  *
  * Only a stored tip is remembered: any error (400, 503...) deletes the in-progress record,

@@ -79,6 +79,49 @@ describe('idempotent intake (Powertools idempotency on dynalite)', () => {
     expect(copy?.history).toEqual([expect.objectContaining({ to: 'quarantined', reason: 'duplicate' })]);
   });
 
+  it('binds the key to the client: another client with the same key and body gets a new tip and receipt', async () => {
+    const tip = validTip();
+    const headers = { 'idempotency-key': `shared-${Date.now()}` };
+
+    const first = await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.11', headers }));
+    const other = await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.12', headers }));
+    const retry = await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.11', headers }));
+
+    expect(other.statusCode).toBe(201);
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+    expect(parse(other.body).id).not.toBe(parse(first.body).id);
+    expect(parse(other.body).receipt).not.toBe(parse(first.body).receipt);
+    // The first client's own retry still gets its own first answer, receipt included.
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(parse(retry.body)).toEqual(parse(first.body));
+    expect(await tipsWith(tip.message)).toHaveLength(2);
+  });
+
+  it("another client's same key with a different body is a new request, not a 422 that tells it the key is in use", async () => {
+    const headers = { 'idempotency-key': `probe-${Date.now()}` };
+    await intake.handler(postTipEvent(validTip(), { sourceIp: '198.51.100.13', headers }));
+    const other = validTip();
+
+    const res = await intake.handler(postTipEvent(other, { sourceIp: '198.51.100.14', headers }));
+
+    expect(res.statusCode).toBe(201);
+    expect(await tipsWith(other.message)).toHaveLength(1);
+  });
+
+  it('keeps the receipt sealed in the idempotency record: no code in clear, a replay unseals it', async () => {
+    const tip = validTip();
+    const headers = { 'idempotency-key': `sealed-${Date.now()}` };
+    const first = parse((await intake.handler(postTipEvent(tip, { headers }))).body);
+
+    const records = JSON.stringify(await intake.scan(intake.env.IDEMPOTENCY_TABLE as string));
+
+    expect(records).toContain(first.id as string);
+    expect(records).not.toContain(first.receipt as string);
+    expect(records).toContain('sealedReceipt');
+    const replay = await intake.handler(postTipEvent(tip, { headers }));
+    expect(parse(replay.body).receipt).toBe(first.receipt);
+  });
+
   it('refuses a key reused for a different body with 422 and stores nothing for it', async () => {
     const headers = { 'idempotency-key': `reuse-${Date.now()}` };
     await intake.handler(postTipEvent(validTip(), { headers }));
