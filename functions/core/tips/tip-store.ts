@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StoreUnavailableError } from '#core/http/errors';
-import { indexAttributes, type ListIndex, receiptIndexAttributes } from './table-design';
+import { indexAttributes, type ListIndex, RECEIPT_INDEX, receiptIndexAttributes } from './table-design';
 import type { HistoryEntry, TipRecord } from './tip-record';
 
 /** One page of a list index, read with one Query. */
@@ -46,6 +46,11 @@ export interface TipStore {
   getTip(id: string, options?: { consistent?: boolean }): Promise<TipRecord>;
   /** Records that the desk alert went out; false when it was already recorded (alert sent before). */
   markAlerted(id: string, at: string): Promise<boolean>;
+  /**
+   * The tip whose receipt code has this keyed hash (receipt-key.ts), or undefined: one Query on
+   * the receipt index (which projects no contact details), then one read of the tip.
+   */
+  findByReceiptKey(lookupKey: string): Promise<TipRecord | undefined>;
   /** One page of a list index, newest first: always a Query, never a Scan. */
   listPage(request: ListPageRequest): Promise<ListPage>;
   /**
@@ -136,6 +141,33 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
       } catch (err) {
         if (isConditionFailure(err)) return false;
         throw toStoreError(err);
+      }
+    },
+
+    async findByReceiptKey(lookupKey) {
+      let id: unknown;
+      try {
+        const { Items = [] } = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: RECEIPT_INDEX.indexName,
+            KeyConditionExpression: '#k = :k',
+            ExpressionAttributeNames: { '#k': RECEIPT_INDEX.partitionKey },
+            ExpressionAttributeValues: { ':k': lookupKey },
+            Limit: 1,
+          }),
+        );
+        id = Items[0]?.id;
+      } catch (err) {
+        throw toStoreError(err);
+      }
+      if (typeof id !== 'string') return undefined;
+      try {
+        return await this.getTip(id);
+      } catch (err) {
+        // Erased between the Query and the read: as if it had never been found.
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
       }
     },
 
