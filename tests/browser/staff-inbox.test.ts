@@ -87,6 +87,23 @@ describe('the staff inbox in Chromium', () => {
     expect(await page.locator('body').textContent()).not.toContain(target.receipt);
   }
 
+  it('an editor finds the tip of a receipt code a reader reads out, whatever other filter is set', async () => {
+    const { ctx, page } = await editor();
+    try {
+      await signInWithPastedToken(page, 'carol');
+      await page.getByLabel('Topic').selectOption('europe');
+      await page.getByLabel(/Receipt code/).fill(target.receipt.toLowerCase().replace(/-/g, ' '));
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await expect.poll(() => page.locator('#tips > li').count()).toBe(1);
+      expect(await page.locator('#tips').textContent()).toContain('Checkpoint rumours');
+      await page.getByLabel(/Receipt code/).fill('ZZZZ-ZZZZ-ZZZZ');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await expect.poll(() => page.locator('#tips > li').count()).toBe(0);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('an editor signs in, finds the tip by filter and moves it to in-review with a note; a stale save gets the conflict message', async () => {
     const alice = await editor();
     const bob = await editor();

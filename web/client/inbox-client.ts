@@ -116,7 +116,9 @@ function filterParams(): URLSearchParams {
   for (const [k, v] of new FormData($<HTMLFormElement>('filters'))) {
     if (typeof v === 'string' && v.trim() !== '') params.set(k, v.trim());
   }
-  return params;
+  // A receipt code a reader reads out names one tip: the other filters do not apply to it.
+  const receipt = params.get('receipt');
+  return receipt ? new URLSearchParams({ receipt }) : params;
 }
 
 function tipItem(tip: Summary): HTMLLIElement {
