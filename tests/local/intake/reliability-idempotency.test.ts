@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { validTip } from '../../support/local-env';
@@ -120,6 +121,25 @@ describe('idempotent intake (Powertools idempotency on dynalite)', () => {
     expect(records).toContain('sealedReceipt');
     const replay = await intake.handler(postTipEvent(tip, { headers }));
     expect(parse(replay.body).receipt).toBe(first.receipt);
+  });
+
+  it('replays a record written before receipts were sealed (the window after that deploy) as it is', async () => {
+    const tip = validTip();
+    const headers = { 'idempotency-key': `legacy-${Date.now()}` };
+    const first = parse((await intake.handler(postTipEvent(tip, { headers }))).body);
+    const table = intake.env.IDEMPOTENCY_TABLE as string;
+    const [record] = (await intake.scan(table)).filter((r) =>
+      JSON.stringify(r.data).includes(first.id as string),
+    );
+    const { sealedReceipt: _sealed, ...rest } = (record?.data ?? {}) as Record<string, unknown>;
+    await intake.table.dynamo.doc.send(
+      new PutCommand({ TableName: table, Item: { ...record, data: { ...rest, receipt: 'LEGA-CY22-CODE' } } }),
+    );
+
+    const replay = await intake.handler(postTipEvent(tip, { headers }));
+
+    expect(replay.statusCode).toBe(201);
+    expect(parse(replay.body)).toEqual({ ...first, receipt: 'LEGA-CY22-CODE' });
   });
 
   it('refuses a key reused for a different body with 422 and stores nothing for it', async () => {
