@@ -1,0 +1,86 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '#core/guards/client-address';
+import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import { validTip } from '../../support/local-env';
+
+const ORIGIN_SECRET = 'local-test-origin-verify-secret-0123456789';
+
+/** A POST /tips from one local address (every 127/8 address reaches the gateway), with extra headers. */
+function postTip(stack: LocalStack, from: string, headers: Record<string, string> = {}): Promise<number> {
+  const url = new URL('/tips', stack.apiUrl);
+  const body = JSON.stringify(validTip());
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        localAddress: from,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function statuses(n: number, send: (i: number) => Promise<number>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await send(i));
+  return out;
+}
+
+// The local gateway is the execute-api endpoint: it passes a client's headers through as they
+// came, so a forged CloudFront-Viewer-Address reaches the function exactly as it would in AWS.
+describe('the per-client limit keys on the viewer address only when the request came through CloudFront', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    vi.stubEnv('LOG_LEVEL', 'SILENT');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    stack = await startLocalStack({
+      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
+      tableName: `viewer-address-${Date.now()}`,
+      env: { RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '600', ORIGIN_VERIFY_SECRET: ORIGIN_SECRET },
+    });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('a client forging a new CloudFront-Viewer-Address on every request still meets its limit', async () => {
+    const seen = await statuses(4, (i) =>
+      postTip(stack, '127.0.41.1', { [VIEWER_ADDRESS_HEADER]: `198.51.100.${i + 1}:4000` }),
+    );
+    expect(seen).toEqual([201, 201, 429, 429]);
+  });
+
+  it('a wrong origin secret is the same as none', async () => {
+    const seen = await statuses(3, (i) =>
+      postTip(stack, '127.0.41.2', {
+        [ORIGIN_VERIFY_HEADER]: `${ORIGIN_SECRET}x`,
+        [VIEWER_ADDRESS_HEADER]: `198.51.100.${i + 20}:4000`,
+      }),
+    );
+    expect(seen).toEqual([201, 201, 429]);
+  });
+
+  it('through the edge (the secret present), readers behind one edge address each get their own limit', async () => {
+    const edge = '127.0.41.3';
+    const viaEdge = (viewer: string) =>
+      postTip(stack, edge, {
+        [ORIGIN_VERIFY_HEADER]: ORIGIN_SECRET,
+        [VIEWER_ADDRESS_HEADER]: `${viewer}:443`,
+      });
+    const first = await statuses(3, () => viaEdge('198.51.100.50'));
+    const second = await statuses(2, () => viaEdge('2001:db8:50::7'));
+    expect(first).toEqual([201, 201, 429]);
+    expect(second).toEqual([201, 201]);
+  });
+});
