@@ -97,7 +97,7 @@ describe('user pool', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'tipline-world-desk' });
   });
 
-  test("the hosted UI sends an editor back to the /staff page behind CloudFront, whose sign-in link intake serves", () => {
+  test('the hosted UI sends an editor back to the /staff page behind CloudFront, whose sign-in link intake serves', () => {
     const client = props(stack.staffAuth.client);
     const inbox = stack.resolve(`${stack.edge.url}staff`);
     expect(client.CallbackURLs).toEqual([inbox]);
