@@ -89,7 +89,7 @@ export const stackConfigSchema = z.object({
     )
     .default('tipline-world-desk'),
   /**
-   * Sign-in redirects besides the API's own /staff page: a JSON array in cdk.json, or a
+   * Sign-in redirects besides the inbox behind CloudFront (<SiteUrl>staff): a JSON array in cdk.json, or a
    * comma-separated list with `-c staffCallbackUrls=...`.
    */
   staffCallbackUrls: z
