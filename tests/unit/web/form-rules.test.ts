@@ -104,6 +104,15 @@ describe('the reader form’s client rules, compiled from the zod schema', () =>
     expect(issues).toEqual(server);
   });
 
+  it('measure lengths in code points, as zod does: an emoji is one character, not two', () => {
+    // 9 code points, 11 UTF-16 units: under the message's minimum of 10 for both sides.
+    const input = { kind: 'tip', topic: 'europe', message: '🏳️‍🌈 flag', consent: true };
+    expect(checkWithRules(rules, input)).toEqual(
+      fieldIssues((tipSubmissionSchema.safeParse(input) as { error: z.ZodError }).error),
+    );
+    expect(checkWithRules(rules, { ...input, message: '🚢'.repeat(10) })).toEqual([]);
+  });
+
   it('list the refinements only the server checks', () => {
     expect(rules.serverOnly).toEqual(expect.arrayContaining(['subject', 'message', 'name', '(object)']));
   });
