@@ -17,6 +17,60 @@ const ANY_CONTROL_ALL = new RegExp(ANY_CONTROL.source, 'g');
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 export const MESSAGE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
+/*
+ * Whole-value patterns for the reader's fields, written as regexes (not code) so the reader
+ * form's client-side checks are compiled from them too (web/build/rules-from-schema.ts).
+ */
+
+/** The bidi embedding, override and isolate controls: they reorder what follows them. */
+const BIDI_REORDER = '\\u202a-\\u202e\\u2066-\\u2069';
+
+/**
+ * A message: no control character but newline and tab, and no bidi embedding, override or
+ * isolate control. Those are refused, not neutralised for display: one rule at the door covers
+ * every place the text is shown (inbox, CLI, export, plain and PGP alerts) and keeps what is
+ * stored what the reader sent. Right-to-left writing needs none of them (direction comes from
+ * the letters); the invisible marks (LRM, RLM, ALM) stay allowed in a message, as they cannot
+ * reverse a run of text and mixed Arabic or Hebrew with Latin words and numbers uses them.
+ */
+export const MESSAGE_TEXT = new RegExp(`^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${BIDI_REORDER}]*$`);
+export const MESSAGE_TEXT_PROBLEM =
+  'the message contains control characters or a text-direction override (U+202A–U+202E, U+2066–U+2069): remove them';
+
+/**
+ * A one-line field (subject, name): no control character (Cc), no line or paragraph
+ * separator, and no format character (Cf: bidi marks and controls, zero-width spaces and
+ * joiners, soft hyphen, BOM…) except a zero-width joiner between two emoji, which is how
+ * 👩‍💻 or 🏳️‍🌈 is written. A skin-tone modifier or VS16 may stand between the emoji and the ZWJ.
+ */
+export const ONE_LINE_TEXT =
+  /^(?:[^\p{Cc}\p{Cf}\u2028\u2029]|(?<=\p{Extended_Pictographic}[\u{fe0f}\u{1f3fb}-\u{1f3ff}]?)\u200d(?=\p{Extended_Pictographic}))*$/u;
+
+/**
+ * The characters of a link: no control, format (Cf, which holds every bidi control and mark
+ * and the zero-width characters) or line-separator character. The URL parser would silently
+ * drop a tab or newline and percent-encode the rest, so the link a staff member sees would
+ * not be the one the reader typed.
+ */
+export const LINK_TEXT = /^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u;
+
+/**
+ * A link without userinfo. `https://newsroom.example@evil.example/` goes to evil.example. This
+ * mirrors the WHATWG parser for http(s): after the scheme any run of `/` or `\`, then the
+ * authority runs to the first `/`, `\`, `?` or `#`, and an `@` inside it ends the userinfo.
+ */
+export const LINK_WITHOUT_USERINFO = /^(?![a-z][a-z0-9+.-]*:[/\\]*[^/\\?#]*@)/i;
+
+/** The host of a link as a URL parser sees it (IDN as punycode), or undefined if it is none. */
+export function linkHost(link: string): string | undefined {
+  try {
+    const host = new URL(link).hostname;
+    return host === '' ? undefined : host;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reader text is always text: escaped for element content and quoted attributes alike. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
