@@ -71,6 +71,39 @@ export function linkHost(link: string): string | undefined {
   }
 }
 
+// C0 and C1 controls (ESC among them) but newline and tab, DEL, and every bidi control or mark.
+const TERMINAL_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+// An escape sequence, removed whole: a control string (OSC, DCS, SOS, PM, APC, in 7- or 8-bit
+// form) up to its terminator, a CSI with its parameters, or ESC with intermediates and a final.
+const ANSI_SEQUENCE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b[ -/]*[0-~]/g;
+
+/**
+ * Text safe to print on a terminal: escape sequences removed whole, then every other C0/C1
+ * control (newline and tab kept) and every bidi control or mark removed. A stored value can
+ * then neither move the cursor, retitle the window, hide a line nor reorder what is shown.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(ANSI_SEQUENCE, '').replace(TERMINAL_UNSAFE, '');
+}
+
+/** What JSON.stringify leaves raw that a terminal would act on: C1 controls, DEL, bidi controls and marks. */
+const JSON_RAW_UNSAFE = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]/g;
+
+/**
+ * JSON safe to print on a terminal and still exact: JSON.stringify already escapes C0
+ * controls; the characters it leaves raw that a terminal acts on become `\uXXXX` escapes.
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    JSON_RAW_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Reader text is always text: escaped for element content and quoted attributes alike. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);

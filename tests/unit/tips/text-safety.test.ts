@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LINK_WITHOUT_USERINFO, linkHost, ONE_LINE_TEXT } from '#core/tips/text-safety';
+import {
+  LINK_WITHOUT_USERINFO,
+  linkHost,
+  ONE_LINE_TEXT,
+  terminalSafe,
+  terminalSafeJson,
+} from '#core/tips/text-safety';
 
 /** Userinfo as the WHATWG URL parser finds it, or undefined when the text is not an http(s) URL. */
 function parsedUserinfo(text: string): boolean | undefined {
@@ -89,5 +95,27 @@ describe('linkHost: the host a staff member is shown beside a link', () => {
   });
   it('is undefined for text that is not a URL', () => {
     expect(linkHost('not a link')).toBeUndefined();
+  });
+});
+
+describe('terminalSafe and terminalSafeJson: what the staff CLI prints', () => {
+  it.each([
+    ['a CSI sequence, whole', 'a\u001b[2J\u001b[1;31mb', 'ab'],
+    ['an OSC title ended by BEL', 'a\u001b]0;pwned\u0007b', 'ab'],
+    ['an OSC 8 hyperlink ended by ST', 'a\u001b]8;;https://evil.example\u001b\\b\u001b]8;;\u001b\\', 'ab'],
+    ['an 8-bit CSI', 'a\u009b2Jb', 'ab'],
+    ['a charset designation', 'a\u001b(Bb', 'ab'],
+    ['a lone ESC, CR, BEL, NUL, DEL', 'a\u001b\r\u0007\u0000\u007fb', 'ab'],
+    ['bidi controls and marks', 'a\u202eb\u2066c\u2069\u200e\u200f\u061cd', 'abcd'],
+    ['nothing from newline, tab and ordinary text', 'Rīga\tمريم\n👩‍💻', 'Rīga\tمريم\n👩‍💻'],
+  ])('terminalSafe removes %s', (_, text, safe) => {
+    expect(terminalSafe(text)).toBe(safe);
+  });
+
+  it('terminalSafeJson escapes what JSON.stringify leaves raw, and parses back to the same value', () => {
+    const value = { s: 'a\u009b2J\u202e\u200f\u007f\u2028b\u001b[31m' };
+    const json = terminalSafeJson(value);
+    expect(json).not.toMatch(/[\u007f-\u009f\u202a-\u202e\u200e\u200f\u2028]/);
+    expect(JSON.parse(json)).toEqual(value);
   });
 });
