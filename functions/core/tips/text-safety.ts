@@ -59,7 +59,8 @@ export const LINK_TEXT = /^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u;
  * mirrors the WHATWG parser for http(s): after the scheme any run of `/` or `\`, then the
  * authority runs to the first `/`, `\`, `?` or `#`, and an `@` inside it ends the userinfo.
  */
-export const LINK_WITHOUT_USERINFO = /^(?![a-z][a-z0-9+.-]*:[/\\]*[^/\\?#]*@)/i;
+// No flags: the OpenAPI document carries the pattern, and a JSON Schema pattern has none.
+export const LINK_WITHOUT_USERINFO = /^(?![a-zA-Z][a-zA-Z0-9+.-]*:[/\\]*[^/\\?#]*@)/;
 
 /** The host of a link as a URL parser sees it (IDN as punycode), or undefined if it is none. */
 export function linkHost(link: string): string | undefined {

@@ -47,8 +47,11 @@ export const LIMITS = {
 } as const;
 
 const PHONE = /^[0-9+().\- ]+$/;
-/** `scheme://`, as typed: the URL parser alone would also take `https:example.org`. */
-const HTTP_LINK = /^https?:\/\//i;
+/**
+ * `scheme://`, as typed: the URL parser alone would also take `https:example.org`. No flags:
+ * the OpenAPI document carries the pattern, and a JSON Schema pattern has none.
+ */
+const HTTP_LINK = /^[hH][tT][tT][pP][sS]?:\/\//;
 const LINK_PROTOCOL_PROBLEM = 'the link must be an http(s) address';
 const LINK_USERINFO_PROBLEM =
   'the link must not contain a user name or password before its host (like user:pass@): it hides where the link goes';

@@ -277,6 +277,7 @@ describe('tip schema: the contract of DESIGN.md, field by field', () => {
       ['no slashes after the scheme', 'https:example.org'],
       ['a user before the host', 'https://newsroom.example@evil.example/login'],
       ['a user and password', 'https://user:pass@example.org/'],
+      ['a user before the host, in upper case', 'HTTPS://newsroom.example@evil.example/'],
       ['an empty userinfo', 'https://@example.org/'],
       ['userinfo after backslashes', 'https:\\\\newsroom.example@evil.example/'],
       ['an encoded @ inside the userinfo', 'https://newsroom.example%40x@evil.example/'],
