@@ -54,6 +54,11 @@ export const ENV = {
    * for an idempotent replay. Rotating it makes every stored receipt code unfindable.
    */
   RECEIPT_HASH_SECRET: 'RECEIPT_HASH_SECRET',
+  /**
+   * Intake + receipts: the value CloudFront sends in `x-tipline-origin-verify` (infra/edge.ts).
+   * Only a request carrying it is keyed on its `CloudFront-Viewer-Address`; unset (locally), never.
+   */
+  ORIGIN_VERIFY_SECRET: 'ORIGIN_VERIFY_SECRET',
   /** Intake: submissions per client per window (default 30) and the window (default 600 s). */
   RATE_LIMIT_MAX: 'RATE_LIMIT_MAX',
   RATE_LIMIT_WINDOW_SECONDS: 'RATE_LIMIT_WINDOW_SECONDS',
