@@ -147,6 +147,18 @@ describe('the OpenAPI document', () => {
     expect(schemas.ValidationError).toMatchObject({ required: expect.arrayContaining(['issues']) });
   });
 
+  it('documents the staff lookup by receipt code on GET /tips, from the zod schema', () => {
+    const list = (
+      openApiDocument() as {
+        paths: Record<string, { get: { parameters: { name: string; schema: Record<string, unknown> }[] } }>;
+      }
+    ).paths['/tips']?.get;
+    const receipt = list?.parameters.find((p) => p.name === 'receipt');
+
+    expect(receipt?.schema).toMatchObject({ type: 'string', maxLength: 200 });
+    expect(String(receipt?.schema.description)).toMatch(/never with a filter or a cursor/);
+  });
+
   it('documents the tip submission from the zod schema (enums, limits, no unknown fields)', () => {
     const schemas = (
       openApiDocument() as { components: { schemas: Record<string, Record<string, unknown>> } }
