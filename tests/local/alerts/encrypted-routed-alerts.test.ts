@@ -163,6 +163,7 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
       /^Content-Type: multipart\/encrypted; protocol="application\/pgp-encrypted"; boundary=/m,
     );
     expect(headers.split('\r\n')).toContain(`To: ${UKRAINE}`);
+    expect(headers).toMatch(/^Message-ID: <[0-9a-f-]{36}@newsroom\.example>\r?$/m);
     expect(headers).toContain(
       `Subject: =?UTF-8?B?${Buffer.from('[Tipline] New tip · encrypted').toString('base64')}?=`,
     );
@@ -198,10 +199,12 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
       'Оксана Коваль',
       'oksana@example.org',
       tip.id,
-      tip.receipt,
     ]) {
       expect(plain).toContain(secret);
     }
+    // Not even encrypted: the receipt code is the reader's credential, never a desk's.
+    expect(plain).not.toContain(tip.receipt);
+    expect(raw).not.toContain(tip.receipt);
     // The descriptive subject travels inside, as a protected header.
     expect(String(data)).toMatch(/^Subject: =\?UTF-8\?B\?/m);
   });
