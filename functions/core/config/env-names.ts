@@ -64,6 +64,11 @@ export const ENV = {
    */
   FLOOD_MAX_ALERTS: 'FLOOD_MAX_ALERTS',
   FLOOD_WINDOW_SECONDS: 'FLOOD_WINDOW_SECONDS',
+  /**
+   * Notifier: the staff inbox's address (e.g. https://inbox.example/staff); each flood digest links
+   * every tip it lists to `<url>#/tips/<id>`. Unset: digests name the tips without links.
+   */
+  STAFF_INBOX_URL: 'STAFF_INBOX_URL',
   /** Notifier: attempts per alert before its tip id is dead-lettered; = stream retryAttempts + 1 (default 4). */
   ALERT_MAX_ATTEMPTS: 'ALERT_MAX_ATTEMPTS',
   /**

@@ -4,6 +4,15 @@ import { deskKeysSchema } from '#core/alerts/pgp-alert';
 import { ENV } from './env-names';
 import { optionalUrl, storeConfigShape } from './store-config';
 
+/** The flood breaker's defaults: over 20 alerts in 5 minutes become one digest per desk. */
+export const FLOOD_DEFAULTS = { maxAlerts: 20, windowSeconds: 300 } as const;
+
+/** The breaker's window and limit: read by the notifier and, for reader-message notices, receipts. */
+export const floodConfigShape = {
+  [ENV.FLOOD_MAX_ALERTS]: z.coerce.number().int().positive().default(FLOOD_DEFAULTS.maxAlerts),
+  [ENV.FLOOD_WINDOW_SECONDS]: z.coerce.number().int().positive().default(FLOOD_DEFAULTS.windowSeconds),
+};
+
 export const notifierConfigSchema = z.object({
   ...storeConfigShape,
   [ENV.DESK_ADDRESS]: z.email('must be the desk email address'),
@@ -13,8 +22,9 @@ export const notifierConfigSchema = z.object({
   [ENV.DESK_PGP_KEYS]: deskKeysSchema.optional(),
   /** Without it: no flood breaker and no dead-lettering by the notifier (the stream's own DLQ only). */
   [ENV.GUARD_TABLE]: z.string().min(3).optional(),
-  [ENV.FLOOD_MAX_ALERTS]: z.coerce.number().int().positive().default(20),
-  [ENV.FLOOD_WINDOW_SECONDS]: z.coerce.number().int().positive().default(300),
+  /** The staff inbox (e.g. https://inbox.example/staff): flood digests link each tip there. */
+  [ENV.STAFF_INBOX_URL]: optionalUrl,
+  ...floodConfigShape,
   [ENV.ALERT_MAX_ATTEMPTS]: z.coerce.number().int().positive().default(4),
   [ENV.ALERT_DLQ_URL]: optionalUrl,
 });
