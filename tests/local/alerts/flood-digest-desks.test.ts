@@ -4,13 +4,16 @@ import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
+import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { makeSubmitTip } from '#core/intake/submit-tip';
 import { makeSesClient } from '#core/platform/aws-clients';
 import type { TipRecord } from '#core/tips/tip-record';
 import { makeNotifierHandler } from '../../../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig } from '../../../functions/notifier/wiring';
+import { receiptsFromConfig } from '../../../functions/receipts/wiring';
 import { insertRecord } from '../../../local/stack/stream-feed';
 import { ensureTable, guardTableInput } from '../../../local/stack/tables';
+import { httpEvent } from '../../support/events';
 import {
   makeTestTable,
   readMailbox,
@@ -162,5 +165,81 @@ describe('flood digests: one per desk, routed and encrypted like the alerts they
     await notify({});
     expect(await mailTo(WORLD)).toHaveLength(2);
     expect(await mailTo(UKRAINE)).toHaveLength(2);
+  });
+});
+
+describe('reader-message notices go through the flood breaker', () => {
+  const run = randomUUID().slice(0, 8);
+  const DESK = `notices-${run}@newsroom.example`;
+
+  it('40 messages on one tip within a window are one notice, and the digest says the reader wrote again', async () => {
+    vi.stubEnv('LOG_LEVEL', 'SILENT');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    const table = await makeTestTable('notices');
+    const guardTable = `guard-${randomUUID().slice(0, 8)}`;
+    await ensureTable(table.dynamo.client, guardTableInput(guardTable));
+    let now = new Date('2026-12-02T11:00:01Z');
+    const clock = () => now;
+    const env = {
+      TIPS_TABLE: table.tableName,
+      GUARD_TABLE: guardTable,
+      CLIENT_HASH_SECRET: 'test-client-hash-secret-0123456789abcdef',
+      DYNAMODB_ENDPOINT: table.dynamoUrl,
+      SES_ENDPOINT: table.sesUrl,
+      DESK_ADDRESS: DESK,
+      SENDER_ADDRESS: SENDER,
+      FLOOD_MAX_ALERTS: '50',
+      FLOOD_WINDOW_SECONDS: String(WINDOW_S),
+      STAFF_INBOX_URL: INBOX,
+    };
+    // The reader's own limit is lifted: this is about the desk's mailbox, not about guessing.
+    const receipts = receiptsFromConfig(
+      loadConfig(receiptsConfigSchema, env),
+      table.dynamo,
+      {
+        limit: 1_000,
+        windowSeconds: 600,
+      },
+      { clock },
+    );
+    const notify = makeNotifierHandler(
+      notifierDepsFromConfig(loadConfig(notifierConfigSchema, env), { dynamo: table.dynamo, clock }),
+    );
+    const { tip } = await makeSubmitTip({ store: table.store })(validTip());
+    const addMessage = async (i: number) => {
+      const event = httpEvent({
+        method: 'POST',
+        path: `/receipts/${tip.receipt}/messages`,
+        routeKey: 'POST /receipts/{code}/messages',
+        body: JSON.stringify({ message: `One more detail, number ${i}, about the ferry office` }),
+      });
+      event.pathParameters = { code: tip.receipt };
+      const res = await receipts(event, {} as never);
+      expect(res).toMatchObject({ statusCode: 201 });
+    };
+    const noticesOf = async () =>
+      (await readMailbox()).filter((e) => e.destination.to.includes(DESK) && e.subject.includes(tip.id));
+
+    for (let i = 0; i < 40; i++) await addMessage(i);
+
+    const notices = await noticesOf();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.subject).toBe(`[Tipline] The reader added a message · tip ${tip.id}`);
+
+    // After the window: one digest line for the other 39, and a fresh window notices again.
+    now = new Date(now.getTime() + WINDOW_S * 1000);
+    await notify({});
+    const digests = (await readMailbox()).filter(
+      (e) => e.destination.to.includes(DESK) && e.subject.startsWith('[Tipline] Digest'),
+    );
+    expect(digests).toHaveLength(1);
+    expect(digests[0]?.subject).toContain('1 new reader message during a flood');
+    expect(digests[0]?.body.text).toContain(`new reader message on ${tip.id}`);
+    expect(digests[0]?.body.text?.match(/new reader message on/g)).toHaveLength(1);
+    expect(JSON.stringify(digests[0])).not.toContain('ferry office');
+    expect(JSON.stringify(digests[0])).not.toContain(tip.receipt);
+
+    await addMessage(40);
+    expect(await noticesOf()).toHaveLength(2);
   });
 });
