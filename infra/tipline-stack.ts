@@ -81,7 +81,11 @@ export class TiplineStack extends Stack {
       guardTable: this.reliability.guard,
       deskAddress: config.deskAddress,
       senderAddress: config.senderAddress,
-      extraEnvironment: { ...config.notifierEnvironment, ...config.storeEnvironment },
+      extraEnvironment: {
+        ...config.notifierEnvironment,
+        ...config.floodEnvironment,
+        ...config.storeEnvironment,
+      },
       encryptionKey,
     });
     this.receipts = this.receiptsFunction(clientHashSecret);
@@ -131,6 +135,7 @@ export class TiplineStack extends Stack {
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
+        ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
       logKey: this.key,
@@ -208,6 +213,8 @@ export class TiplineStack extends Stack {
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,
         ...(this.config.deskRouting ? { [ENV.DESK_ROUTING]: this.config.deskRouting } : {}),
+        // Its notices go through the notifier's flood breaker: the same limit and window.
+        ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
       },
       logKey: this.key,

@@ -4,8 +4,13 @@ import { deskKeysSchema } from '#core/alerts/pgp-alert';
 import { ENV } from './env-names';
 import { optionalUrl, storeConfigShape } from './store-config';
 
-/** The flood breaker's defaults: over 20 alerts in 5 minutes become one digest per desk. */
-export const FLOOD_DEFAULTS = { maxAlerts: 20, windowSeconds: 300 } as const;
+/**
+ * The flood breaker's defaults: over 60 emails in 5 minutes become one digest per desk. 60 is
+ * above what one client can cause alone at the default limits (alerts/flood-budget.ts: 30
+ * submits + 20 receipt requests in one window), so one script cannot trip it; infra refuses a
+ * configuration where it could.
+ */
+export const FLOOD_DEFAULTS = { maxAlerts: 60, windowSeconds: 300 } as const;
 
 /** The breaker's window and limit: read by the notifier and, for reader-message notices, receipts. */
 export const floodConfigShape = {
