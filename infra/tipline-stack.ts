@@ -84,6 +84,8 @@ export class TiplineStack extends Stack {
       extraEnvironment: {
         ...config.notifierEnvironment,
         ...config.floodEnvironment,
+        // Flood digests link each tip to its page in the inbox.
+        [ENV.STAFF_INBOX_URL]: `${this.api.url}staff`,
         ...config.storeEnvironment,
       },
       encryptionKey,

@@ -384,6 +384,16 @@ describe('checked at synth', () => {
     expect(env(stack.intake)[ENV.FLOOD_MAX_ALERTS]).toBeUndefined();
   });
 
+  test("the notifier's digests link each tip to the stack's own staff inbox", () => {
+    const { stack, template } = templateOnly();
+    const vars = template.toJSON().Resources[logicalId(stack, stack.alerts.notifier)].Properties.Environment
+      .Variables as Record<string, unknown>;
+    const inbox = vars[ENV.STAFF_INBOX_URL] as { 'Fn::Join': [string, unknown[]] };
+    const parts = inbox['Fn::Join'][1];
+    expect(parts.at(-1)).toMatch(/\/staff$/);
+    expect(JSON.stringify(parts)).toContain(logicalId(stack, stack.api.httpApi));
+  });
+
   test('a missing sender address fails the synth naming the context key', () => {
     const { senderAddress: _omitted, ...rest } = TEST_CONTEXT;
     expect(() => makeTiplineApp({ bundle: false, nag: false, context: rest })).toThrow(
