@@ -161,6 +161,21 @@ describe('flood digests: one per desk, routed and encrypted like the alerts they
       }
     }
     expect(inner).not.toContain('Оксана');
+    // Every email either desk got (alerts and digests, plain and raw): a Message-ID, no receipt code.
+    const everything = [...(await mailTo(WORLD)), ...(await mailTo(UKRAINE))];
+    expect(everything).toHaveLength(4);
+    for (const email of everything.filter((e) => !e.subject.endsWith('encrypted'))) {
+      expect(email.headers?.filter((h) => h.name === 'Message-ID')).toHaveLength(1);
+    }
+    const raws = rawSends.slice(-2);
+    for (const r of raws) expect(r).toMatch(/^Message-ID: <[^>]+>\r$/m);
+    for (const tip of tips) {
+      for (const text of [...everything.map((e) => JSON.stringify(e)), ...raws])
+        expect(text).not.toContain(tip.receipt);
+    }
+    // The world desk's individual alert shows the reader's message in its own direction.
+    expect(world[0]?.body.html).toMatch(/<div dir="auto"[^>]*>Ferries between Tallinn/);
+
     // The next tick finds nothing left to send.
     await notify({});
     expect(await mailTo(WORLD)).toHaveLength(2);
