@@ -2,6 +2,7 @@ import { makeFloodBreaker } from '#core/alerts/flood-breaker';
 import { makeMailer } from '#core/alerts/mailer';
 import { makeReaderMessageNotifier, type NotifyDesk } from '#core/alerts/reader-message-notice';
 import type { ReceiptsConfig } from '#core/config/receipts-config';
+import { makeClientAddress } from '#core/guards/client-address';
 import { makeClientKeyer } from '#core/guards/client-key';
 import { makeRateLimiter } from '#core/guards/rate-limit';
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';
@@ -38,6 +39,7 @@ export function receiptsFromConfig(
     }),
     guard,
     logger,
+    clientAddress: makeClientAddress({ originSecret: config.ORIGIN_VERIFY_SECRET }),
   });
 }
 

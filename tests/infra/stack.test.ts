@@ -187,7 +187,9 @@ describe('API', () => {
     expect(receiptRoutes.length).toBeGreaterThanOrEqual(1);
     const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
     expect(stage?.Properties.RouteSettings).toEqual(
-      Object.fromEntries(receiptRoutes.map((k) => [k, { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }])),
+      Object.fromEntries(
+        receiptRoutes.map((k) => [k, { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }]),
+      ),
     );
     // The stage is updated only once the routes it names exist.
     for (const key of receiptRoutes) {
@@ -391,7 +393,8 @@ describe('checked at synth', () => {
     const inbox = vars[ENV.STAFF_INBOX_URL] as { 'Fn::Join': [string, unknown[]] };
     const parts = inbox['Fn::Join'][1];
     expect(parts.at(-1)).toMatch(/\/staff$/);
-    expect(JSON.stringify(parts)).toContain(logicalId(stack, stack.api.httpApi));
+    // The address readers and staff reach: the CloudFront edge, like the hosted UI's redirect.
+    expect(JSON.stringify(parts)).toContain(logicalId(stack, stack.edge.distribution));
   });
 
   test('a missing sender address fails the synth naming the context key', () => {

@@ -1,4 +1,4 @@
-import { escapeHtml, headerSafe } from '#core/tips/text-safety';
+import { escapeHtml, headerSafe, linkHost } from '#core/tips/text-safety';
 import type { TipRecord } from '#core/tips/tip-record';
 import { TOPIC_LABELS } from '#core/tips/tip-schema';
 
@@ -26,7 +26,12 @@ function fields(tip: TipRecord): [string, string][] {
     ['Subject', tip.subject ?? '(none)'],
     ['Contact', contactLine(tip)],
   ];
-  if (tip.sourceUrl) rows.push(['Link', tip.sourceUrl]);
+  // The host the link really goes to (punycode for a look-alike), beside what the reader wrote.
+  if (tip.sourceUrl)
+    rows.push([
+      'Link',
+      `${tip.sourceUrl} (host ${linkHost(tip.sourceUrl) ?? 'unknown'}, supplied by the reader)`,
+    ]);
   // No receipt code: it is the reader's only credential, and a mailbox is no place for it.
   rows.push(['Received', tip.createdAt], ['Tip id', tip.id]);
   // One row, one line: a line break in a name or subject must not forge rows (a fake
