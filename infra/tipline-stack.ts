@@ -95,7 +95,13 @@ export class TiplineStack extends Stack {
       guardTable: this.reliability.guard,
       deskAddress: config.deskAddress,
       senderAddress: config.senderAddress,
-      extraEnvironment: { ...config.notifierEnvironment, ...config.storeEnvironment },
+      extraEnvironment: {
+        ...config.notifierEnvironment,
+        ...config.floodEnvironment,
+        // Flood digests link each tip to its page in the inbox.
+        [ENV.STAFF_INBOX_URL]: `${this.edge.url}staff`,
+        ...config.storeEnvironment,
+      },
       encryptionKey,
     });
     this.receipts = this.receiptsFunction(clientHashSecret);
@@ -151,6 +157,7 @@ export class TiplineStack extends Stack {
         [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
         [ENV.ORIGIN_VERIFY_SECRET]: this.originVerifySecret(),
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
+        ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
       logKey: this.key,
@@ -229,6 +236,8 @@ export class TiplineStack extends Stack {
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,
         ...(this.config.deskRouting ? { [ENV.DESK_ROUTING]: this.config.deskRouting } : {}),
+        // Its notices go through the notifier's flood breaker: the same limit and window.
+        ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
       },
       logKey: this.key,
