@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import unhomoglyph from 'unhomoglyph';
 import { isConditionFailure } from '#core/tips/tip-store';
 import { deriveKey } from './client-key';
 import type { FormTokens } from './form-token';
@@ -23,9 +24,23 @@ export interface SpamChecksProps {
   clock?: () => Date;
 }
 
-/** Case, spacing and line breaks do not make a copy-pasted message new. */
+// Format characters (U+200B, U+2060, U+202E...) and the other default-ignorables (variation
+// selectors, U+3164 HANGUL FILLER...) render as nothing: inserting them must not make a copy new.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * What the duplicate check compares, never what is stored: a copy with other case, spacing,
+ * compatibility forms (NFKC), invisible characters or look-alike letters from another script
+ * (Cyrillic `е` for Latin `e`, Greek `Α` for `A`: Unicode's confusables skeleton, UTS #39)
+ * folds to the same text. The fold is lossy on purpose (a Ukrainian message folds to a Latin
+ * jumble), which is why only its keyed hash is kept.
+ */
 export function normaliseMessage(message: string): string {
-  return message.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  // One case first (lower then upper: `ß` and the like settle), then the skeleton of the
+  // capitals: it is case-sensitive, and capitals are where Cyrillic and Greek look Latin
+  // (`Т Н Е Р О С` → `T H E P O C`; lower-case Greek `τ` would map to `ᴛ`, not `t`).
+  const capitals = message.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().toUpperCase();
+  return unhomoglyph(capitals).toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -160,5 +160,31 @@ describe('abuse defences at intake', () => {
         quarantineReason: 'duplicate',
       });
     });
+
+    it.each([
+      ['U+200B', (m: string) => m.replace(' ', ' \u200b')],
+      ['U+2060', (m: string) => m.replace('a', 'a\u2060')],
+      ['a Cyrillic look-alike', (m: string) => m.replace('o', '\u043e')],
+    ])('a copy edited with %s is still a duplicate', async (_what, edit) => {
+      const tip = validTip({ message: `Port of Izmail closed at dawn, ${Math.random()}` });
+      await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.30' }));
+
+      const res = await intake.handler(
+        postTipEvent({ ...tip, message: edit(String(tip.message)) }, { sourceIp: '198.51.100.31' }),
+      );
+
+      expect(await storedTip(parse(res.body).id)).toMatchObject({
+        status: 'quarantined',
+        quarantineReason: 'duplicate',
+      });
+    });
+
+    it('a Ukrainian tip is stored as written: the look-alike fold is only for the fingerprint', async () => {
+      const message = `Київ: о 6 ранку в Подолі вимкнули світло, ${Math.random()}`;
+
+      const res = await intake.handler(postTipEvent(validTip({ message }), { sourceIp: '198.51.100.32' }));
+
+      expect(await storedTip(parse(res.body).id)).toMatchObject({ status: 'new', message });
+    });
   });
 });

@@ -75,6 +75,27 @@ describe('what makes two submissions the same', () => {
     expect(normaliseMessage('the port is closed')).not.toBe(normaliseMessage('the port is open'));
   });
 
+  it.each([
+    ['a zero-width space', 'the port is\u200b closed'],
+    ['a word joiner', 'the po\u2060rt is closed'],
+    ['a soft hyphen and a BOM', 'the p\u00adort is \ufeffclosed'],
+    ['a right-to-left override', 'the port \u202eis closed'],
+    ['Cyrillic look-alikes (о, р, с, е)', 'th\u0435 \u0440\u043ert is \u0441los\u0435d'],
+    ['Greek capitals (Τ, Η, Ε)', '\u03a4\u0397\u0395 PORT IS CLOSED'],
+    ['Cyrillic capitals (Т, Н, Е, Р, О)', '\u0422\u041d\u0415 \u0420\u041eRT IS CLOSED'],
+    ['fullwidth letters (NFKC)', '\uff54\uff48\uff45 port is closed'],
+  ])('a copy edited with %s folds to the same fingerprint text', (_what, copy) => {
+    expect(normaliseMessage(copy)).toBe(normaliseMessage('the port is closed'));
+  });
+
+  it('folds only for the comparison: two different Ukrainian messages stay different', () => {
+    const a = 'Київ: у Подолі вимкнули світло о 6 ранку';
+    const b = 'Київ: у Подолі ввімкнули світло о 6 ранку';
+
+    expect(normaliseMessage(a)).not.toBe(normaliseMessage(b));
+    expect(normaliseMessage(a)).toBe(normaliseMessage(`  ${a.toUpperCase()}\u200b `));
+  });
+
   it('a dead letter names its tip in either shape the queue holds', () => {
     expect(parseLetter('{"tipId":"01ABC","reason":"x","failedAt":"t"}')?.tipId).toBe('01ABC');
     expect(parseLetter('{"record":{"dynamodb":{"Keys":{"id":{"S":"01DEF"}}}}}')?.tipId).toBe('01DEF');
