@@ -149,10 +149,11 @@ export class TiplineStack extends Stack {
         resources: [idempotency.tableArn],
       }),
     );
-    // Rate-limit counters (UpdateItem ADD), message fingerprints (conditional Put, Delete to undo).
+    // The rate log (GetItem, then a conditional UpdateItem), message fingerprints (conditional
+    // Put, Delete to undo).
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [guard.tableArn],
       }),
     );
@@ -228,9 +229,12 @@ export class TiplineStack extends Stack {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn] }),
     );
-    // Its per-client rate-limit counter, apart from intake's.
+    // Its per-client rate log, apart from intake's: read, then a conditional UpdateItem.
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [guard.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [guard.tableArn],
+      }),
     );
     return fn;
   }

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '#core/tips/tip-store';
 
 export interface RateLimiterProps {
@@ -57,17 +57,19 @@ export function makeRateLimiter({
           return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freedAt - nowMs) / 1000)) };
         }
         try {
+          // UpdateItem, not PutItem: the same write either function's role already holds.
           await doc.send(
-            new PutCommand({
+            new UpdateCommand({
               TableName: tableName,
-              Item: {
-                pk,
-                hits: [...hits, nowMs],
-                v: (version ?? 0) + 1,
-                expiresAt: Math.ceil((nowMs + windowMs) / 1000) + 1,
-              },
+              Key: { pk },
+              UpdateExpression: 'SET hits = :hits, v = :next, expiresAt = :expires',
               ConditionExpression: version === undefined ? 'attribute_not_exists(pk)' : 'v = :v',
-              ...(version === undefined ? {} : { ExpressionAttributeValues: { ':v': version } }),
+              ExpressionAttributeValues: {
+                ':hits': [...hits, nowMs],
+                ':next': (version ?? 0) + 1,
+                ':expires': Math.ceil((nowMs + windowMs) / 1000) + 1,
+                ...(version === undefined ? {} : { ':v': version }),
+              },
             }),
           );
           return { allowed: true };

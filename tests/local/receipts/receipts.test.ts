@@ -175,7 +175,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
     const found = [...commands];
     expect(work).toEqual([found, found, found]);
     // The rate limiter's read and conditional write (a sliding log), then the lookup.
-    expect(found).toEqual(['GetItemCommand', 'PutItemCommand', 'QueryCommand']);
+    expect(found).toEqual(['GetItemCommand', 'UpdateItemCommand', 'QueryCommand']);
   });
 
   it('adds the reader message to the tip history, bumping its version, and shows the count', async () => {
