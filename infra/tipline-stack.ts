@@ -149,8 +149,8 @@ export class TiplineStack extends Stack {
         resources: [idempotency.tableArn],
       }),
     );
-    // The rate log (GetItem, then a conditional UpdateItem), message fingerprints (conditional
-    // Put, Delete to undo).
+    // The rate log (conditional UpdateItem; GetItem to prune a full one), message fingerprints
+    // and form-token nonces (conditional Put, Delete to undo).
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
@@ -229,7 +229,7 @@ export class TiplineStack extends Stack {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn] }),
     );
-    // Its per-client rate log, apart from intake's: read, then a conditional UpdateItem.
+    // Its per-client rate log, apart from intake's: a conditional UpdateItem; GetItem to prune a full one.
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
