@@ -48,7 +48,8 @@ describe('form token', () => {
 
     expect(at(2_999).check(token)).toBe('too-fast');
     expect(at(3_000).check(token)).toBe('ok');
-    expect(at(25 * 3600_000).check(token)).toBe('stale-form-token');
+    expect(at(45 * 60_000).check(token)).toBe('ok');
+    expect(at(45 * 60_000 + 1).check(token)).toBe('stale-form-token');
     expect(at(0).check(undefined)).toBe('absent');
     fc.assert(
       fc.property(fc.nat({ max: token.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (i, c) => {
@@ -57,6 +58,34 @@ describe('form token', () => {
         expect(at(10_000).check(changed)).toBe('bad-form-token');
       }),
     );
+  });
+});
+
+describe('form token lifetime and nonce', () => {
+  it('lives under an hour: a longer life is refused when the tokens are made', () => {
+    expect(() => makeFormTokens({ secret: SECRET, minFillSeconds: 3, maxAgeSeconds: 3600 })).toThrow(
+      'a form token must live under an hour',
+    );
+  });
+
+  it('carries a fresh nonce each time, given back with its expiry once the token verifies', () => {
+    const issuedAt = Date.UTC(2026, 10, 25, 12);
+    const tokens = makeFormTokens({ secret: SECRET, minFillSeconds: 3, clock: () => new Date(issuedAt) });
+    const [a, b] = [tokens.issue(), tokens.issue()];
+    const later = makeFormTokens({
+      secret: SECRET,
+      minFillSeconds: 3,
+      clock: () => new Date(issuedAt + 10_000),
+    });
+
+    expect(a).not.toBe(b);
+    expect(later.inspect(a)).toEqual({
+      verdict: 'ok',
+      nonce: a.split('.')[2],
+      expiresAtS: issuedAt / 1000 + 45 * 60,
+    });
+    // A token of the old shape (no nonce: it could not be single-use) no longer verifies.
+    expect(later.check(`v1.${issuedAt.toString(36)}.AAAAAAAAAAAAAAAAAAAAAA`)).toBe('bad-form-token');
   });
 });
 
