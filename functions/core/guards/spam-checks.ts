@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import unhomoglyph from 'unhomoglyph';
 import { isConditionFailure } from '#core/tips/tip-store';
 import { deriveKey } from './client-key';
 import type { FormTokens } from './form-token';
@@ -45,7 +44,9 @@ const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
  * folds to the same text. The fold is lossy on purpose (a Ukrainian message folds to a Latin
  * jumble), which is why only its keyed hash is kept.
  */
-export function normaliseMessage(message: string): string {
+export async function normaliseMessage(message: string): Promise<string> {
+  // Loaded on the first fingerprint, not at cold start: building its pattern takes ~36 ms.
+  const { default: unhomoglyph } = await import('unhomoglyph');
   // One case first (lower then upper: `ß` and the like settle), then the skeleton of the
   // capitals: it is case-sensitive, and capitals are where Cyrillic and Greek look Latin
   // (`Т Н Е Р О С` → `T H E P O C`; lower-case Greek `τ` would map to `ᴛ`, not `t`).
@@ -67,8 +68,10 @@ export function makeSpamChecks({
 }: SpamChecksProps) {
   const fpKey = deriveKey(secret, 'message-fingerprint');
   // Keyed, so the guard table cannot be used to confirm a guessed message text.
-  const fingerprintOf = (message: string) =>
-    createHmac('sha256', fpKey).update(normaliseMessage(message)).digest('base64url');
+  const fingerprintOf = async (message: string) =>
+    createHmac('sha256', fpKey)
+      .update(await normaliseMessage(message))
+      .digest('base64url');
 
   return {
     /**
@@ -111,7 +114,7 @@ export function makeSpamChecks({
       message: string,
       tipId: string,
     ): Promise<{ outcome: 'first'; claim: FingerprintClaim } | { outcome: 'duplicate' | 'unavailable' }> {
-      const fingerprint = fingerprintOf(message);
+      const fingerprint = await fingerprintOf(message);
       const nowS = Math.floor(clock().getTime() / 1000);
       const claim = { pk: `fp#${fingerprint}`, tipId };
       try {
