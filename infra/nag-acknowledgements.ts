@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { ROUTES, routeKey } from '#core/api/routes';
+import type { TiplineEdge } from './edge';
 import type { TiplineStack } from './tipline-stack';
 
 /**
@@ -91,5 +92,33 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
   for (const id of ['ClientHashSecret', 'CursorSecret']) {
     const secret = stack.node.tryFindChild(id);
     if (secret) ack(secret, 'AwsSolutions-SMG4', deployTimeSecret);
+  }
+
+  acknowledgeEdgeFindings(stack.edge);
+}
+
+/** CloudFront and WAF in front of the API (infra/edge.ts). */
+function acknowledgeEdgeFindings(edge: TiplineEdge): void {
+  ack(
+    edge.originSecret,
+    'AwsSolutions-SMG4',
+    'CloudFront sends this value as an origin header and the functions compare it; both take it at deploy, so a scheduled rotation would make every request look direct. It is rotated by a new value and a redeploy (docs/operations.md).',
+  );
+  ack(
+    edge.distribution,
+    'AwsSolutions-CFR3',
+    "CloudFront access logs record every viewer's IP address (c-ip), and the threat model promises that no reader's address is stored anywhere; WAF's per-rule CloudWatch metrics show blocks without it. WAF logging is off for the same reason (it logs clientIp).",
+  );
+  ack(
+    edge.distribution,
+    'AwsSolutions-CFR1',
+    'A world desk takes tips from every country, those under censorship first: a geo restriction would shut out the sources it exists for.',
+  );
+  if (!edge.customDomain) {
+    ack(
+      edge.distribution,
+      'AwsSolutions-CFR4',
+      'On its default *.cloudfront.net name CloudFront accepts TLSv1 and no minimum can be set; a newsroom sets domainName and certificateArn, and the distribution then requires TLS 1.2 (TLSv1.2_2021, checked in tests/infra/edge.test.ts).',
+    );
   }
 }

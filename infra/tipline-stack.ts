@@ -9,6 +9,7 @@ import { ENV } from '#core/config/env-names';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
+import { TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
 import { TiplineApi } from './http-api';
 import { ReliabilityTables } from './reliability-tables';
@@ -35,6 +36,8 @@ export class TiplineStack extends Stack {
   readonly tips: TipsTable;
   readonly reliability: ReliabilityTables;
   readonly api: TiplineApi;
+  /** CloudFront and WAF in front of the API: where readers and staff reach Tipline. */
+  readonly edge: TiplineEdge;
   readonly staffAuth: StaffAuth;
   readonly intake: TiplineFunction;
   readonly staff: TiplineFunction;
@@ -61,9 +64,20 @@ export class TiplineStack extends Stack {
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
       accessLogs: new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION, encryptionKey }),
     });
+    this.edge = new TiplineEdge(this, 'Edge', {
+      api: this.api.httpApi,
+      limits: {
+        perIp: config.wafRateLimit,
+        receiptsPerIp: config.wafReceiptsRateLimit,
+        windowSeconds: config.wafWindowSeconds,
+      },
+      encryptionKey,
+      domainName: config.domainName,
+      certificateArn: config.certificateArn,
+    });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
       domainPrefix: config.authDomainPrefix,
-      inboxUrl: `${this.api.url}staff`,
+      inboxUrl: `${this.edge.url}staff`,
       extraCallbackUrls: config.staffCallbackUrls,
     });
 
@@ -119,6 +133,11 @@ export class TiplineStack extends Stack {
     });
   }
 
+  /** What CloudFront sends the API (infra/edge.ts); intake and receipts then trust the viewer address. */
+  private originVerifySecret(): string {
+    return this.edge.originSecret.secretValue.unsafeUnwrap();
+  }
+
   private intakeFunction(clientHashSecret: string): TiplineFunction {
     const { table } = this.tips;
     const { idempotency, guard } = this.reliability;
@@ -130,6 +149,7 @@ export class TiplineStack extends Stack {
         [ENV.IDEMPOTENCY_TABLE]: idempotency.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
+        [ENV.ORIGIN_VERIFY_SECRET]: this.originVerifySecret(),
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
         ...this.config.storeEnvironment,
       },
@@ -205,6 +225,7 @@ export class TiplineStack extends Stack {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
+        [ENV.ORIGIN_VERIFY_SECRET]: this.originVerifySecret(),
         // A reader's added message sends the routed desk a notice (without the reader's words).
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,

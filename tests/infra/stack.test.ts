@@ -179,7 +179,9 @@ describe('API', () => {
     expect(receiptRoutes.length).toBeGreaterThanOrEqual(1);
     const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
     expect(stage?.Properties.RouteSettings).toEqual(
-      Object.fromEntries(receiptRoutes.map((k) => [k, { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }])),
+      Object.fromEntries(
+        receiptRoutes.map((k) => [k, { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }]),
+      ),
     );
     // The stage is updated only once the routes it names exist.
     for (const key of receiptRoutes) {

@@ -48,6 +48,11 @@ export const ENV = {
    * so no raw IP is stored or logged), the form's signed timestamp and message fingerprints.
    */
   CLIENT_HASH_SECRET: 'CLIENT_HASH_SECRET',
+  /**
+   * Intake + receipts: the value CloudFront sends in `x-tipline-origin-verify` (infra/edge.ts).
+   * Only a request carrying it is keyed on its `CloudFront-Viewer-Address`; unset (locally), never.
+   */
+  ORIGIN_VERIFY_SECRET: 'ORIGIN_VERIFY_SECRET',
   /** Intake: submissions per client per window (default 30) and the window (default 600 s). */
   RATE_LIMIT_MAX: 'RATE_LIMIT_MAX',
   RATE_LIMIT_WINDOW_SECONDS: 'RATE_LIMIT_WINDOW_SECONDS',

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ENV } from './env-names';
-import { storeConfigShape } from './store-config';
+import { originVerifySecret, storeConfigShape } from './store-config';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -18,6 +18,7 @@ export const intakeConfigSchema = z
       .string()
       .min(32, 'must be a random secret of at least 32 characters')
       .optional(),
+    [ENV.ORIGIN_VERIFY_SECRET]: originVerifySecret,
     [ENV.RATE_LIMIT_MAX]: seconds(30),
     [ENV.RATE_LIMIT_WINDOW_SECONDS]: seconds(600),
     [ENV.MIN_FILL_SECONDS]: z.coerce.number().min(0).default(3),
