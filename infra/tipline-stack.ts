@@ -176,10 +176,11 @@ export class TiplineStack extends Stack {
         resources: [idempotency.tableArn],
       }),
     );
-    // Rate-limit counters (UpdateItem ADD), message fingerprints (conditional Put, Delete to undo).
+    // The rate log (conditional UpdateItem; GetItem to prune a full one), message fingerprints
+    // and form-token nonces (conditional Put, Delete to undo).
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [guard.tableArn],
       }),
     );
@@ -258,9 +259,12 @@ export class TiplineStack extends Stack {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn] }),
     );
-    // Its per-client rate-limit counter, apart from intake's.
+    // Its per-client rate log, apart from intake's: a conditional UpdateItem; GetItem to prune a full one.
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [guard.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [guard.tableArn],
+      }),
     );
     return fn;
   }

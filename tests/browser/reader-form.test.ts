@@ -90,6 +90,25 @@ describe('the reader form in Chromium', () => {
     });
   });
 
+  it('a reader who keeps the form open gets a fresh single-use token every 15 minutes', async () => {
+    await withContext({}, async (ctx) => {
+      const page = await ctx.newPage();
+      await page.clock.install();
+      await page.goto(`${stack.apiUrl}/`);
+      const token = page.locator('input[name=formToken]');
+      const first = await token.inputValue();
+
+      const refetched = page.waitForResponse((r) => new URL(r.url()).pathname === '/' && r.status() === 200);
+      await page.clock.fastForward('15:00');
+      await refetched;
+      // Used only once it is older than the minimum fill time (0 s here, plus a second).
+      await page.clock.fastForward(1_500);
+
+      await expect.poll(() => token.inputValue()).not.toBe(first);
+      expect(await token.inputValue()).toMatch(/^v2\.[0-9a-z]+\.[\w-]{16}\.[\w-]{22}$/);
+    });
+  });
+
   it('a wrong email shows its error next to the field, before anything is sent', async () => {
     await withContext({}, async (ctx) => {
       const page = await ctx.newPage();

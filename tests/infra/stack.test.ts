@@ -284,7 +284,7 @@ describe('least privilege', () => {
           resource: arnOf(stack.reliability.idempotency),
         },
         {
-          actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           resource: arnOf(stack.reliability.guard),
         },
         tableKeyUse(),
@@ -331,7 +331,7 @@ describe('least privilege', () => {
       sortStatements([
         { actions: ['dynamodb:Query'], resource: { 'Fn::Join': ['', [table, '/index/by-receipt']] } },
         { actions: ['dynamodb:UpdateItem'], resource: table },
-        { actions: ['dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
         // The desk's notice of a reader's added message, from the sender identity only.
         { actions: ['ses:SendEmail'], resource: stack.resolve(stack.alerts.senderIdentity.emailIdentityArn) },
         tableKeyUse(),

@@ -22,19 +22,16 @@ export interface FloodBudget {
 }
 
 /**
- * How many windows of a fixed, epoch-aligned limiter (guards/rate-limit.ts) one flood window,
- * also epoch-aligned, can overlap at most (whole seconds). Flood windows start at multiples of
- * gcd(flood, limiter) into a limiter window; the latest such start, one gcd before a limiter
- * window ends, overlaps the most. (If the limiter becomes a sliding window or a token bucket,
- * this is the function to change.)
+ * How many times its limit one client can pass a sliding-log limiter (guards/rate-limit.ts: at
+ * most `limit` in ANY span of the limiter's window) within one flood window: the flood window
+ * is covered by ceil(flood / limiter) such spans, and a client that spends its whole limit at
+ * the start of each span reaches that.
  */
 export function limiterWindowsPerFloodWindow(
   limiterWindowSeconds: number,
   floodWindowSeconds: number,
 ): number {
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const latestStart = limiterWindowSeconds - gcd(limiterWindowSeconds, floodWindowSeconds);
-  return Math.floor((latestStart + floodWindowSeconds - 1) / limiterWindowSeconds) + 1;
+  return Math.ceil(floodWindowSeconds / limiterWindowSeconds);
 }
 
 /** The most emails one client can cause in one flood window. */
