@@ -102,7 +102,13 @@ export class TiplineStack extends Stack {
       guardTable: this.reliability.guard,
       deskAddress: config.deskAddress,
       senderAddress: config.senderAddress,
-      extraEnvironment: { ...config.notifierEnvironment, ...config.storeEnvironment },
+      extraEnvironment: {
+        ...config.notifierEnvironment,
+        ...config.floodEnvironment,
+        // Flood digests link each tip to its page in the inbox.
+        [ENV.STAFF_INBOX_URL]: `${this.edge.url}staff`,
+        ...config.storeEnvironment,
+      },
       encryptionKey,
     });
     this.receipts = this.receiptsFunction(clientHashSecret, receiptHashSecret);
@@ -159,6 +165,7 @@ export class TiplineStack extends Stack {
         [ENV.RECEIPT_HASH_SECRET]: receiptHashSecret,
         [ENV.ORIGIN_VERIFY_SECRET]: this.originVerifySecret(),
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
+        ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
       logKey: this.key,
@@ -177,10 +184,11 @@ export class TiplineStack extends Stack {
         resources: [idempotency.tableArn],
       }),
     );
-    // Rate-limit counters (UpdateItem ADD), message fingerprints (conditional Put, Delete to undo).
+    // The rate log (conditional UpdateItem; GetItem to prune a full one), message fingerprints
+    // and form-token nonces (conditional Put, Delete to undo).
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [guard.tableArn],
       }),
     );
@@ -239,6 +247,8 @@ export class TiplineStack extends Stack {
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,
         ...(this.config.deskRouting ? { [ENV.DESK_ROUTING]: this.config.deskRouting } : {}),
+        // Its notices go through the notifier's flood breaker: the same limit and window.
+        ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
       },
       logKey: this.key,
@@ -259,9 +269,12 @@ export class TiplineStack extends Stack {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn] }),
     );
-    // Its per-client rate-limit counter, apart from intake's.
+    // Its per-client rate log, apart from intake's: a conditional UpdateItem; GetItem to prune a full one.
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [guard.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [guard.tableArn],
+      }),
     );
     return fn;
   }

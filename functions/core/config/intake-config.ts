@@ -5,6 +5,9 @@ import { originVerifySecret, storeConfigShape } from './store-config';
 const secretSchema = z.string().min(32, 'must be a random secret of at least 32 characters');
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Submits per client per window. Kept below the flood breaker's limit (alerts/flood-budget.ts). */
+export const RATE_LIMIT_DEFAULTS = { max: 30, windowSeconds: 600 } as const;
+
 /**
  * Intake's abuse defences. Each table is optional so a bare store config still loads (tools,
  * benches); without GUARD_TABLE there is no rate limit or duplicate check, without
@@ -22,8 +25,8 @@ export const intakeConfigSchema = z
     // Every tip stores its receipt's keyed hash: intake cannot store a tip without it.
     [ENV.RECEIPT_HASH_SECRET]: secretSchema,
     [ENV.ORIGIN_VERIFY_SECRET]: originVerifySecret,
-    [ENV.RATE_LIMIT_MAX]: seconds(30),
-    [ENV.RATE_LIMIT_WINDOW_SECONDS]: seconds(600),
+    [ENV.RATE_LIMIT_MAX]: seconds(RATE_LIMIT_DEFAULTS.max),
+    [ENV.RATE_LIMIT_WINDOW_SECONDS]: seconds(RATE_LIMIT_DEFAULTS.windowSeconds),
     [ENV.MIN_FILL_SECONDS]: z.coerce.number().min(0).default(3),
     [ENV.DUPLICATE_WINDOW_SECONDS]: seconds(86_400),
     [ENV.IDEMPOTENCY_WINDOW_SECONDS]: seconds(600),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { deskRoutingSchema, jsonEnv } from '#core/alerts/desk-routing';
 import { ENV } from './env-names';
+import { floodConfigShape } from './notifier-config';
 import { optionalUrl, originVerifySecret, storeConfigShape } from './store-config';
 
 /** The reader's follow-up by receipt: the tips table, and the guard table for its rate limit. */
@@ -17,6 +18,8 @@ export const receiptsConfigSchema = z.object({
   [ENV.SENDER_ADDRESS]: z.email('must be the sender email address verified in SES').optional(),
   [ENV.SES_ENDPOINT]: optionalUrl,
   [ENV.DESK_ROUTING]: jsonEnv(deskRoutingSchema).optional(),
+  // The notices go through the notifier's flood breaker (in GUARD_TABLE): same window, same limit.
+  ...floodConfigShape,
 });
 
 export type ReceiptsConfig = z.infer<typeof receiptsConfigSchema>;

@@ -38,7 +38,10 @@ export function makeGuardedIntake({ submitTip, idempotent, rateLimiter, clientKe
 
     async submit(request: IntakeRequest): Promise<IntakeOutcome> {
       if (idempotent) return idempotent(request);
-      return { ...submitReceiptOf(await submitTip(request.input)), replayed: false };
+      return {
+        ...submitReceiptOf(await submitTip(request.input, { viaForm: request.viaForm === true })),
+        replayed: false,
+      };
     },
   };
 }

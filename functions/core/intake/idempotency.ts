@@ -70,6 +70,8 @@ export interface IntakeRequest {
   idempotencyKey?: string | undefined;
   /** How long the invocation may still run: a crash leaves an in-progress mark only this long. */
   remainingMs?: number;
+  /** The body was a form post (form-urlencoded): it must carry a valid form token. */
+  viaForm?: boolean;
 }
 
 export type IntakeOutcome = SubmitReceipt & { replayed: boolean };
@@ -133,6 +135,7 @@ export function makeIdempotentIntake({
   interface Work {
     submission: TipSubmission;
     clientKey: string;
+    viaForm: boolean;
     ran: boolean;
   }
 
@@ -143,7 +146,10 @@ export function makeIdempotentIntake({
       work: Work,
     ): Promise<StoredSubmitReceipt> => {
       work.ran = true;
-      return sealed(submitReceiptOf(await submitTip.validated(work.submission)), receiptKeys);
+      return sealed(
+        submitReceiptOf(await submitTip.validated(work.submission, { viaForm: work.viaForm })),
+        receiptKeys,
+      );
     },
     { persistenceStore, config, keyPrefix: 'tipline-intake' },
   );
@@ -153,6 +159,7 @@ export function makeIdempotentIntake({
     clientKey,
     idempotencyKey,
     remainingMs = 15_000,
+    viaForm = false,
   }: IntakeRequest): Promise<IntakeOutcome> {
     if (idempotencyKey !== undefined && !KEY_HEADER.test(idempotencyKey)) {
       throw new ValidationError([
@@ -168,7 +175,7 @@ export function makeIdempotentIntake({
     const context = { getRemainingTimeInMillis: () => remainingMs };
     const deadline = Date.now() + waitForInProgressMs;
     for (let attempt = 0; ; attempt++) {
-      const work: Work = { submission, clientKey, ran: false };
+      const work: Work = { submission, clientKey, viaForm, ran: false };
       try {
         const stored = await storeOnce({ key, bodyHash }, context, work);
         return { ...unsealed(stored, receiptKeys), replayed: !work.ran };

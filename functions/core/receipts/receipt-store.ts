@@ -1,9 +1,10 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#core/http/errors';
+import { itemBytes, listAppendBytes } from '#core/tips/item-size';
 import type { ReceiptKeys } from '#core/tips/receipt-key';
 import { RECEIPT_INDEX } from '#core/tips/table-design';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
-import { isConditionFailure, toStoreError } from '#core/tips/tip-store';
+import { isConditionFailure, SIZE_ATTRIBUTE, toStoreError } from '#core/tips/tip-store';
 
 /** What the receipt index holds of a tip: only what a reader's follow-up needs (never the code). */
 export type ReceiptView = Pick<
@@ -16,15 +17,16 @@ export interface ReceiptStore {
   findByReceipt(code: string): Promise<ReceiptView | undefined>;
   /**
    * Appends to the tip's history (and bumps its version, so an editor's stale PATCH sees it),
-   * in one conditional UpdateItem: only while the tip exists, still has this receipt, and its
-   * history is under `maxHistory` entries (a DynamoDB item is capped at 400 KB).
+   * in one conditional UpdateItem: only while the tip exists, still has this receipt, its
+   * history is under `maxHistory` entries and the tip stays under `maxBytes` as DynamoDB
+   * counts it (SIZE_ATTRIBUTE; a DynamoDB item is capped at 400 KB).
    */
   appendReaderEntry(
     code: string,
-    tip: Pick<ReceiptView, 'id'>,
+    tip: ReceiptView,
     entry: HistoryEntry,
-    maxHistory: number,
-  ): Promise<'appended' | 'full'>;
+    limits: { maxHistory: number; maxBytes: number },
+  ): Promise<'appended' | 'full' | 'too-large'>;
 }
 
 /** The receipt index's items, as found by a code's keyed hash. */
@@ -32,6 +34,15 @@ export function toReceiptView(item: Record<string, unknown>): ReceiptView {
   const { id, kind, topic, status, createdAt, history, version } = item as ReceiptView;
   return { id, kind, topic, status, createdAt, history, version };
 }
+
+/**
+ * A tip stored before it kept its size has none: its size is taken as what the receipt index
+ * shows plus the most the rest can be (the submission's fields fit in the 64 KiB body, plus
+ * the index keys and staff fields), an over-estimate that the next staff change corrects.
+ */
+const UNSEEN_BYTES = 64 * 1024 + 4 * 1024;
+// A version and a size that gain a digit on this write.
+const COUNTER_GROWTH_BYTES = 4;
 
 export function makeReceiptStore({
   doc,
@@ -62,24 +73,35 @@ export function makeReceiptStore({
       }
     },
 
-    async appendReaderEntry(code, tip, entry, maxHistory) {
+    async appendReaderEntry(code, tip, entry, { maxHistory, maxBytes }) {
+      const delta = listAppendBytes([entry]) + COUNTER_GROWTH_BYTES;
+      const legacy = itemBytes(tip) + UNSEEN_BYTES;
+      // Room left under the budget, checked by the write itself: two messages at once cannot
+      // both take the last of it.
+      const sized = '#size <= :room';
+      const fits = legacy + delta <= maxBytes ? `(attribute_not_exists(#size) OR ${sized})` : sized;
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { id: tip.id },
-            UpdateExpression: 'SET #history = list_append(#history, :entries), #version = #version + :one',
-            ConditionExpression: 'attribute_exists(id) AND #k = :k AND size(#history) < :max',
+            UpdateExpression:
+              'SET #history = list_append(#history, :entries), #version = #version + :one, #size = if_not_exists(#size, :legacy) + :delta',
+            ConditionExpression: `attribute_exists(id) AND #k = :k AND size(#history) < :max AND ${fits}`,
             ExpressionAttributeNames: {
               '#history': 'history',
               '#version': 'version',
               '#k': RECEIPT_INDEX.partitionKey,
+              '#size': SIZE_ATTRIBUTE,
             },
             ExpressionAttributeValues: {
               ':entries': [entry],
               ':one': 1,
               ':k': receiptKeys.lookupKey(code),
               ':max': maxHistory,
+              ':room': maxBytes - delta,
+              ':legacy': legacy,
+              ':delta': delta,
             },
           }),
         );
@@ -90,7 +112,7 @@ export function makeReceiptStore({
       // Which condition failed: the tip is gone (expired, erased) or its history is full.
       const still = await this.findByReceipt(code);
       if (!still) throw new NotFoundError('no such receipt');
-      return 'full';
+      return still.history.length >= maxHistory ? 'full' : 'too-large';
     },
   };
 }

@@ -40,11 +40,23 @@ export const MESSAGE_TEXT_PROBLEM =
 /**
  * A one-line field (subject, name): no control character (Cc), no line or paragraph
  * separator, and no format character (Cf: bidi marks and controls, zero-width spaces and
- * joiners, soft hyphen, BOM…) except a zero-width joiner between two emoji, which is how
- * 👩‍💻 or 🏳️‍🌈 is written. A skin-tone modifier or VS16 may stand between the emoji and the ZWJ.
+ * joiners, soft hyphen, BOM…) with two exceptions that writing needs:
+ * - a zero-width joiner between two emoji, which is how 👩‍💻 or 🏳️‍🌈 is written (a skin-tone
+ *   modifier or VS16 may stand between the emoji and the ZWJ);
+ * - a zero-width non-joiner or joiner between two letters of a script whose spelling needs it
+ *   (marks may follow the first): Persian, Urdu and Kurdish write words with it (می‌خواهم) in
+ *   Arabic script, Indic scripts shape conjuncts with it after a virama. There it can neither
+ *   reorder text nor hide a space; between Latin letters it has no use but to make two equal
+ *   words differ, so it is refused there.
  */
-export const ONE_LINE_TEXT =
-  /^(?:[^\p{Cc}\p{Cf}\u2028\u2029]|(?<=\p{Extended_Pictographic}[\u{fe0f}\u{1f3fb}-\u{1f3ff}]?)\u200d(?=\p{Extended_Pictographic}))*$/u;
+const JOINING_SCRIPTS =
+  '\\p{sc=Arabic}\\p{sc=Syriac}\\p{sc=Devanagari}\\p{sc=Bengali}\\p{sc=Gurmukhi}\\p{sc=Gujarati}\\p{sc=Oriya}\\p{sc=Tamil}\\p{sc=Telugu}\\p{sc=Kannada}\\p{sc=Malayalam}\\p{sc=Sinhala}';
+export const ONE_LINE_TEXT = new RegExp(
+  '^(?:[^\\p{Cc}\\p{Cf}\\u2028\\u2029]' +
+    '|(?<=\\p{Extended_Pictographic}[\\u{fe0f}\\u{1f3fb}-\\u{1f3ff}]?)\\u200d(?=\\p{Extended_Pictographic})' +
+    `|(?<=[${JOINING_SCRIPTS}]\\p{M}*)[\\u200c\\u200d](?=[${JOINING_SCRIPTS}]))*$`,
+  'u',
+);
 
 /**
  * The characters of a link: no control, format (Cf, which holds every bidi control and mark

@@ -73,14 +73,28 @@ describe('ONE_LINE_TEXT', () => {
     expect(ONE_LINE_TEXT.test('👩\u200d\u200d💻')).toBe(false);
   });
 
-  it('refuses every Unicode format (Cf) character but that joiner', () => {
+  it('allows a non-joiner or joiner between letters of the scripts that write with it', () => {
+    expect(ONE_LINE_TEXT.test('می\u200cخواهم')).toBe(true);
+    expect(ONE_LINE_TEXT.test('क्\u200dष')).toBe(true);
+    expect(ONE_LINE_TEXT.test('\u200cمی')).toBe(false);
+    expect(ONE_LINE_TEXT.test('می\u200c')).toBe(false);
+    expect(ONE_LINE_TEXT.test('Anna\u200c Smith')).toBe(false);
+    expect(ONE_LINE_TEXT.test('Anna \u200cSmith')).toBe(false);
+    expect(ONE_LINE_TEXT.test('می\u200c\u200cخواهم')).toBe(false);
+  });
+
+  it('refuses every Unicode format (Cf) character but those joiners', () => {
     const formats = [...Array(0x110000).keys()]
       .filter((cp) => cp < 0xd800 || cp > 0xdfff)
       .map((cp) => String.fromCodePoint(cp))
       .filter((c) => /\p{Cf}/u.test(c));
     expect(formats.length).toBeGreaterThan(150);
-    for (const c of formats)
-      expect(ONE_LINE_TEXT.test(`a${c}b`), `U+${c.codePointAt(0)?.toString(16)}`).toBe(false);
+    for (const c of formats) {
+      const name = `U+${c.codePointAt(0)?.toString(16)}`;
+      expect(ONE_LINE_TEXT.test(`1${c}2`), name).toBe(false);
+      expect(ONE_LINE_TEXT.test(`a${c}b`), name).toBe(false);
+      expect(ONE_LINE_TEXT.test(`م${c}خ`), name).toBe(c === '\u200c' || c === '\u200d');
+    }
   });
 });
 
