@@ -67,14 +67,6 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     "This queue is itself the dead-letter queue: the on-failure destination of the notifier's stream mapping and where the notifier puts alerts that exhausted their attempts (nag only recognises SQS redrive DLQs).",
   );
 
-  for (const table of [stack.reliability.idempotency, stack.reliability.guard]) {
-    ack(
-      table,
-      'AwsSolutions-DDB3',
-      'Items live minutes to a day and expire by TTL (idempotency records, rate-limit windows, fingerprints); restoring them would revive expired state, so point-in-time recovery has nothing worth restoring. The tips table has it.',
-    );
-  }
-
   ack(
     stack.staffAuth.userPool,
     'AwsSolutions-COG2',

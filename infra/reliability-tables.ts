@@ -14,7 +14,9 @@ export interface ReliabilityTablesProps {
  * functions/core/guards/guard-tables.ts like local/stack/tables.ts: Powertools' idempotency records
  * and the guard counters (rate limits, fingerprints, flood windows, alert failures). Every
  * item expires by TTL; losing them costs at most a window of protection, so unlike the
- * tips table they are not kept when the stack goes.
+ * tips table they are not kept when the stack goes. Point-in-time recovery is on all the same:
+ * a mistaken write or delete (by hand or by a bug) to live counters, fingerprints or
+ * idempotency records can be undone within its window (issue 11, cdk-nag DDB3).
  */
 export class ReliabilityTables extends Construct {
   readonly idempotency: Table;
@@ -35,6 +37,7 @@ export class ReliabilityTables extends Construct {
       partitionKey: { name: key.partitionKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: key.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       ...(encryptionKey
         ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey }
         : { encryption: TableEncryption.AWS_MANAGED }),

@@ -38,6 +38,12 @@ describe('idempotency and guard tables', () => {
     });
   });
 
+  test('both tables have point-in-time recovery (a bad write to live guard state can be undone)', () => {
+    for (const table of [stack.reliability.idempotency, stack.reliability.guard]) {
+      expect(props(table).PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    }
+  });
+
   test('intake gets both tables and a generated client-hash secret by their env-names.ts names', () => {
     const env = envOf(stack.intake);
     expect(env[ENV.IDEMPOTENCY_TABLE]).toEqual({ Ref: logicalId(stack, stack.reliability.idempotency) });
