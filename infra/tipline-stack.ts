@@ -6,6 +6,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type FunctionName, ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
+import { READER_ENTRY_ATTRIBUTES } from '#core/receipts/receipt-store';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
@@ -225,8 +226,19 @@ export class TiplineStack extends Stack {
         resources: [`${table.tableArn}/index/${RECEIPT_INDEX.indexName}`],
       }),
     );
+    // Only the attributes a reader's entry touches (the key, history, version, the receipt key its
+    // condition checks): a receipts function turned against the table cannot rewrite a tip's
+    // status, contact details, retention or legal hold. ReturnValues NONE: the write returns no
+    // attribute the receipt index does not already show.
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': Object.values(READER_ENTRY_ATTRIBUTES) },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      }),
     );
     // Its per-client rate-limit counter, apart from intake's.
     fn.addToRolePolicy(

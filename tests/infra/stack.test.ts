@@ -320,7 +320,17 @@ describe('least privilege', () => {
     expect(roleStatements(template, stack, stack.receipts)).toEqual(
       sortStatements([
         { actions: ['dynamodb:Query'], resource: { 'Fn::Join': ['', [table, '/index/by-receipt']] } },
-        { actions: ['dynamodb:UpdateItem'], resource: table },
+        // Appending a reader's entry: only the attributes it names, and nothing returned.
+        {
+          actions: ['dynamodb:UpdateItem'],
+          resource: table,
+          condition: {
+            'ForAllValues:StringEquals': {
+              'dynamodb:Attributes': ['id', 'history', 'version', 'gsi_receipt'],
+            },
+            StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+          },
+        },
         { actions: ['dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
         // The desk's notice of a reader's added message, from the sender identity only.
         { actions: ['ses:SendEmail'], resource: stack.resolve(stack.alerts.senderIdentity.emailIdentityArn) },

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#core/http/errors';
-import { RECEIPT_INDEX, receiptLookupKey } from '#core/tips/table-design';
+import { RECEIPT_INDEX, receiptLookupKey, TIPS_TABLE_KEY } from '#core/tips/table-design';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
 import { isConditionFailure, toStoreError } from '#core/tips/tip-store';
 
@@ -9,6 +9,19 @@ export type ReceiptView = Pick<
   TipRecord,
   'id' | 'receipt' | 'kind' | 'topic' | 'status' | 'createdAt' | 'history' | 'version'
 >;
+
+/**
+ * Every top-level attribute the receipts function's UpdateItem on the tips table names: the key,
+ * what it writes (history, version) and what its condition reads (the receipt index key).
+ * infra/ allows the receipts role that UpdateItem for these attributes only (dynamodb:Attributes),
+ * so a write that names another one is refused in AWS: add it here, not in a string of its own.
+ */
+export const READER_ENTRY_ATTRIBUTES = {
+  key: TIPS_TABLE_KEY.partitionKey,
+  history: 'history',
+  version: 'version',
+  receiptKey: RECEIPT_INDEX.partitionKey,
+} as const;
 
 export interface ReceiptStore {
   /** The tip behind a receipt code, or undefined: one Query whether or not the code exists. */
@@ -57,13 +70,14 @@ export function makeReceiptStore({
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { id: tip.id },
+            Key: { [READER_ENTRY_ATTRIBUTES.key]: tip.id },
             UpdateExpression: 'SET #history = list_append(#history, :entries), #version = #version + :one',
-            ConditionExpression: 'attribute_exists(id) AND #k = :k AND size(#history) < :max',
+            ConditionExpression: 'attribute_exists(#id) AND #k = :k AND size(#history) < :max',
             ExpressionAttributeNames: {
-              '#history': 'history',
-              '#version': 'version',
-              '#k': RECEIPT_INDEX.partitionKey,
+              '#id': READER_ENTRY_ATTRIBUTES.key,
+              '#history': READER_ENTRY_ATTRIBUTES.history,
+              '#version': READER_ENTRY_ATTRIBUTES.version,
+              '#k': READER_ENTRY_ATTRIBUTES.receiptKey,
             },
             ExpressionAttributeValues: {
               ':entries': [entry],
