@@ -78,10 +78,7 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     'A handful of invited editors, no self sign-up: the Plus tier (threat protection, billed per active user) is a cost decision for the newsroom, not a default of the stack.',
   );
 
-  const deployTimeSecret =
-    'The value is resolved into the function environment at deploy time, so a scheduled rotation would change the secret without the function ever seeing it; it is rotated by generating a new value and redeploying (open list cursors / rate-limit windows simply restart).';
-  for (const id of ['ClientHashSecret', 'CursorSecret']) {
-    const secret = stack.node.tryFindChild(id);
-    if (secret) ack(secret, 'AwsSolutions-SMG4', deployTimeSecret);
-  }
+  const noRotationLambda =
+    'These are HMAC keys with no peer to coordinate with (no database password): rotating one is a put-secret-value, read by each new container at cold start (docs/operations.md says what each rotation invalidates). A rotation Lambda would add code and a schedule for what is a deliberate, rare operator decision.';
+  for (const secret of stack.secrets.all().values()) ack(secret, 'AwsSolutions-SMG4', noRotationLambda);
 }

@@ -2,7 +2,6 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type FunctionName, ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
@@ -13,6 +12,7 @@ import { AlertDelivery } from './alert-delivery';
 import { TiplineKey } from './encryption-key';
 import { TiplineApi } from './http-api';
 import { ReliabilityTables } from './reliability-tables';
+import { TiplineSecrets } from './secrets';
 import type { StackConfig } from './stack-config';
 import { StaffAuth } from './staff-auth';
 import { LOG_RETENTION, TiplineFunction } from './tipline-function';
@@ -44,6 +44,8 @@ export class TiplineStack extends Stack {
   /** The function behind each route target of functions/core/api/routes.ts. */
   readonly routeTargets: Record<FunctionName, TiplineFunction>;
   readonly alarms: TiplineAlarms;
+  /** The HMAC keys in Secrets Manager, by the variable that names them (functions get the ARN). */
+  readonly secrets: TiplineSecrets;
 
   /** The customer-managed key of everything stored. */
   readonly key: Key;
@@ -68,14 +70,11 @@ export class TiplineStack extends Stack {
       extraCallbackUrls: config.staffCallbackUrls,
     });
 
-    // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints.
-    // Generated in AWS and resolved by CloudFormation at deploy: in no template or repository.
-    const clientHashSecret = new Secret(this, 'ClientHashSecret', {
-      description: 'HMAC key of client keys, form timestamps and message fingerprints',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    }).secretValue.unsafeUnwrap();
+    // The HMAC keys, generated in Secrets Manager: the functions get their ARNs and read them at
+    // cold start, so no value is in a template, a repository or a function's configuration.
+    this.secrets = new TiplineSecrets(this, encryptionKey);
 
-    this.intake = this.intakeFunction(clientHashSecret);
+    this.intake = this.intakeFunction();
     this.staff = this.staffFunction();
     this.alerts = new AlertDelivery(this, 'Alerts', {
       table: this.tips.table,
@@ -85,7 +84,7 @@ export class TiplineStack extends Stack {
       extraEnvironment: { ...config.notifierEnvironment, ...config.storeEnvironment },
       encryptionKey,
     });
-    this.receipts = this.receiptsFunction(clientHashSecret);
+    this.receipts = this.receiptsFunction();
     // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it.
     for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier]) {
       this.key.grant(fn, ...TABLE_KEY_ACTIONS);
@@ -120,7 +119,7 @@ export class TiplineStack extends Stack {
     });
   }
 
-  private intakeFunction(clientHashSecret: string): TiplineFunction {
+  private intakeFunction(): TiplineFunction {
     const { table } = this.tips;
     const { idempotency, guard } = this.reliability;
     const fn = new TiplineFunction(this, 'Intake', {
@@ -130,10 +129,11 @@ export class TiplineStack extends Stack {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.IDEMPOTENCY_TABLE]: idempotency.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
-        [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
         ...this.config.storeEnvironment,
       },
+      // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints.
+      secrets: this.secrets.forFunction(ENV.CLIENT_HASH_SECRET),
       logKey: this.key,
     });
     // PutItem stores a tip (conditionally: never an overwrite); DescribeTable is /health's probe.
@@ -162,19 +162,15 @@ export class TiplineStack extends Stack {
 
   private staffFunction(): TiplineFunction {
     const { table } = this.tips;
-    // Signs the list cursors; a new one only invalidates the cursors of lists open at that moment.
-    const cursorSecret = new Secret(this, 'CursorSecret', {
-      description: 'HMAC key of the staff list cursors',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
     const fn = new TiplineFunction(this, 'Staff', {
       functionDir: 'staff',
       description: 'Staff API: list, read, triage and export tips',
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
-        [ENV.CURSOR_SECRET]: cursorSecret.secretValue.unsafeUnwrap(),
         ...this.config.storeEnvironment,
       },
+      // Signs the list cursors; a new one only invalidates the cursors of lists open at that moment.
+      secrets: this.secrets.forFunction(ENV.CURSOR_SECRET),
       logKey: this.key,
     });
     // Read and triage only: a tip is created by intake alone and never deleted by an editor.
@@ -195,7 +191,7 @@ export class TiplineStack extends Stack {
     return fn;
   }
 
-  private receiptsFunction(clientHashSecret: string): TiplineFunction {
+  private receiptsFunction(): TiplineFunction {
     const { table } = this.tips;
     const { guard } = this.reliability;
     const fn = new TiplineFunction(this, 'Receipts', {
@@ -204,13 +200,13 @@ export class TiplineStack extends Stack {
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
-        [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
         // A reader's added message sends the routed desk a notice (without the reader's words).
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,
         ...(this.config.deskRouting ? { [ENV.DESK_ROUTING]: this.config.deskRouting } : {}),
         ...this.config.storeEnvironment,
       },
+      secrets: this.secrets.forFunction(ENV.CLIENT_HASH_SECRET),
       logKey: this.key,
     });
     fn.addToRolePolicy(

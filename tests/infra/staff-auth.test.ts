@@ -143,6 +143,24 @@ describe('staff function', () => {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resource: stack.resolve(stack.staff.logGroup.logGroupArn),
         },
+        {
+          actions: ['secretsmanager:GetSecretValue'],
+          resource: { Ref: logicalId(stack, stack.secrets.of(ENV.CURSOR_SECRET)) },
+        },
+        {
+          actions: ['kms:Decrypt'],
+          resource: { 'Fn::GetAtt': [logicalId(stack, stack.key), 'Arn'] },
+          condition: {
+            StringEquals: {
+              'kms:ViaService': {
+                'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+              },
+              'kms:EncryptionContext:SecretARN': {
+                Ref: logicalId(stack, stack.secrets.of(ENV.CURSOR_SECRET)),
+              },
+            },
+          },
+        },
       ]),
     );
     const actions = statements.flatMap((s) => s.actions);
@@ -156,9 +174,12 @@ describe('staff function', () => {
     }
   });
 
-  test('gets the table name and a generated cursor secret, never a literal one', () => {
+  test("gets the table name and the cursor secret's ARN, never its value", () => {
     const fn = props(stack.staff);
     expect(fn.Environment.Variables[ENV.TIPS_TABLE]).toEqual({ Ref: logicalId(stack, stack.tips.table) });
-    expect(JSON.stringify(fn.Environment.Variables[ENV.CURSOR_SECRET])).toMatch(/resolve:secretsmanager/);
+    expect(fn.Environment.Variables[ENV.CURSOR_SECRET_ARN]).toEqual({
+      Ref: logicalId(stack, stack.secrets.of(ENV.CURSOR_SECRET)),
+    });
+    expect(fn.Environment.Variables[ENV.CURSOR_SECRET]).toBeUndefined();
   });
 });

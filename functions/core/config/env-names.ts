@@ -24,6 +24,8 @@ export const ENV = {
    * Locally a fixed dev key; in AWS a generated secret. Rotating it only invalidates open cursors.
    */
   CURSOR_SECRET: 'CURSOR_SECRET',
+  /** In AWS instead of CURSOR_SECRET: the ARN of the Secrets Manager secret that holds it. */
+  CURSOR_SECRET_ARN: 'CURSOR_SECRET_ARN',
   /**
    * Notifier and receipts: which desk gets which tip, JSON `{"default": [addr], "rules": [{"topic"?, "kind"?, "to": [addr]}]}`
    * (first matching rule wins). Unset: everything goes to DESK_ADDRESS.
@@ -44,10 +46,12 @@ export const ENV = {
    */
   GUARD_TABLE: 'GUARD_TABLE',
   /**
-   * Intake: HMAC key (at least 32 random characters) for the client key (a hash of the source IP,
+   * Intake and receipts: HMAC key (at least 32 random characters) for the client key (a hash of the source IP,
    * so no raw IP is stored or logged), the form's signed timestamp and message fingerprints.
    */
   CLIENT_HASH_SECRET: 'CLIENT_HASH_SECRET',
+  /** In AWS instead of CLIENT_HASH_SECRET: the ARN of the Secrets Manager secret that holds it. */
+  CLIENT_HASH_SECRET_ARN: 'CLIENT_HASH_SECRET_ARN',
   /** Intake: submissions per client per window (default 30) and the window (default 600 s). */
   RATE_LIMIT_MAX: 'RATE_LIMIT_MAX',
   RATE_LIMIT_WINDOW_SECONDS: 'RATE_LIMIT_WINDOW_SECONDS',
@@ -74,3 +78,16 @@ export const ENV = {
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/**
+ * The variables that hold a secret, each with the variable naming its Secrets Manager secret.
+ * Locally (npm start, tests) the value itself is set; in AWS only the ARN, and the function reads
+ * the value once at cold start (functions/core/config/secrets.ts). Setting both is refused.
+ * A new secret is one line here (and its `_ARN` name in ENV); infra/secrets.ts creates it.
+ */
+export const SECRET_ENV = {
+  [ENV.CLIENT_HASH_SECRET]: ENV.CLIENT_HASH_SECRET_ARN,
+  [ENV.CURSOR_SECRET]: ENV.CURSOR_SECRET_ARN,
+} as const;
+
+export type SecretEnvName = keyof typeof SECRET_ENV;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ENV } from './env-names';
+import { optionalSecretShape } from './secrets';
 import { storeConfigShape } from './store-config';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -14,10 +15,7 @@ export const intakeConfigSchema = z
     ...storeConfigShape,
     [ENV.IDEMPOTENCY_TABLE]: z.string().min(3).optional(),
     [ENV.GUARD_TABLE]: z.string().min(3).optional(),
-    [ENV.CLIENT_HASH_SECRET]: z
-      .string()
-      .min(32, 'must be a random secret of at least 32 characters')
-      .optional(),
+    ...optionalSecretShape(ENV.CLIENT_HASH_SECRET),
     [ENV.RATE_LIMIT_MAX]: seconds(30),
     [ENV.RATE_LIMIT_WINDOW_SECONDS]: seconds(600),
     [ENV.MIN_FILL_SECONDS]: z.coerce.number().min(0).default(3),
