@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { type FunctionName, ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
 import { READER_ENTRY_ATTRIBUTES } from '#core/receipts/receipt-store';
+import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
@@ -92,7 +93,11 @@ export class TiplineStack extends Stack {
 
     // Typed by FunctionName: a route target added to routes.ts without a function here fails tsc.
     this.routeTargets = { intake: this.intake, staff: this.staff, receipts: this.receipts };
-    this.api.addTiplineRoutes({ functions: this.routeTargets, staffAuthorizer: this.staffAuth.authorizer });
+    this.api.addTiplineRoutes({
+      functions: this.routeTargets,
+      staffAuthorizer: this.staffAuth.authorizer,
+      staffScopes: [STAFF_SCOPE],
+    });
     // Guessing receipt codes from many addresses at once is capped for all of them together.
     this.api.throttleRoutes(ROUTES.filter((r) => r.target === 'receipts').map(routeKey), {
       rateLimit: config.receiptsRateLimit,
@@ -130,6 +135,7 @@ export class TiplineStack extends Stack {
         [ENV.IDEMPOTENCY_TABLE]: idempotency.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
+        [ENV.STAFF_TOKEN_URL]: this.staffAuth.tokenUrl,
         ...this.config.storeEnvironment,
       },
       // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints.

@@ -15,10 +15,13 @@ export const ENV = {
   SES_ENDPOINT: 'SES_ENDPOINT',
   AWS_REGION: 'AWS_REGION',
   /**
-   * Intake (serves the staff page): the Cognito hosted UI's authorize URL, implicit flow with
-   * redirect_uri = <api>/staff. Unset (locally), the page asks for a pasted token instead.
+   * Intake (serves the staff page): the Cognito hosted UI's authorize URL for the authorization
+   * code grant (client_id, redirect_uri = <api>/staff, scope); the page adds the PKCE challenge and
+   * state. Unset (locally), the page asks for a pasted token instead.
    */
   STAFF_SIGN_IN_URL: 'STAFF_SIGN_IN_URL',
+  /** Intake (the staff page): the Cognito token endpoint where the page trades the code and its PKCE verifier for a token. */
+  STAFF_TOKEN_URL: 'STAFF_TOKEN_URL',
   /**
    * Staff function only: the HMAC key that signs list cursors (at least 32 random characters).
    * Locally a fixed dev key; in AWS a generated secret. Rotating it only invalidates open cursors.
