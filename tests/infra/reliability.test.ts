@@ -38,9 +38,12 @@ describe('idempotency and guard tables', () => {
     });
   });
 
-  test('both tables have point-in-time recovery (a bad write to live guard state can be undone)', () => {
+  test('both tables have point-in-time recovery for one day (a bad write can be undone; receipts in idempotency records are not kept a month)', () => {
     for (const table of [stack.reliability.idempotency, stack.reliability.guard]) {
-      expect(props(table).PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(props(table).PointInTimeRecoverySpecification).toEqual({
+        PointInTimeRecoveryEnabled: true,
+        RecoveryPeriodInDays: 1,
+      });
     }
   });
 
