@@ -97,8 +97,6 @@ export class StaffAuth extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
-    // Cognito creates the client's scopes only once the resource server exists.
-    this.client.node.addDependency(staffApi);
 
     this.signInUrl = [
       `${domain.baseUrl()}/oauth2/authorize?response_type=code`,
