@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { ROUTES, routeKey } from '#core/api/routes';
+import type { TiplineEdge } from './edge';
 import type { TiplineStack } from './tipline-stack';
 
 /**
@@ -80,5 +81,36 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
 
   const noRotationLambda =
     'These are HMAC keys with no peer to coordinate with (no database password): rotating one is a put-secret-value, read by each new container at cold start (docs/operations.md says what each rotation invalidates). A rotation Lambda would add code and a schedule for what is a deliberate, rare operator decision.';
-  for (const secret of stack.secrets.all().values()) ack(secret, 'AwsSolutions-SMG4', noRotationLambda);
+  for (const secret of stack.secrets.all().values()) {
+    // The edge acknowledges its own origin secret (acknowledgeEdgeFindings).
+    if (secret !== stack.edge.originSecret) ack(secret, 'AwsSolutions-SMG4', noRotationLambda);
+  }
+
+  acknowledgeEdgeFindings(stack.edge);
+}
+
+/** CloudFront and WAF in front of the API (infra/edge.ts). */
+function acknowledgeEdgeFindings(edge: TiplineEdge): void {
+  ack(
+    edge.originSecret,
+    'AwsSolutions-SMG4',
+    'CloudFront sends this value as an origin header, taken at deploy, and the functions compare it (read at cold start); a scheduled rotation would make every request look direct until the distribution is redeployed. It is rotated by a new value and a redeploy (docs/operations.md).',
+  );
+  ack(
+    edge.distribution,
+    'AwsSolutions-CFR3',
+    "CloudFront access logs record every viewer's IP address (c-ip), and the threat model promises that no reader's address is stored anywhere; WAF's per-rule CloudWatch metrics show blocks without it. WAF logging is off for the same reason (it logs clientIp).",
+  );
+  ack(
+    edge.distribution,
+    'AwsSolutions-CFR1',
+    'A world desk takes tips from every country, those under censorship first: a geo restriction would shut out the sources it exists for.',
+  );
+  if (!edge.customDomain) {
+    ack(
+      edge.distribution,
+      'AwsSolutions-CFR4',
+      'On its default *.cloudfront.net name CloudFront accepts TLSv1 and no minimum can be set; a newsroom sets domainName and certificateArn, and the distribution then requires TLS 1.2 (TLSv1.2_2021, checked in tests/infra/edge.test.ts).',
+    );
+  }
 }

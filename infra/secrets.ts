@@ -1,11 +1,14 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { SecretEnvName } from '#core/config/env-names';
 
-/** What each secret is, as the Secrets Manager console shows it. A new secret in SECRET_ENV needs one. */
-const DESCRIPTIONS: Record<SecretEnvName, string> = {
+/**
+ * What each secret this class generates is, as the Secrets Manager console shows it. A secret
+ * made elsewhere (the edge's origin value, infra/edge.ts) is adopted instead.
+ */
+const DESCRIPTIONS: Partial<Record<SecretEnvName, string>> = {
   CLIENT_HASH_SECRET: 'HMAC key of client keys, form timestamps and message fingerprints',
   CURSOR_SECRET: 'HMAC key of the staff list cursors',
 };
@@ -24,19 +27,31 @@ const constructId = (name: SecretEnvName) =>
  * secret's ARN (`TiplineFunctionProps.secrets`) and reads the value itself at cold start.
  */
 export class TiplineSecrets {
-  private readonly secrets = new Map<SecretEnvName, Secret>();
+  private readonly secrets = new Map<SecretEnvName, ISecret>();
 
   constructor(
     private readonly scope: Construct,
     private readonly encryptionKey: IKey,
   ) {}
 
+  /** A secret another construct makes (and must encrypt with the same key), read like the others. */
+  adopt(name: SecretEnvName, secret: ISecret): void {
+    if (this.secrets.has(name)) throw new Error(`TiplineSecrets: ${name} already has a secret`);
+    this.secrets.set(name, secret);
+  }
+
   /** The secret behind one variable, made on first use (at the stack's top level: stable ids). */
-  of(name: SecretEnvName): Secret {
+  of(name: SecretEnvName): ISecret {
     let secret = this.secrets.get(name);
     if (!secret) {
+      const description = DESCRIPTIONS[name];
+      if (!description) {
+        throw new Error(
+          `TiplineSecrets: no secret for ${name}: describe it in infra/secrets.ts or adopt() it`,
+        );
+      }
       secret = new Secret(Stack.of(this.scope), constructId(name), {
-        description: DESCRIPTIONS[name],
+        description,
         encryptionKey: this.encryptionKey,
         generateSecretString: { passwordLength: 64, excludePunctuation: true },
       });
@@ -46,12 +61,12 @@ export class TiplineSecrets {
   }
 
   /** Every secret made so far, by variable. */
-  all(): ReadonlyMap<SecretEnvName, Secret> {
+  all(): ReadonlyMap<SecretEnvName, ISecret> {
     return this.secrets;
   }
 
   /** The `secrets` prop of a TiplineFunction that reads these variables. */
-  forFunction(...names: SecretEnvName[]): Partial<Record<SecretEnvName, Secret>> {
+  forFunction(...names: SecretEnvName[]): Partial<Record<SecretEnvName, ISecret>> {
     return Object.fromEntries(names.map((name) => [name, this.of(name)]));
   }
 }

@@ -42,11 +42,44 @@ export const stackConfigSchema = z.object({
   deskPgpKeys: jsonSetting(deskKeysSchema),
   /** Days kept per status: `{"default": 365, "byStatus": {"dismissed": 30, "quarantined": 7}}`. */
   retentionPolicy: jsonSetting(retentionEnvSchema),
-  apiRateLimit: z.coerce.number().positive().max(10_000).default(50),
-  apiBurstLimit: z.coerce.number().int().positive().max(5_000).default(100),
-  /** The receipt routes for all clients together: at 5/s, guessing a 59-bit code stays hopeless. */
-  receiptsRateLimit: z.coerce.number().positive().max(1_000).default(5),
-  receiptsBurstLimit: z.coerce.number().int().positive().max(1_000).default(10),
+  /**
+   * The stage's throttle is shared by every client, and spent before the per-client limits in
+   * the functions run: it must sit well above what one client may send (checked below against
+   * the WAF's per-IP limits), or one client exhausts it for everyone.
+   */
+  apiRateLimit: z.coerce.number().positive().max(10_000).default(500),
+  apiBurstLimit: z.coerce.number().int().positive().max(5_000).default(1_000),
+  /**
+   * The receipt routes for all clients together. At 100/s a botnet guessing 59-bit codes still
+   * needs centuries (THREAT-MODEL.md); one client is held to far less by the WAF and the function.
+   */
+  receiptsRateLimit: z.coerce.number().positive().max(1_000).default(100),
+  receiptsBurstLimit: z.coerce.number().int().positive().max(1_000).default(200),
+  /** Requests one IP may send through CloudFront per WAF window, any route (WAF's floor is 10). */
+  wafRateLimit: z.coerce.number().int().min(10).max(2_000_000_000).default(1_000),
+  /** Requests one IP may send to the receipt routes per WAF window: the stricter rule. */
+  wafReceiptsRateLimit: z.coerce.number().int().min(10).max(2_000_000_000).default(50),
+  /** The window WAF counts each IP's requests over: one of the four WAF accepts. */
+  wafWindowSeconds: z.coerce
+    .number()
+    .refine((s) => [60, 120, 300, 600].includes(s), 'must be 60, 120, 300 or 600 (the windows WAF offers)')
+    .default(300),
+  /** A custom domain for the CloudFront distribution (with certificateArn); unset: its cloudfront.net name. */
+  domainName: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'must be a lowercase DNS name',
+    )
+    .optional(),
+  /** The ACM certificate of domainName: CloudFront takes certificates from us-east-1 only. */
+  certificateArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
+      'must be the ARN of an ACM certificate in us-east-1 (the only region CloudFront reads certificates from)',
+    )
+    .optional(),
   authDomainPrefix: z
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lowercase letters, digits and hyphens')
@@ -56,7 +89,7 @@ export const stackConfigSchema = z.object({
     )
     .default('tipline-world-desk'),
   /**
-   * Sign-in redirects besides the API's own /staff page: a JSON array in cdk.json, or a
+   * Sign-in redirects besides the inbox behind CloudFront (<SiteUrl>staff): a JSON array in cdk.json, or a
    * comma-separated list with `-c staffCallbackUrls=...`.
    */
   staffCallbackUrls: z
@@ -66,6 +99,32 @@ export const stackConfigSchema = z.object({
     )
     .default([]),
 });
+
+/**
+ * How many clients, each at its WAF limit, it must take to fill a shared stage throttle: below
+ * that, the shared limit (not the per-client one) is what a single client runs into.
+ */
+export const SHARED_THROTTLE_HEADROOM = 100;
+
+function checkEdgeConsistency(c: ContextConfig): string[] {
+  const problems: string[] = [];
+  if ((c.domainName === undefined) !== (c.certificateArn === undefined)) {
+    problems.push('context "domainName" and "certificateArn" go together: give both or neither');
+  }
+  const perIp = (limit: number) => limit / c.wafWindowSeconds;
+  const needs = (shared: string, limit: number, stageRate: number) => {
+    const floor = Math.ceil(perIp(limit) * SHARED_THROTTLE_HEADROOM);
+    if (stageRate < floor)
+      problems.push(
+        `context "${shared}" (${stageRate}/s) must be at least ${floor}/s: ${SHARED_THROTTLE_HEADROOM} clients at their WAF limit (${limit} per ${c.wafWindowSeconds} s), or a few clients exhaust it for everyone`,
+      );
+  };
+  needs('apiRateLimit', c.wafRateLimit, c.apiRateLimit);
+  needs('receiptsRateLimit', c.wafReceiptsRateLimit, c.receiptsRateLimit);
+  if (c.wafReceiptsRateLimit > c.wafRateLimit)
+    problems.push('context "wafReceiptsRateLimit" must not exceed "wafRateLimit" (it is the stricter rule)');
+  return problems;
+}
 
 function secureOrLocal(url: string): boolean {
   const { protocol, hostname } = new URL(url);
@@ -96,6 +155,9 @@ export function readStackConfig(node: Node): StackConfig {
     throw new Error(`invalid Tipline stack configuration: ${problems.join('; ')}`);
   }
   const c = parsed.data;
+  const inconsistent = checkEdgeConsistency(c);
+  if (inconsistent.length > 0)
+    throw new Error(`invalid Tipline stack configuration: ${inconsistent.join('; ')}`);
   const defined = (entries: [EnvName, string | undefined][]) =>
     Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as Partial<Record<EnvName, string>>;
   const notifierEnvironment = defined([

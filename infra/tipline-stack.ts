@@ -10,6 +10,7 @@ import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
+import { TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
 import { TiplineApi } from './http-api';
 import { ReliabilityTables } from './reliability-tables';
@@ -37,6 +38,8 @@ export class TiplineStack extends Stack {
   readonly tips: TipsTable;
   readonly reliability: ReliabilityTables;
   readonly api: TiplineApi;
+  /** CloudFront and WAF in front of the API: where readers and staff reach Tipline. */
+  readonly edge: TiplineEdge;
   readonly staffAuth: StaffAuth;
   readonly intake: TiplineFunction;
   readonly staff: TiplineFunction;
@@ -65,15 +68,27 @@ export class TiplineStack extends Stack {
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
       accessLogs: new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION, encryptionKey }),
     });
+    this.edge = new TiplineEdge(this, 'Edge', {
+      api: this.api.httpApi,
+      limits: {
+        perIp: config.wafRateLimit,
+        receiptsPerIp: config.wafReceiptsRateLimit,
+        windowSeconds: config.wafWindowSeconds,
+      },
+      encryptionKey,
+      domainName: config.domainName,
+      certificateArn: config.certificateArn,
+    });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
       domainPrefix: config.authDomainPrefix,
-      inboxUrl: `${this.api.url}staff`,
+      inboxUrl: `${this.edge.url}staff`,
       extraCallbackUrls: config.staffCallbackUrls,
     });
 
     // The HMAC keys, generated in Secrets Manager: the functions get their ARNs and read them at
     // cold start, so no value is in a template, a repository or a function's configuration.
     this.secrets = new TiplineSecrets(this, encryptionKey);
+    this.secrets.adopt(ENV.ORIGIN_VERIFY_SECRET, this.edge.originSecret);
 
     this.intake = this.intakeFunction();
     this.staff = this.staffFunction();
@@ -138,8 +153,9 @@ export class TiplineStack extends Stack {
         [ENV.STAFF_TOKEN_URL]: this.staffAuth.tokenUrl,
         ...this.config.storeEnvironment,
       },
-      // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints.
-      secrets: this.secrets.forFunction(ENV.CLIENT_HASH_SECRET),
+      // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints; and
+      // CloudFront's origin value, on whose presence the viewer address is trusted (infra/edge.ts).
+      secrets: this.secrets.forFunction(ENV.CLIENT_HASH_SECRET, ENV.ORIGIN_VERIFY_SECRET),
       logKey: this.key,
     });
     // PutItem stores a tip (conditionally: never an overwrite); DescribeTable is /health's probe.
@@ -212,7 +228,7 @@ export class TiplineStack extends Stack {
         ...(this.config.deskRouting ? { [ENV.DESK_ROUTING]: this.config.deskRouting } : {}),
         ...this.config.storeEnvironment,
       },
-      secrets: this.secrets.forFunction(ENV.CLIENT_HASH_SECRET),
+      secrets: this.secrets.forFunction(ENV.CLIENT_HASH_SECRET, ENV.ORIGIN_VERIFY_SECRET),
       logKey: this.key,
     });
     fn.addToRolePolicy(

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { openApiDocument } from '#core/api/openapi';
 import type { Accepted, Health } from '#core/api/response-schemas';
+import { type ClientAddress, makeClientAddress } from '#core/guards/client-address';
 import type { FormTokens } from '#core/guards/form-token';
 import { logOutcome, type RequestScope, withHttpEdge } from '#core/http/edge';
 import { RateLimitedError, RouteNotFoundError, StoreUnhealthyError } from '#core/http/errors';
@@ -28,6 +29,8 @@ export interface IntakeDeps {
   /** Signs the reader form's render time (the minimum fill time check). */
   formTokens?: FormTokens;
   metrics?: MetricsRecorder;
+  /** The address the client key hashes (the viewer's, behind CloudFront); default: API Gateway's sourceIp. */
+  clientAddress?: ClientAddress;
 }
 
 export function makeIntakeHandler({
@@ -38,6 +41,7 @@ export function makeIntakeHandler({
   intake = makeGuardedIntake({ submitTip }),
   formTokens,
   metrics,
+  clientAddress = makeClientAddress(),
 }: IntakeDeps) {
   async function postTip(
     event: APIGatewayProxyEventV2,
@@ -47,7 +51,7 @@ export function makeIntakeHandler({
     let values: Record<string, unknown> = {};
     try {
       // Counted before parsing: a flood of garbage uses up the limit as well.
-      const clientKey = intake.clientKey(event.requestContext?.http?.sourceIp);
+      const clientKey = intake.clientKey(clientAddress(event));
       if ((await intake.admit(clientKey)) === 'degraded')
         logger.warn('rate limit counters unavailable; admitted');
       const body = parseBody(event);

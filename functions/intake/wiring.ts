@@ -1,4 +1,5 @@
 import type { IntakeConfig } from '#core/config/intake-config';
+import { makeClientAddress } from '#core/guards/client-address';
 import { makeClientKeyer } from '#core/guards/client-key';
 import { makeFormTokens } from '#core/guards/form-token';
 import { makeRateLimiter } from '#core/guards/rate-limit';
@@ -41,6 +42,7 @@ export function intakeFromConfig(
     intake: guards.intake(submitTip),
     ...(guards.formTokens ? { formTokens: guards.formTokens } : {}),
     metrics: guards.metrics,
+    clientAddress: makeClientAddress({ originSecret: config.ORIGIN_VERIFY_SECRET }),
   });
 }
 

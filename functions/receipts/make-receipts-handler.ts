@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type ClientAddress, makeClientAddress } from '#core/guards/client-address';
 import { withHttpEdge } from '#core/http/edge';
 import { RouteNotFoundError } from '#core/http/errors';
 import { parseBody } from '#core/http/request';
@@ -12,16 +13,23 @@ export interface ReceiptsDeps {
   /** Rate limit per client, before anything else (core/receipts/receipt-guard.ts). */
   guard: ReceiptGuard;
   logger: Logger;
+  /** The address the guard keys on (the viewer's, behind CloudFront); default: API Gateway's sourceIp. */
+  clientAddress?: ClientAddress;
 }
 
 /**
  * The reader's follow-up: GET /receipts/{code} and POST /receipts/{code}/messages. The code
  * itself is a secret and never logged.
  */
-export function makeReceiptsHandler({ followUp, guard, logger }: ReceiptsDeps) {
+export function makeReceiptsHandler({
+  followUp,
+  guard,
+  logger,
+  clientAddress = makeClientAddress(),
+}: ReceiptsDeps) {
   async function route(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
     const code = event.pathParameters?.code ?? '';
-    await guard(event.requestContext?.http?.sourceIp ?? 'unknown');
+    await guard(clientAddress(event));
     switch (event.routeKey) {
       case 'GET /receipts/{code}': {
         const answer = await followUp.check(code);

@@ -1,6 +1,7 @@
 import { makeMailer } from '#core/alerts/mailer';
 import { makeReaderMessageNotifier, type NotifyDesk } from '#core/alerts/reader-message-notice';
 import type { ReceiptsConfig } from '#core/config/receipts-config';
+import { makeClientAddress } from '#core/guards/client-address';
 import { makeClientKeyer } from '#core/guards/client-key';
 import { makeRateLimiter } from '#core/guards/rate-limit';
 import { type DynamoClients, makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';
@@ -36,6 +37,7 @@ export function receiptsFromConfig(
     }),
     guard,
     logger,
+    clientAddress: makeClientAddress({ originSecret: config.ORIGIN_VERIFY_SECRET }),
   });
 }
 

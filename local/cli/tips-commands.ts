@@ -2,11 +2,15 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { TipSummary } from '#core/staff/tip-summary';
+import { terminalSafe, terminalSafeJson } from '#core/tips/text-safety';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
 import { mintLocalToken } from '../stack/token-issuer';
 
 /**
- * `npm run tips -- list|show|set|export`: the staff API from a terminal. Talks HTTP to a base
+ * `npm run tips -- list|show|set|export`: the staff API from a terminal. Everything it prints
+ * comes from readers at some remove, so it goes through terminalSafe (tables, tips, errors) or
+ * terminalSafeJson (--json): no escape sequence, C0/C1 control or bidi control reaches the
+ * terminal. An export is data and is written exactly, except to a terminal. Talks HTTP to a base
  * URL with a bearer token, like any client; locally both default (the local stack's URL and a
  * token minted from the local issuer), so `npm run tips -- list` just works next to `npm start`.
  */
@@ -113,7 +117,7 @@ async function makeApi(values: Values, io: CliIo): Promise<Api> {
         } catch {
           // Not JSON: show it as it came.
         }
-        throw new CliError(`${method} ${path} → ${res.status} ${detail}`);
+        throw new CliError(`${method} ${path} → ${res.status} ${terminalSafe(detail)}`);
       }
       return res;
     },
@@ -129,9 +133,12 @@ function filterParams(values: Values): URLSearchParams {
   return params;
 }
 
+/** A value of one line on a terminal: nothing it holds can act on the terminal or break the line. */
+const oneLine = (text: string) => terminalSafe(text).replace(/\s+/g, ' ').trim();
+
 /** Cuts to `width` display columns (one per code point is close enough for a terminal table). */
 function fitCell(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = oneLine(text);
   const chars = [...flat];
   return chars.length <= width
     ? flat.padEnd(width + flat.length - chars.length)
@@ -180,16 +187,17 @@ export function formatTip(tip: TipRecord): string {
   ];
   const head = rows
     .filter(([, v]) => v !== undefined && v !== '')
-    .map(([k, v]) => `${k.padEnd(9)} ${v}`)
+    .map(([k, v]) => `${k.padEnd(9)} ${oneLine(v ?? '')}`)
     .join('\n');
   const history = tip.history.map((h: HistoryEntry) => {
     const what =
       h.action === 'note'
         ? `note: ${h.note ?? ''}`
         : `${h.action}${h.from !== undefined ? ` ${h.from}` : ''}${h.to !== undefined ? ` → ${h.to}` : ''}${h.reason ? ` (${h.reason})` : ''}`;
-    return `  ${h.at.slice(0, 19).replace('T', ' ')}  ${h.by.padEnd(12)} ${what}`;
+    return `  ${h.at.slice(0, 19).replace('T', ' ')}  ${oneLine(h.by).padEnd(12)} ${oneLine(what)}`;
   });
-  return `${head}\n\nmessage\n${tip.message.replace(/^/gm, '  ')}\n\nhistory\n${history.join('\n')}\n`;
+  const message = terminalSafe(tip.message).replace(/^/gm, '  ');
+  return `${head}\n\nmessage\n${message}\n\nhistory\n${history.join('\n')}\n`;
 }
 
 async function list(api: Api, values: Values, io: CliIo) {
@@ -206,22 +214,22 @@ async function list(api: Api, values: Values, io: CliIo) {
     all.push(...body.items);
     cursor = body.nextCursor;
     if (!values.all) {
-      if (values.json) io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      if (values.json) io.stdout.write(`${terminalSafeJson(body)}\n`);
       else {
         io.stdout.write(formatTable(body.items, io.stdout.columns ?? 160));
-        if (cursor) io.stderr.write(`more: add --cursor ${cursor}  (or --all)\n`);
+        if (cursor) io.stderr.write(`more: add --cursor ${oneLine(cursor)}  (or --all)\n`);
       }
       return;
     }
   } while (cursor);
   io.stdout.write(
-    values.json ? `${JSON.stringify({ items: all }, null, 2)}\n` : formatTable(all, io.stdout.columns ?? 160),
+    values.json ? `${terminalSafeJson({ items: all })}\n` : formatTable(all, io.stdout.columns ?? 160),
   );
 }
 
 async function show(api: Api, id: string, values: Values, io: CliIo) {
   const tip = (await (await api.request('GET', `/tips/${encodeURIComponent(id)}`)).json()) as TipRecord;
-  io.stdout.write(values.json ? `${JSON.stringify(tip, null, 2)}\n` : formatTip(tip));
+  io.stdout.write(values.json ? `${terminalSafeJson(tip)}\n` : formatTip(tip));
 }
 
 async function set(api: Api, id: string, values: Values, io: CliIo) {
@@ -247,7 +255,7 @@ async function set(api: Api, id: string, values: Values, io: CliIo) {
     headers: { 'if-match': `"${version}"` },
   });
   const tip = (await res.json()) as TipRecord;
-  io.stdout.write(values.json ? `${JSON.stringify(tip, null, 2)}\n` : formatTip(tip));
+  io.stdout.write(values.json ? `${terminalSafeJson(tip)}\n` : formatTip(tip));
 }
 
 async function exportTips(api: Api, values: Values, io: CliIo) {
@@ -268,10 +276,14 @@ async function exportTips(api: Api, values: Values, io: CliIo) {
   };
   if (!res.body) throw new CliError('the export came back empty');
   const decoder = new TextDecoder();
+  // To a file or a pipe the export is data, written exactly; to a terminal it is text to read.
+  const toTerminal = file === undefined && io.stdout.isTTY === true;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.length;
-    lines += decoder.decode(chunk, { stream: true }).split('\n').length - 1;
-    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    const text = decoder.decode(chunk, { stream: true });
+    lines += text.split('\n').length - 1;
+    if (!out.write(toTerminal ? terminalSafe(text) : chunk))
+      await new Promise<void>((r) => out.once('drain', () => r()));
     if (progress && Date.now() - lastShown > 200) {
       lastShown = Date.now();
       show(false);
@@ -289,7 +301,7 @@ export async function runTipsCli(argv: string[], io: CliIo): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    io.stderr.write(`${terminalSafe(err instanceof Error ? err.message : String(err))}\n\n${USAGE}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -322,7 +334,7 @@ export async function runTipsCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CliError) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${terminalSafe(err.message)}\n`);
       return err.exitCode;
     }
     throw err;

@@ -2,12 +2,13 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync
 import { dirname } from 'node:path';
 import { type DeadLetterQueue, optionalLetter, parseLetter } from '#core/alerts/dead-letters';
 
+/** The variable that names the file for the local tools (`npm run redrive`); no Lambda reads it. */
+export const LOCAL_DLQ_FILE = 'ALERT_DLQ_FILE';
+
 /**
  * The local stand-in for the alerts' SQS dead-letter queue: one JSON line a letter. Local only:
  * the notifier takes it injected from the local stack, so no Lambda bundle holds it.
  */
-/** The variable that names the file for the local tools (`npm run redrive`); no Lambda reads it. */
-export const LOCAL_DLQ_FILE = 'ALERT_DLQ_FILE';
 
 export function makeFileDeadLetters(file: string): DeadLetterQueue {
   return {

@@ -35,15 +35,30 @@ describe('secrets in Secrets Manager, read at cold start', () => {
         if (env[arnName] !== undefined) expect(secretIds(), `${id} ${arnName}`).toContain(env[arnName].Ref);
       }
     }
-    // Nowhere in the template either: no dynamic reference resolves a secret into any property.
-    expect(JSON.stringify(template.toJSON())).not.toMatch(/resolve:secretsmanager/);
+    // Nowhere else in the template either, but in the one place no ARN can do: the origin header
+    // CloudFront sends (infra/edge.ts), which CloudFormation resolves at deploy.
+    const resolvedIn = resources()
+      .filter(([, r]) => JSON.stringify(r).includes('resolve:secretsmanager'))
+      .map(([id, r]) => [id, r.Type]);
+    expect(resolvedIn).toEqual([
+      [logicalId(stack, stack.edge.distribution), 'AWS::CloudFront::Distribution'],
+    ]);
+    const origins = resources().find(([, r]) => r.Type === 'AWS::CloudFront::Distribution')?.[1].Properties
+      .DistributionConfig.Origins;
+    expect(JSON.stringify(origins[0].OriginCustomHeaders)).toContain('resolve:secretsmanager');
   });
 
-  test('infra never unwraps a secret value', () => {
+  test('infra unwraps a secret value only for CloudFront, never for a function', () => {
     const dir = new URL('../../infra/', import.meta.url);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-      expect(readFileSync(new URL(file, dir), 'utf8'), file).not.toMatch(/unsafeUnwrap|secretValue/);
-    }
+    const unwrapping = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /unsafeUnwrap|secretValue/.test(readFileSync(new URL(f, dir), 'utf8')));
+    expect(unwrapping).toEqual(['edge.ts']);
+    const edge = readFileSync(new URL('edge.ts', dir), 'utf8');
+    expect(edge.match(/unsafeUnwrap\(\)/g)).toHaveLength(1);
+    expect(edge).toMatch(
+      /customHeaders: \{ \[ORIGIN_VERIFY_HEADER\]: this\.originSecret\.secretValue\.unsafeUnwrap\(\) \}/,
+    );
   });
 
   test('each function gets the ARN of exactly the secrets it reads', () => {
@@ -53,6 +68,8 @@ describe('secrets in Secrets Manager, read at cold start', () => {
     expect(envOf(stack.intake)[ENV.CLIENT_HASH_SECRET_ARN]).toEqual(secretRef(ENV.CLIENT_HASH_SECRET));
     expect(envOf(stack.receipts)[ENV.CLIENT_HASH_SECRET_ARN]).toEqual(secretRef(ENV.CLIENT_HASH_SECRET));
     expect(envOf(stack.staff)[ENV.CURSOR_SECRET_ARN]).toEqual(secretRef(ENV.CURSOR_SECRET));
+    expect(envOf(stack.intake)[ENV.ORIGIN_VERIFY_SECRET_ARN]).toEqual(secretRef(ENV.ORIGIN_VERIFY_SECRET));
+    expect(envOf(stack.receipts)[ENV.ORIGIN_VERIFY_SECRET_ARN]).toEqual(secretRef(ENV.ORIGIN_VERIFY_SECRET));
     expect(envOf(stack.staff)[ENV.CLIENT_HASH_SECRET_ARN]).toBeUndefined();
     expect(envOf(stack.intake)[ENV.CURSOR_SECRET_ARN]).toBeUndefined();
     const notifier = envOf(stack.alerts.notifier);
@@ -61,7 +78,9 @@ describe('secrets in Secrets Manager, read at cold start', () => {
 
   test("every secret is generated (64 characters) and encrypted with the project's key", () => {
     expect(secretIds().sort()).toEqual(
-      ['ClientHashSecret', 'CursorSecret'].map((id) => expect.stringMatching(new RegExp(`^${id}`))),
+      ['ClientHashSecret', 'CursorSecret', 'EdgeOriginVerifySecret'].map((id) =>
+        expect.stringMatching(new RegExp(`^${id}`)),
+      ),
     );
     for (const id of secretIds()) {
       const secret = template.toJSON().Resources[id].Properties;
@@ -83,8 +102,8 @@ describe('secrets in Secrets Manager, read at cold start', () => {
         grants.push(`${policy.Properties.Roles[0].Ref}:${s.Resource.Ref}`);
       }
     }
-    // intake and receipts the client-hash secret, staff the cursor secret.
-    expect(grants).toHaveLength(3);
+    // intake and receipts the client-hash and origin secrets, staff the cursor secret.
+    expect(grants).toHaveLength(5);
   });
 
   test('TiplineFunction refuses a secret (or its ARN) passed as a plain environment variable', () => {

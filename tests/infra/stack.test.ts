@@ -199,7 +199,9 @@ describe('API', () => {
     expect(receiptRoutes.length).toBeGreaterThanOrEqual(1);
     const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
     expect(stage?.Properties.RouteSettings).toEqual(
-      Object.fromEntries(receiptRoutes.map((k) => [k, { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }])),
+      Object.fromEntries(
+        receiptRoutes.map((k) => [k, { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }]),
+      ),
     );
     // The stage is updated only once the routes it names exist.
     for (const key of receiptRoutes) {
@@ -302,6 +304,7 @@ describe('least privilege', () => {
         },
         tableKeyUse(),
         ...secretRead(ENV.CLIENT_HASH_SECRET),
+        ...secretRead(ENV.ORIGIN_VERIFY_SECRET),
         logWrite(stack.intake),
       ]),
     );
@@ -360,6 +363,7 @@ describe('least privilege', () => {
         { actions: ['ses:SendEmail'], resource: stack.resolve(stack.alerts.senderIdentity.emailIdentityArn) },
         tableKeyUse(),
         ...secretRead(ENV.CLIENT_HASH_SECRET),
+        ...secretRead(ENV.ORIGIN_VERIFY_SECRET),
         logWrite(stack.receipts),
       ]),
     );

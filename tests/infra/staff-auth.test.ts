@@ -116,9 +116,9 @@ describe('user pool', () => {
     expect(STAFF_SCOPE).toBe('tipline/staff');
   });
 
-  test("the hosted UI sends an editor back to the API's /staff page, whose sign-in link intake serves", () => {
+  test('the hosted UI sends an editor back to the /staff page behind CloudFront, whose sign-in link intake serves', () => {
     const client = props(stack.staffAuth.client);
-    const inbox = stack.resolve(`${stack.api.url}staff`);
+    const inbox = stack.resolve(`${stack.edge.url}staff`);
     expect(client.CallbackURLs).toEqual([inbox]);
     const signIn = JSON.stringify(envOf(stack.intake)[ENV.STAFF_SIGN_IN_URL]);
     expect(signIn).toContain('/oauth2/authorize?response_type=code&client_id=');

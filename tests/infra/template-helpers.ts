@@ -10,8 +10,8 @@ import type { TiplineStack } from '../../infra/tipline-stack';
 export const TEST_CONTEXT = {
   deskAddress: 'world-desk@example.org',
   senderAddress: 'tipline@example.org',
-  apiRateLimit: 40,
-  apiBurstLimit: 80,
+  apiRateLimit: 400,
+  apiBurstLimit: 800,
 };
 
 /**

@@ -77,6 +77,8 @@ function steps(field: string, node: Node, serverOnly: string[]): { required: boo
         steps: [
           ...steps(field, def.in as Node, serverOnly).steps,
           ...steps(field, def.out as Node, serverOnly).steps,
+          // A refinement on the pipe itself (`.pipe(…).refine(…)`) is code too.
+          ...(def.checks ?? []).flatMap((c) => checkSteps(field, c._zod.def, serverOnly)),
         ],
       };
     case 'transform': {

@@ -6,6 +6,7 @@
 // Types only (erased from the bundle): the answers' shapes are the server's zod schemas.
 import type { ApiErrorBody as ApiError } from '#core/api/response-schemas';
 import type { TipSummary as Summary, TipList } from '#core/staff/tip-summary';
+import { linkHost } from '#core/tips/text-safety';
 import type { TipRecord as Tip } from '#core/tips/tip-record';
 
 declare const __TRANSITIONS__: Record<string, string[]>;
@@ -255,17 +256,30 @@ function fact(dl: HTMLElement, term: string, value: string | Node | undefined) {
   dl.append(el('dt', term), dd);
 }
 
+/**
+ * The reader's link, with the host it really goes to (as the URL parser reads it: a look-alike
+ * or IDN host in punycode) beside it, marked as the reader's: the text of a link can say one
+ * place and go to another.
+ */
 function safeLink(url: string): Node {
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
   } catch {}
-  if (!parsed || !/^https?:$/.test(parsed.protocol)) return document.createTextNode(url);
+  const host = linkHost(url);
+  const marker = el('span', ` (host ${host ?? 'unknown'}, supplied by the reader)`, 'meta link-host');
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    const text = el('span', url);
+    text.append(marker);
+    return text;
+  }
   const a = el('a', url);
   a.href = parsed.href;
   a.rel = 'noopener noreferrer nofollow';
   a.target = '_blank';
-  return a;
+  const wrap = el('span');
+  wrap.append(a, marker);
+  return wrap;
 }
 
 function renderTip(tip: Tip) {

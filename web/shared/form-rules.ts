@@ -38,6 +38,11 @@ function parseUrl(text: string): URL | undefined {
   }
 }
 
+/** A length as zod measures a string's: in code points, so an emoji counts once, not twice. */
+function codePoints(value: unknown): number {
+  return [...String(value)].length;
+}
+
 /** The first problem of one field's value, or undefined when its steps all pass. */
 function checkField(rule: FieldRule, input: unknown): string | undefined {
   let value = input;
@@ -53,10 +58,10 @@ function checkField(rule: FieldRule, input: unknown): string | undefined {
         value = String(value).replace(/\r\n?/g, '\n').trim();
         break;
       case 'min':
-        if (String(value).length < step.n) return step.message;
+        if (codePoints(value) < step.n) return step.message;
         break;
       case 'max':
-        if (String(value).length > step.n) return step.message;
+        if (codePoints(value) > step.n) return step.message;
         break;
       case 'pattern':
         if (!new RegExp(step.source, step.flags).test(String(value))) return step.message;

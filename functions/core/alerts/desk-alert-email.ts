@@ -1,4 +1,4 @@
-import { escapeHtml, headerSafe } from '#core/tips/text-safety';
+import { escapeHtml, headerSafe, linkHost } from '#core/tips/text-safety';
 import type { TipRecord } from '#core/tips/tip-record';
 import { TOPIC_LABELS } from '#core/tips/tip-schema';
 
@@ -23,7 +23,12 @@ function fields(tip: TipRecord): [string, string][] {
     ['Subject', tip.subject ?? '(none)'],
     ['Contact', contactLine(tip)],
   ];
-  if (tip.sourceUrl) rows.push(['Link', tip.sourceUrl]);
+  // The host the link really goes to (punycode for a look-alike), beside what the reader wrote.
+  if (tip.sourceUrl)
+    rows.push([
+      'Link',
+      `${tip.sourceUrl} (host ${linkHost(tip.sourceUrl) ?? 'unknown'}, supplied by the reader)`,
+    ]);
   rows.push(['Received', tip.createdAt], ['Receipt', tip.receipt], ['Tip id', tip.id]);
   // One row, one line: a line break in a name or subject must not forge rows (a fake
   // "Receipt:" or "Bcc:" line) in the desk's view, whatever path the record came by.

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ERROR_CODES, type ErrorCode } from '#core/http/errors';
+import { ERROR_CODES, type ErrorCode, MAX_ISSUE_TEXT, MAX_ISSUES_SHOWN } from '#core/http/errors';
 import { TIP_STATUSES, tipRecordSchema } from '#core/tips/tip-record';
 import { fieldIssueSchema } from '#core/tips/tip-schema';
 
@@ -30,11 +30,18 @@ export const errorBodySchema = z.looseObject({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-/** The only error with `issues`: every field problem of a refused body or query, at once. */
+/** The only error with `issues`: the field problems of a refused body or query, at once. */
 export const validationErrorBodySchema = z.object({
   error: z.literal('validation_failed'),
   message: z.string(),
-  issues: z.array(fieldIssueSchema).min(1),
+  issues: z
+    .array(fieldIssueSchema)
+    .min(1)
+    .max(MAX_ISSUES_SHOWN)
+    .describe(
+      `The first ${MAX_ISSUES_SHOWN} problems (field rules before unknown fields), each path and message at most ${MAX_ISSUE_TEXT} characters`,
+    ),
+  issueCount: z.int().min(1).describe('How many problems there were in all'),
 });
 export type ValidationErrorBody = z.infer<typeof validationErrorBodySchema>;
 

@@ -55,6 +55,13 @@ export const ENV = {
   CLIENT_HASH_SECRET: 'CLIENT_HASH_SECRET',
   /** In AWS instead of CLIENT_HASH_SECRET: the ARN of the Secrets Manager secret that holds it. */
   CLIENT_HASH_SECRET_ARN: 'CLIENT_HASH_SECRET_ARN',
+  /**
+   * Intake + receipts: the value CloudFront sends in `x-tipline-origin-verify` (infra/edge.ts).
+   * Only a request carrying it is keyed on its `CloudFront-Viewer-Address`; unset (locally), never.
+   */
+  ORIGIN_VERIFY_SECRET: 'ORIGIN_VERIFY_SECRET',
+  /** In AWS instead of ORIGIN_VERIFY_SECRET: the ARN of the Secrets Manager secret that holds it. */
+  ORIGIN_VERIFY_SECRET_ARN: 'ORIGIN_VERIFY_SECRET_ARN',
   /** Intake: submissions per client per window (default 30) and the window (default 600 s). */
   RATE_LIMIT_MAX: 'RATE_LIMIT_MAX',
   RATE_LIMIT_WINDOW_SECONDS: 'RATE_LIMIT_WINDOW_SECONDS',
@@ -91,6 +98,7 @@ export type EnvName = (typeof ENV)[keyof typeof ENV];
 export const SECRET_ENV = {
   [ENV.CLIENT_HASH_SECRET]: ENV.CLIENT_HASH_SECRET_ARN,
   [ENV.CURSOR_SECRET]: ENV.CURSOR_SECRET_ARN,
+  [ENV.ORIGIN_VERIFY_SECRET]: ENV.ORIGIN_VERIFY_SECRET_ARN,
 } as const;
 
 export type SecretEnvName = keyof typeof SECRET_ENV;

@@ -16,6 +16,8 @@ export const intakeConfigSchema = z
     [ENV.IDEMPOTENCY_TABLE]: z.string().min(3).optional(),
     [ENV.GUARD_TABLE]: z.string().min(3).optional(),
     ...optionalSecretShape(ENV.CLIENT_HASH_SECRET),
+    // Only a request carrying CloudFront's value is keyed on its viewer address (infra/edge.ts).
+    ...optionalSecretShape(ENV.ORIGIN_VERIFY_SECRET),
     [ENV.RATE_LIMIT_MAX]: seconds(30),
     [ENV.RATE_LIMIT_WINDOW_SECONDS]: seconds(600),
     [ENV.MIN_FILL_SECONDS]: z.coerce.number().min(0).default(3),

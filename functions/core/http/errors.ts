@@ -53,15 +53,35 @@ export abstract class HttpError extends Error {
   }
 }
 
+/** An answer lists at most this many issues, and says how many there were in all. */
+export const MAX_ISSUES_SHOWN = 20;
+/** A path or message is cut to this many characters: an unknown field's name is the client's own text. */
+export const MAX_ISSUE_TEXT = 200;
+
+const cut = (text: string) =>
+  text.length <= MAX_ISSUE_TEXT ? text : `${text.slice(0, MAX_ISSUE_TEXT - 1)}…`;
+
+/**
+ * A refused body, query or header. The answer's size is bounded whatever was sent: the first
+ * MAX_ISSUES_SHOWN issues (field rules come before unknown fields), each cut to
+ * MAX_ISSUE_TEXT characters, and `issueCount`. A body of 5,000 unknown fields would otherwise
+ * be answered with ~290 KB naming each of them.
+ */
 export class ValidationError extends HttpError {
   static override readonly status = 400;
   static override readonly code = 'validation_failed';
   override name = 'ValidationError';
-  constructor(readonly issues: FieldIssue[]) {
+  readonly issues: FieldIssue[];
+  readonly issueCount: number;
+  constructor(issues: FieldIssue[]) {
     super('the submission has invalid fields');
+    this.issueCount = issues.length;
+    this.issues = issues
+      .slice(0, MAX_ISSUES_SHOWN)
+      .map((i) => ({ path: cut(i.path), message: cut(i.message) }));
   }
   override details() {
-    return { issues: this.issues };
+    return { issues: this.issues, issueCount: this.issueCount };
   }
 }
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ConversationFullError, NotFoundError, ValidationError } from '#core/http/errors';
-import { MESSAGE_CONTROL } from '#core/tips/text-safety';
+import { MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM } from '#core/tips/text-safety';
 import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
 import { fieldIssues } from '#core/tips/tip-schema';
 import type { ReaderStatus, ReceiptAnswer } from './receipt-answer';
@@ -64,7 +64,7 @@ export const readerMessageSchema = z.strictObject({
           `the message must be at least ${READER_MESSAGE_LIMITS.min} characters`,
         )
         .max(READER_MESSAGE_LIMITS.max, `the message must be at most ${READER_MESSAGE_LIMITS.max} characters`)
-        .refine((s) => !MESSAGE_CONTROL.test(s), 'the message contains control characters'),
+        .regex(MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM),
     ),
 });
 

@@ -49,15 +49,24 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /**
- * A cell a spreadsheet will not run: text starting with = + - @ (or tab / CR, which some
- * spreadsheets skip before reading a formula) gets a leading apostrophe (OWASP's advice for
- * CSV injection), then RFC 4180 quoting when it holds a quote, comma or line break.
+ * A formula character (= + - @, and tab or CR, which some spreadsheets skip before reading a
+ * formula) at the start of the cell or right after anything a spreadsheet may split on: `;`
+ * (the list separator of many locales), `,`, tab, or a line break. A file opened with another
+ * delimiter than the one it was written with turns `Shipping news;=1+1;` into a cell `=1+1`.
+ * Quotes may stand between: split on `;`, the escaped `;""=1` reads as an empty quoted `""`
+ * followed by `=1`, which a spreadsheet runs as well.
+ */
+const FORMULA_AFTER_SPLIT = /(?<=(?:^|[;,\t\r\n])"*)[=+\-@\t\r]/g;
+
+/**
+ * A cell a spreadsheet will not run, whichever delimiter it splits on: every formula
+ * character at a possible cell start gets a leading apostrophe (OWASP's advice for CSV
+ * injection), and every cell is quoted (RFC 4180). The JSONL export keeps the exact text.
  */
 export function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  let text = Array.isArray(value) ? value.join(';') : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (value === undefined || value === null) return '""';
+  const text = (Array.isArray(value) ? value.join(';') : String(value)).replace(FORMULA_AFTER_SPLIT, "'$&");
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 export function csvRow(cells: readonly unknown[]): string {

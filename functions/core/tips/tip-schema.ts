@@ -1,6 +1,12 @@
 // Namespace import: esbuild then drops zod's unused locales (~260 KB per bundle); `{ z }` keeps them.
 import * as z from 'zod';
-import { ANY_CONTROL, MESSAGE_CONTROL } from './text-safety';
+import {
+  LINK_TEXT,
+  LINK_WITHOUT_USERINFO,
+  MESSAGE_TEXT,
+  MESSAGE_TEXT_PROBLEM,
+  ONE_LINE_TEXT,
+} from './text-safety';
 
 /**
  * The contract of a submitted tip. The server validates with it, the reader form's
@@ -41,6 +47,14 @@ export const LIMITS = {
 } as const;
 
 const PHONE = /^[0-9+().\- ]+$/;
+/**
+ * `scheme://`, as typed: the URL parser alone would also take `https:example.org`. No flags:
+ * the OpenAPI document carries the pattern, and a JSON Schema pattern has none.
+ */
+const HTTP_LINK = /^[hH][tT][tT][pP][sS]?:\/\//;
+const LINK_PROTOCOL_PROBLEM = 'the link must be an http(s) address';
+const LINK_USERINFO_PROBLEM =
+  'the link must not contain a user name or password before its host (like user:pass@): it hides where the link goes';
 
 const oneLine = (max: number, what: string) =>
   z
@@ -48,7 +62,10 @@ const oneLine = (max: number, what: string) =>
     .trim()
     .min(1, `${what} is empty: leave it out instead`)
     .max(max, `${what} must be at most ${max} characters`)
-    .refine((s) => !ANY_CONTROL.test(s), `${what} must be a single line without control characters`);
+    .regex(
+      ONE_LINE_TEXT,
+      `${what} must be a single line without control or invisible formatting characters (bidi marks, zero-width spaces)`,
+    );
 
 export const tipSubmissionSchema = z
   .strictObject({
@@ -64,7 +81,7 @@ export const tipSubmissionSchema = z
           .string()
           .min(LIMITS.messageMin, `the message must be at least ${LIMITS.messageMin} characters`)
           .max(LIMITS.messageMax, `the message must be at most ${LIMITS.messageMax} characters`)
-          .refine((s) => !MESSAGE_CONTROL.test(s), 'the message contains control characters'),
+          .regex(MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM),
       ),
     name: oneLine(LIMITS.name, 'name').optional(),
     email: z
@@ -81,11 +98,23 @@ export const tipSubmissionSchema = z
       .regex(PHONE, 'the phone number may contain only digits, spaces and + ( ) - .')
       .optional(),
     anonymous: z.boolean().optional(),
+    /** Stored as the parser's normalised `href`: what the desk is shown is where the link goes. */
     sourceUrl: z
       .string()
       .trim()
       .max(LIMITS.sourceUrl, `the link must be at most ${LIMITS.sourceUrl} characters`)
-      .pipe(z.url({ protocol: /^https?$/, error: 'the link must be an http(s) address' }))
+      .regex(HTTP_LINK, LINK_PROTOCOL_PROBLEM)
+      .regex(
+        LINK_TEXT,
+        'the link must not contain control or invisible formatting characters (such as bidi marks or zero-width spaces)',
+      )
+      .regex(LINK_WITHOUT_USERINFO, LINK_USERINFO_PROBLEM)
+      .pipe(z.url({ protocol: /^https?$/, normalize: true, error: LINK_PROTOCOL_PROBLEM }))
+      // The authority on userinfo is the parser itself: the pattern above is the form's copy.
+      .refine((href) => {
+        const url = new URL(href);
+        return url.username === '' && url.password === '';
+      }, LINK_USERINFO_PROBLEM)
       .optional(),
     consent: z.literal(true, { error: 'please accept the privacy notice so we can store your message' }),
     /** Honeypot: hidden in the form, so only bots fill it. */

@@ -229,7 +229,7 @@ describe('errorResponse: the one error → HTTP mapping', () => {
   const everyError: [unknown, Record<string, unknown>][] = [
     [
       new ValidationError([{ path: 'email', message: 'bad' }]),
-      { issues: [{ path: 'email', message: 'bad' }] },
+      { issues: [{ path: 'email', message: 'bad' }], issueCount: 1 },
     ],
     [new MalformedBodyError('not JSON'), {}],
     [new InvalidCursorError(), {}],
@@ -294,6 +294,23 @@ describe('errorResponse: the one error → HTTP mapping', () => {
       { path: 'consent', message: 'please accept' },
     ];
     expect(JSON.parse(errorResponse(new ValidationError(issues), 'r').body as string).issues).toEqual(issues);
+  });
+
+  it('lists the first 20 issues with the total count, each path and message cut to 200 characters', () => {
+    const many = Array.from({ length: 5_000 }, (_, n) => ({
+      path: `field${n}`,
+      message: `field${n} is unknown`,
+    }));
+    const long = { path: 'p'.repeat(60_000), message: `${'p'.repeat(60_000)} is not a field of a tip` };
+
+    const capped = JSON.parse(errorResponse(new ValidationError(many), 'r').body as string);
+    const cut = JSON.parse(errorResponse(new ValidationError([long]), 'r').body as string);
+
+    expect(capped.issues).toEqual(many.slice(0, 20));
+    expect(capped.issueCount).toBe(5_000);
+    expect(cut.issues[0].path).toHaveLength(200);
+    expect(cut.issues[0].message).toHaveLength(200);
+    expect(cut.issues[0].path.endsWith('…')).toBe(true);
   });
 
   it.each([

@@ -5,23 +5,35 @@ import { csvCell, csvRow } from '#core/staff/export-tips';
 import { idBounds, parseListQuery } from '#core/staff/list-tips';
 
 describe('CSV cells', () => {
-  it('neutralises what a spreadsheet would evaluate', () => {
+  it('neutralises what a spreadsheet would evaluate at the start of a cell', () => {
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
-    expect(csvCell('+1')).toBe("'+1");
-    expect(csvCell('-1')).toBe("'-1");
-    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('\t=1')).toBe("'\t=1");
-    expect(csvCell('\r=1')).toBe(`"'\r=1"`);
+    expect(csvCell('+1')).toBe(`"'+1"`);
+    expect(csvCell('-1')).toBe(`"'-1"`);
+    expect(csvCell('@SUM(A1)')).toBe(`"'@SUM(A1)"`);
+    expect(csvCell('\t=1')).toBe(`"'\t'=1"`);
+    expect(csvCell('\r=1')).toBe(`"'\r'=1"`);
   });
 
-  it('quotes commas, quotes and line breaks and leaves plain text alone', () => {
+  it('and after every separator a spreadsheet might split the cell on', () => {
+    expect(csvCell('Shipping news;=1+1;')).toBe(`"Shipping news;'=1+1;"`);
+    expect(csvCell('a,+1')).toBe(`"a,'+1"`);
+    expect(csvCell('a\t@SUM(A1)')).toBe(`"a\t'@SUM(A1)"`);
+    expect(csvCell('first line\n-2 and\r\n=3')).toBe(`"first line\n'-2 and\r\n'=3"`);
+    expect(csvCell(';;=1')).toBe(`";;'=1"`);
+    expect(csvCell('"quoted";"=cmd"')).toBe(`"""quoted"";""'=cmd"""`);
+    expect(csvCell(['ok', '=tag'])).toBe(`"ok;'=tag"`);
+  });
+
+  it('quotes every cell and leaves other text alone', () => {
+    expect(csvCell('plain')).toBe('"plain"');
     expect(csvCell('a, b')).toBe('"a, b"');
+    expect(csvCell('2 - 1 = 1 @ noon')).toBe('"2 - 1 = 1 @ noon"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('one\ntwo')).toBe('"one\ntwo"');
     expect(csvCell('Rinkēvičs, Рига 🙂')).toBe('"Rinkēvičs, Рига 🙂"');
-    expect(csvCell(undefined)).toBe('');
-    expect(csvCell(['a', 'b'])).toBe('a;b');
-    expect(csvRow(['x', 2, false])).toBe('x,2,false\r\n');
+    expect(csvCell(undefined)).toBe('""');
+    expect(csvCell(['a', 'b'])).toBe('"a;b"');
+    expect(csvRow(['x', 2, false])).toBe('"x","2","false"\r\n');
   });
 });
 

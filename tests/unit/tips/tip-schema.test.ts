@@ -83,6 +83,7 @@ describe('tip schema: the contract of DESIGN.md, field by field', () => {
       ['exactly 200 characters', 's'.repeat(LIMITS.subject)],
       ['Unicode', 'Rinkēvičs on the Baltic ports 🚢'],
       ['RTL text', 'سؤال عن الحرب'],
+      ['emoji ZWJ sequences (with VS16 and skin tones)', 'Desk 👩‍💻 🏳️‍🌈 👩🏽‍💻 🧑‍🤝‍🧑 ❤️‍🔥'],
     ])('accepts %s', (_, subject) => {
       expect(issuePaths({ subject })).toEqual([]);
     });
@@ -97,6 +98,17 @@ describe('tip schema: the contract of DESIGN.md, field by field', () => {
       ['a C1 next-line control', 'next\u0085line'],
       ['a bidi override that disguises text', 'invoice\u202Efdp.exe'],
       ['a bidi isolate', 'name\u2066hidden\u2069'],
+      ['a left-to-right mark', 'Port\u200e closures'],
+      ['a right-to-left mark', '\u200fPort closures'],
+      ['an Arabic letter mark', 'Port\u061c closures'],
+      ['a zero-width space', 'Port\u200bclosures'],
+      ['a word joiner', 'Port\u2060closures'],
+      ['a zero-width non-joiner', 'Port\u200cclosures'],
+      ['a soft hyphen', 'Port\u00adclosures'],
+      ['a byte-order mark inside', 'Port\ufeffclosures'],
+      ['a tag character', 'Port\u{e0041}closures'],
+      ['a zero-width joiner between letters', 'Port\u200dclosures'],
+      ['a zero-width joiner after an emoji, before a letter', 'Ferry 🚢\u200dx'],
       ['an empty string', ''],
       ['only spaces', '   '],
       ['a number', 42],
@@ -117,6 +129,8 @@ describe('tip schema: the contract of DESIGN.md, field by field', () => {
       ['10,000 characters inside whitespace', `\n  ${'m'.repeat(LIMITS.messageMax)}  \n`],
       ['newlines and tabs', 'first line\nsecond\tline'],
       ['Unicode and emoji', 'Rinkēvičs said so 👀 — مريم agreed'],
+      ['the invisible bidi marks (LRM, RLM, ALM)', 'قال \u200eNATO\u200e أمس\u200f ١٢\u061c'],
+      ['zero-width characters', 'a ZWJ 👩‍💻 and a ZWNJ می\u200cخواهم'],
     ])('accepts %s', (_, message) => {
       expect(issuePaths({ message })).toEqual([]);
     });
@@ -130,6 +144,10 @@ describe('tip schema: the contract of DESIGN.md, field by field', () => {
       ['ESC (terminal escapes)', 'a message \u001b[31mred'],
       ['DEL', 'a message with\u007fDEL'],
       ['a C1 control', 'a message with\u0085NEL'],
+      ['a right-to-left override (U+202E)', 'the file is invoice\u202efdp.exe'],
+      ['a left-to-right embedding (U+202A)', 'a message \u202awith\u202c embedding'],
+      ['a pop directional formatting (U+202C)', 'a message with\u202c a PDF'],
+      ['a first-strong isolate (U+2068)', 'a message \u2068with\u2069 isolate'],
       ['not a string', 12_345_678_901],
     ])('refuses %s', (_, message) => {
       expect(issuePaths({ message })).toEqual(['message']);
@@ -158,6 +176,10 @@ describe('tip schema: the contract of DESIGN.md, field by field', () => {
       ['a bare LF', 'Ana\nReader'],
       ['the paragraph separator', 'Ana\u2029Reader'],
       ['only spaces', '    '],
+      ['a right-to-left mark', '\u200fمريم'],
+      ['a zero-width space', 'Ana\u200bReader'],
+      ['a word joiner', 'Ana\u2060Reader'],
+      ['a bidi override', 'Ana\u202eredaeR'],
     ])('refuses %s', (_, name) => {
       expect(issuePaths({ name })).toEqual(['name']);
     });
@@ -252,8 +274,67 @@ describe('tip schema: the contract of DESIGN.md, field by field', () => {
       ['no scheme', 'example.org/news'],
       ['2,001 characters', longUrl(LIMITS.sourceUrl + 1)],
       ['an empty string', ''],
+      ['no slashes after the scheme', 'https:example.org'],
+      ['a user before the host', 'https://newsroom.example@evil.example/login'],
+      ['a user and password', 'https://user:pass@example.org/'],
+      ['a user before the host, in upper case', 'HTTPS://newsroom.example@evil.example/'],
+      ['an empty userinfo', 'https://@example.org/'],
+      ['userinfo after backslashes', 'https:\\\\newsroom.example@evil.example/'],
+      ['an encoded @ inside the userinfo', 'https://newsroom.example%40x@evil.example/'],
+      ['ESC (a terminal escape)', 'https://example.org/\u001b[2J'],
+      ['NUL', 'https://example.org/\u0000'],
+      ['BEL', 'https://example.org/\u0007'],
+      ['a tab inside, which the parser would drop', 'https://exa\tmple.org/'],
+      ['a line feed inside', 'https://example.org/a\nb'],
+      ['a C1 control', 'https://example.org/\u0085'],
+      ['a right-to-left override in the path', 'https://example.org/\u202egpj.exe'],
+      ['a bidi isolate', 'https://example.org/\u2067x\u2069'],
+      ['a right-to-left mark', 'https://example.org/\u200f'],
+      ['an Arabic letter mark', 'https://example.org/\u061c'],
+      ['a zero-width space in the host', 'https://exa\u200bmple.org/'],
+      ['the line separator', 'https://example.org/a\u2028b'],
     ])('refuses %s', (_, sourceUrl) => {
       expect(issuePaths({ sourceUrl })).toEqual(['sourceUrl']);
+    });
+    it('names the problem: userinfo, and control or invisible characters', () => {
+      const messages = (sourceUrl: string) => {
+        const result = parse({ sourceUrl });
+        return result.success ? [] : fieldIssues(result.error).map((i) => i.message);
+      };
+      expect(messages('https://newsroom.example@evil.example/login')).toEqual([
+        expect.stringMatching(/user name or password before its host/),
+      ]);
+      expect(messages('https://example.org/\u202egpj.exe')).toEqual([
+        expect.stringMatching(/control or invisible formatting characters/),
+      ]);
+    });
+    it.each([
+      [
+        'scheme and host in lower case, dot segments resolved',
+        'HTTPS://News.Example.ORG/a/../b?q=1#top',
+        'https://news.example.org/b?q=1#top',
+      ],
+      ['a trailing slash for a bare host', 'http://example.org', 'http://example.org/'],
+      ['the default port dropped', 'https://example.org:443/x', 'https://example.org/x'],
+      ['an IDN host as punycode', 'https://rīga.example/', 'https://xn--rga-uta.example/'],
+      [
+        'a mixed-script look-alike host as punycode',
+        'https://аpple.com/login',
+        'https://xn--pple-43d.com/login',
+      ],
+      [
+        'spaces and non-ASCII in the path percent-encoded',
+        'https://example.org/a b/ē',
+        'https://example.org/a%20b/%C4%93',
+      ],
+      [
+        'a backslash as the parser reads it (host a, not userinfo)',
+        'https://a\\@b.example/',
+        'https://a/@b.example/',
+      ],
+    ])('stores the normalised href: %s', (_, sourceUrl, href) => {
+      const result = parse({ sourceUrl });
+      expect(result.success && result.data.sourceUrl).toBe(href);
     });
   });
 
