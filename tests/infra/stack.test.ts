@@ -362,8 +362,8 @@ describe('checked at synth', () => {
       /context "floodMaxAlerts": one client can cause 50 desk emails in one flood window .*reaches FLOOD_MAX_ALERTS 20 per 300 s/,
     );
     expect(() => templateOnly({ rateLimitMax: 40 })).toThrow(/one client can cause 60 desk emails/);
-    // A rate window that a flood window straddles counts twice: 2 × 30 + 20 = 80.
-    expect(() => templateOnly({ rateLimitWindowSeconds: 400 })).toThrow(
+    // A rate window shorter than the flood window is spent twice in it: 2 × 30 + 20 = 80.
+    expect(() => templateOnly({ rateLimitWindowSeconds: 150 })).toThrow(
       /one client can cause 80 desk emails/,
     );
   });
