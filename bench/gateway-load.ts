@@ -101,7 +101,7 @@ export async function gatewayLoad(connections = 10, durationSeconds = 10): Promi
     retryDelayMs: 50,
     // Every request comes from one client (127.0.0.1): the per-client limit is set out of reach
     // so this measures throughput, not 429s. The counter is still written on every submit.
-    // The flood digest keeps its production default (over 20 alerts in 5 min → one digest).
+    // The flood digest keeps its production default (over 60 alerts in 5 min → one digest per desk).
     realisticLimits: true,
     env: { RATE_LIMIT_MAX: '1000000000', MIN_FILL_SECONDS: '0' },
   });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { FLOOD_DEFAULTS } from '#core/config/notifier-config';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { type BundleReport, buildBundles } from './bundle';
 import { type ColdVariant, coldInit } from './cold-init';
@@ -106,8 +107,8 @@ async function main() {
     intakeMs: warm.handler.p50,
     notifierMs: NOTIFIER_MS,
     memoryMb: 512,
-    floodMaxAlerts: 20,
-    floodWindowSeconds: 300,
+    floodMaxAlerts: FLOOD_DEFAULTS.maxAlerts,
+    floodWindowSeconds: FLOOD_DEFAULTS.windowSeconds,
   });
   const results = {
     at: new Date().toISOString(),

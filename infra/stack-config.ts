@@ -1,8 +1,12 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { deskRoutingSchema, jsonEnv } from '#core/alerts/desk-routing';
+import { floodBudgetProblem } from '#core/alerts/flood-budget';
 import { deskKeysSchema } from '#core/alerts/pgp-alert';
 import { ENV, type EnvName } from '#core/config/env-names';
+import { RATE_LIMIT_DEFAULTS } from '#core/config/intake-config';
+import { FLOOD_DEFAULTS } from '#core/config/notifier-config';
+import { RECEIPT_RATE } from '#core/receipts/receipt-guard';
 import { retentionEnvSchema } from '#core/tips/retention';
 
 /**
@@ -80,6 +84,12 @@ export const stackConfigSchema = z.object({
       'must be the ARN of an ACM certificate in us-east-1 (the only region CloudFront reads certificates from)',
     )
     .optional(),
+  /** Intake's per-client limit (RATE_LIMIT_MAX / RATE_LIMIT_WINDOW_SECONDS); unset: the functions' defaults. */
+  rateLimitMax: z.coerce.number().int().positive().optional(),
+  rateLimitWindowSeconds: z.coerce.number().int().positive().optional(),
+  /** The flood breaker (FLOOD_MAX_ALERTS / FLOOD_WINDOW_SECONDS, notifier and receipts); unset: the defaults. */
+  floodMaxAlerts: z.coerce.number().int().positive().optional(),
+  floodWindowSeconds: z.coerce.number().int().positive().optional(),
   authDomainPrefix: z
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lowercase letters, digits and hyphens')
@@ -140,6 +150,10 @@ export interface StackConfig extends ContextConfig {
   storeEnvironment: Partial<Record<EnvName, string>>;
   /** The notifier's desk routing and PGP keys. */
   notifierEnvironment: Partial<Record<EnvName, string>>;
+  /** Intake's per-client limit, when given. */
+  intakeEnvironment: Partial<Record<EnvName, string>>;
+  /** The flood breaker's limit and window, when given: the notifier and receipts share them. */
+  floodEnvironment: Partial<Record<EnvName, string>>;
 }
 
 /** Lambda refuses a function whose environment is over 4 KB in all. */
@@ -171,9 +185,33 @@ export function readStackConfig(node: Node): StackConfig {
       `invalid Tipline stack configuration: context "deskPgpKeys" and "deskRouting" take ${size} bytes of the notifier's 4 KB environment; use ed25519 keys (about 600 bytes armored) rather than RSA`,
     );
   }
+  const budget = floodBudgetProblem({
+    clientLimits: [
+      {
+        name: 'rateLimitMax',
+        limit: c.rateLimitMax ?? RATE_LIMIT_DEFAULTS.max,
+        windowSeconds: c.rateLimitWindowSeconds ?? RATE_LIMIT_DEFAULTS.windowSeconds,
+      },
+      { name: 'receipt requests', ...RECEIPT_RATE },
+    ],
+    floodMaxAlerts: c.floodMaxAlerts ?? FLOOD_DEFAULTS.maxAlerts,
+    floodWindowSeconds: c.floodWindowSeconds ?? FLOOD_DEFAULTS.windowSeconds,
+  });
+  if (budget) {
+    throw new Error(`invalid Tipline stack configuration: context "floodMaxAlerts": ${budget}`);
+  }
+  const text = (n: number | undefined) => (n === undefined ? undefined : String(n));
   return {
     ...c,
     storeEnvironment: defined([[ENV.RETENTION_POLICY, c.retentionPolicy]]),
     notifierEnvironment,
+    intakeEnvironment: defined([
+      [ENV.RATE_LIMIT_MAX, text(c.rateLimitMax)],
+      [ENV.RATE_LIMIT_WINDOW_SECONDS, text(c.rateLimitWindowSeconds)],
+    ]),
+    floodEnvironment: defined([
+      [ENV.FLOOD_MAX_ALERTS, text(c.floodMaxAlerts)],
+      [ENV.FLOOD_WINDOW_SECONDS, text(c.floodWindowSeconds)],
+    ]),
   };
 }

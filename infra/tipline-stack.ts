@@ -97,7 +97,13 @@ export class TiplineStack extends Stack {
       guardTable: this.reliability.guard,
       deskAddress: config.deskAddress,
       senderAddress: config.senderAddress,
-      extraEnvironment: { ...config.notifierEnvironment, ...config.storeEnvironment },
+      extraEnvironment: {
+        ...config.notifierEnvironment,
+        ...config.floodEnvironment,
+        // Flood digests link each tip to its page in the inbox.
+        [ENV.STAFF_INBOX_URL]: `${this.edge.url}staff`,
+        ...config.storeEnvironment,
+      },
       encryptionKey,
     });
     this.receipts = this.receiptsFunction();
@@ -151,6 +157,7 @@ export class TiplineStack extends Stack {
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
         [ENV.STAFF_TOKEN_URL]: this.staffAuth.tokenUrl,
+        ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
       // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints; and
@@ -172,10 +179,11 @@ export class TiplineStack extends Stack {
         resources: [idempotency.tableArn],
       }),
     );
-    // Rate-limit counters (UpdateItem ADD), message fingerprints (conditional Put, Delete to undo).
+    // The rate log (conditional UpdateItem; GetItem to prune a full one), message fingerprints
+    // and form-token nonces (conditional Put, Delete to undo).
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [guard.tableArn],
       }),
     );
@@ -226,6 +234,8 @@ export class TiplineStack extends Stack {
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,
         ...(this.config.deskRouting ? { [ENV.DESK_ROUTING]: this.config.deskRouting } : {}),
+        // Its notices go through the notifier's flood breaker: the same limit and window.
+        ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
       },
       secrets: this.secrets.forFunction(ENV.CLIENT_HASH_SECRET, ENV.ORIGIN_VERIFY_SECRET),
@@ -244,8 +254,8 @@ export class TiplineStack extends Stack {
         resources: [`${table.tableArn}/index/${RECEIPT_INDEX.indexName}`],
       }),
     );
-    // Only the attributes a reader's entry touches (the key, history, version, the receipt key its
-    // condition checks): a receipts function turned against the table cannot rewrite a tip's
+    // Only the attributes a reader's entry touches (the key, history, version, the size count, the
+    // receipt key its condition checks): a receipts function turned against the table cannot rewrite a tip's
     // status, contact details, retention or legal hold. ReturnValues NONE: the write returns no
     // attribute the receipt index does not already show.
     fn.addToRolePolicy(
@@ -258,9 +268,12 @@ export class TiplineStack extends Stack {
         },
       }),
     );
-    // Its per-client rate-limit counter, apart from intake's.
+    // Its per-client rate log, apart from intake's: a conditional UpdateItem; GetItem to prune a full one.
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [guard.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [guard.tableArn],
+      }),
     );
     return fn;
   }

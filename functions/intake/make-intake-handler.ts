@@ -60,6 +60,7 @@ export function makeIntakeHandler({
         input: body.value,
         clientKey,
         idempotencyKey: header(event, 'idempotency-key'),
+        viaForm: body.mediaType === 'form',
         ...(remainingMs !== undefined ? { remainingMs } : {}),
       });
       if (!tip.replayed) {
@@ -115,7 +116,10 @@ export function makeIntakeHandler({
       case 'GET /openapi.json':
         return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
       case 'GET /':
-        return html(200, readerFormPage({ formToken: formTokens?.issue() }));
+        return html(
+          200,
+          readerFormPage({ formToken: formTokens?.issue(), minFillSeconds: formTokens?.minFillSeconds }),
+        );
       default:
         throw new RouteNotFoundError(event.routeKey);
     }

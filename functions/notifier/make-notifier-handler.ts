@@ -9,6 +9,7 @@ import {
   makeDeskAlerts,
 } from '#core/alerts/desk-alerts';
 import type { DeskDelivery } from '#core/alerts/desk-delivery';
+import { type DigestDelivery, makeDigestDelivery } from '#core/alerts/flood-digest';
 import type { Mailer } from '#core/alerts/mailer';
 import type { Logger } from '#core/platform/logger';
 import type { MetricsRecorder } from '#core/platform/metrics';
@@ -21,6 +22,8 @@ export interface NotifierDeps {
   deskAddress: string;
   /** Routes by topic/kind and encrypts for desks with a key; without it, everything goes to deskAddress. */
   deliver?: DeskDelivery;
+  /** Flood digests, one per desk, routed and encrypted like alerts; without it, one plain digest to deskAddress. */
+  deliverDigest?: DigestDelivery;
   logger: Logger;
   clock?: () => Date;
   metrics?: MetricsRecorder;
@@ -34,6 +37,7 @@ export function makeNotifierAlerts({
   mailer,
   deskAddress,
   deliver,
+  deliverDigest,
   logger,
   clock = () => new Date(),
   metrics,
@@ -48,7 +52,9 @@ export function makeNotifierAlerts({
       logger.info('alert sent', { tipId: tip.id, encrypted: sent.filter((s) => s.encrypted).length });
       return sent.map((s) => s.messageId);
     },
-    sendDigest: (content) => mailer.send([deskAddress], content),
+    sendDigest:
+      deliverDigest ??
+      makeDigestDelivery({ mailer, from: deskAddress, routing: { default: [deskAddress], rules: [] } }),
     logger,
     clock,
     ...(metrics ? { metrics } : {}),

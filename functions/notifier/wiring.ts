@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetterQueue } from '#core/alerts/dead-letters';
 import { makeSqsDeadLetters } from '#core/alerts/dead-letters';
 import type { DeskAlertsDeps } from '#core/alerts/desk-alerts';
-import { deskDeliveryFromConfig } from '#core/alerts/desk-delivery';
+import { desksFromConfig } from '#core/alerts/desk-delivery';
 import { makeFloodBreaker } from '#core/alerts/flood-breaker';
 import { makeMailer } from '#core/alerts/mailer';
 import type { NotifierConfig } from '#core/config/notifier-config';
@@ -25,6 +25,8 @@ export interface NotifierInjections {
   ses?: SESv2Client;
   /** Without ALERT_DLQ_URL: where failed alerts go (the local stack's file queue). */
   deadLetters?: DeadLetterQueue;
+  /** A test's clock, for the flood windows. */
+  clock?: () => Date;
 }
 
 /** What the notifier runs on; `npm run redrive` sends through the same. */
@@ -34,6 +36,7 @@ export function notifierDepsFromConfig(
     dynamo = makeDynamoClients({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT }),
     ses = makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }),
     deadLetters,
+    clock,
   }: NotifierInjections = {},
 ): NotifierDeps {
   const mailer = makeMailer({ ses, from: config.SENDER_ADDRESS });
@@ -41,15 +44,17 @@ export function notifierDepsFromConfig(
     store: makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE }),
     mailer,
     deskAddress: config.DESK_ADDRESS,
-    deliver: deskDeliveryFromConfig({
+    ...desksFromConfig({
       routing: config.DESK_ROUTING,
       deskAddress: config.DESK_ADDRESS,
       deskKeys: config.DESK_PGP_KEYS,
       mailer,
       from: config.SENDER_ADDRESS,
+      inboxUrl: config.STAFF_INBOX_URL,
     }),
     logger: makeLogger('tipline-notifier'),
-    ...notifierReliabilityFromConfig(config, dynamo, deadLetters),
+    ...(clock ? { clock } : {}),
+    ...notifierReliabilityFromConfig(config, dynamo, deadLetters, clock),
   };
 }
 
@@ -61,6 +66,7 @@ export function notifierReliabilityFromConfig(
   config: NotifierConfig,
   dynamo: DynamoClients,
   localDeadLetters?: DeadLetterQueue,
+  clock?: () => Date,
 ) {
   const guardTable = config.GUARD_TABLE;
   const deadLetters = config.ALERT_DLQ_URL
@@ -77,6 +83,7 @@ export function notifierReliabilityFromConfig(
             tableName: guardTable,
             maxAlerts: config.FLOOD_MAX_ALERTS,
             windowSeconds: config.FLOOD_WINDOW_SECONDS,
+            ...(clock ? { clock } : {}),
           }),
         }
       : {}),

@@ -1,3 +1,4 @@
+import { makeFloodBreaker } from '#core/alerts/flood-breaker';
 import { makeMailer } from '#core/alerts/mailer';
 import { makeReaderMessageNotifier, type NotifyDesk } from '#core/alerts/reader-message-notice';
 import type { ReceiptsConfig } from '#core/config/receipts-config';
@@ -19,13 +20,14 @@ export function receiptsFromConfig(
     endpoint: config.DYNAMODB_ENDPOINT,
   }),
   rate: { limit: number; windowSeconds: number } = RECEIPT_RATE,
+  { clock }: { clock?: () => Date } = {},
 ) {
   const guard = makeReceiptGuard({
     limiter: makeRateLimiter({ doc: dynamo.doc, tableName: config.GUARD_TABLE, ...rate }),
     clientKey: makeClientKeyer(config.CLIENT_HASH_SECRET),
   });
   const logger = makeLogger('tipline-receipts');
-  const notifyDesk = deskNotifier(config);
+  const notifyDesk = deskNotifier(config, dynamo, clock);
   return makeReceiptsHandler({
     followUp: makeFollowUp({
       receipts: makeReceiptStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE }),
@@ -41,7 +43,11 @@ export function receiptsFromConfig(
   });
 }
 
-function deskNotifier(config: ReceiptsConfig): NotifyDesk | undefined {
+function deskNotifier(
+  config: ReceiptsConfig,
+  dynamo: DynamoClients,
+  clock?: () => Date,
+): NotifyDesk | undefined {
   const { SENDER_ADDRESS: from, DESK_ADDRESS: desk } = config;
   if (!from || !desk) return undefined;
   const mailer = makeMailer({
@@ -51,5 +57,12 @@ function deskNotifier(config: ReceiptsConfig): NotifyDesk | undefined {
   return makeReaderMessageNotifier({
     send: (to, content) => mailer.send(to, content),
     routing: config.DESK_ROUTING ?? { default: [desk], rules: [] },
+    breaker: makeFloodBreaker({
+      doc: dynamo.doc,
+      tableName: config.GUARD_TABLE,
+      maxAlerts: config.FLOOD_MAX_ALERTS,
+      windowSeconds: config.FLOOD_WINDOW_SECONDS,
+      ...(clock ? { clock } : {}),
+    }),
   });
 }

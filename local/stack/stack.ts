@@ -46,7 +46,7 @@ export interface LocalStackOptions {
   external?: { dynamoUrl: string; sesUrl: string };
   /**
    * The production defaults of the abuse defences (30 submits per client per 10 min, 3 s minimum
-   * fill time, flood digest over 20 alerts in 5 min). Off by default: tests drive one client
+   * fill time, flood digest over 60 alerts in 5 min). Off by default: tests drive one client
    * faster than any person; npm start turns them on.
    */
   realisticLimits?: boolean;

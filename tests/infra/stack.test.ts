@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROUTES, routeKey } from '#core/api/routes';
 import { ENV, SECRET_ENV, type SecretEnvName } from '#core/config/env-names';
@@ -11,7 +12,14 @@ import { LIST_INDEXES, RECEIPT_INDEX, TTL_ATTRIBUTE } from '#core/tips/table-des
 import { makeTiplineApp } from '../../infra/tipline-app';
 import { TiplineFunction } from '../../infra/tipline-function';
 import type { TiplineStack } from '../../infra/tipline-stack';
-import { logicalId, roleProperties, roleStatements, sortStatements, TEST_CONTEXT } from './template-helpers';
+import {
+  logicalId,
+  roleProperties,
+  roleStatements,
+  sortStatements,
+  TEST_CONTEXT,
+  templateOnly,
+} from './template-helpers';
 
 // One synth with real esbuild bundling, as `npm run synth` does it; every test reads this template.
 let outdir: string;
@@ -299,7 +307,7 @@ describe('least privilege', () => {
           resource: arnOf(stack.reliability.idempotency),
         },
         {
-          actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           resource: arnOf(stack.reliability.guard),
         },
         tableKeyUse(),
@@ -353,12 +361,12 @@ describe('least privilege', () => {
           resource: table,
           condition: {
             'ForAllValues:StringEquals': {
-              'dynamodb:Attributes': ['id', 'history', 'version', 'gsi_receipt'],
+              'dynamodb:Attributes': ['id', 'history', 'version', 'gsi_receipt', 'itemBytes'],
             },
             StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
           },
         },
-        { actions: ['dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
         // The desk's notice of a reader's added message, from the sender identity only.
         { actions: ['ses:SendEmail'], resource: stack.resolve(stack.alerts.senderIdentity.emailIdentityArn) },
         tableKeyUse(),
@@ -383,6 +391,47 @@ describe('checked at synth', () => {
     expect(() =>
       makeTiplineApp({ bundle: false, nag: false, context: { ...TEST_CONTEXT, deskAddress: 'world desk' } }),
     ).toThrow(/context "deskAddress": must be the email address/);
+  });
+
+  test('a flood limit one client could reach alone fails the synth, saying by how much', () => {
+    // The old defaults: 30 submits + 20 receipt requests in a window against a limit of 20.
+    expect(() => templateOnly({ floodMaxAlerts: 20 })).toThrow(
+      /context "floodMaxAlerts": one client can cause 50 desk emails in one flood window .*reaches FLOOD_MAX_ALERTS 20 per 300 s/,
+    );
+    expect(() => templateOnly({ rateLimitMax: 40 })).toThrow(/one client can cause 60 desk emails/);
+    // A rate window shorter than the flood window is spent twice in it: 2 × 30 + 20 = 80.
+    expect(() => templateOnly({ rateLimitWindowSeconds: 150 })).toThrow(
+      /one client can cause 80 desk emails/,
+    );
+  });
+
+  test('the flood and rate settings reach the functions that read them', () => {
+    const { stack, template } = templateOnly({
+      rateLimitMax: 10,
+      floodMaxAlerts: 40,
+      floodWindowSeconds: 600,
+    });
+    const env = (fn: IFunction) =>
+      template.toJSON().Resources[logicalId(stack, fn)].Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
+    expect(env(stack.intake)).toMatchObject({ [ENV.RATE_LIMIT_MAX]: '10' });
+    for (const fn of [stack.alerts.notifier, stack.receipts]) {
+      expect(env(fn)).toMatchObject({ [ENV.FLOOD_MAX_ALERTS]: '40', [ENV.FLOOD_WINDOW_SECONDS]: '600' });
+    }
+    expect(env(stack.intake)[ENV.FLOOD_MAX_ALERTS]).toBeUndefined();
+  });
+
+  test("the notifier's digests link each tip to the stack's own staff inbox", () => {
+    const { stack, template } = templateOnly();
+    const vars = template.toJSON().Resources[logicalId(stack, stack.alerts.notifier)].Properties.Environment
+      .Variables as Record<string, unknown>;
+    const inbox = vars[ENV.STAFF_INBOX_URL] as { 'Fn::Join': [string, unknown[]] };
+    const parts = inbox['Fn::Join'][1];
+    expect(parts.at(-1)).toMatch(/\/staff$/);
+    // The address readers and staff reach: the CloudFront edge, like the hosted UI's redirect.
+    expect(JSON.stringify(parts)).toContain(logicalId(stack, stack.edge.distribution));
   });
 
   test('a missing sender address fails the synth naming the context key', () => {

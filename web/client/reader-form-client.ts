@@ -238,7 +238,42 @@ function wireSubmit(f: HTMLFormElement) {
   });
 }
 
+/** A token lives 45 minutes (form-token.ts): one this old is replaced while the page is open. */
+const TOKEN_REFRESH_MS = 15 * 60_000;
+
+/**
+ * Keeps the form's token fresh for a reader who takes their time: every 15 minutes (and when
+ * the tab comes back after a sleep) it fetches the form page again and takes its token, used
+ * only once it is older than the minimum fill time. If that fails the old token stays; a tip
+ * sent with a stale one is stored all the same, quarantined for an editor.
+ */
+function wireTokenRefresh(f: HTMLFormElement) {
+  const input = f.querySelector<HTMLInputElement>('input[name=formToken]');
+  if (!input) return;
+  const minFillMs = (Number(input.dataset.minFillSeconds ?? '3') + 1) * 1000;
+  let fetchedAt = Date.now();
+  const refresh = async () => {
+    fetchedAt = Date.now();
+    try {
+      const res = await fetch(window.location.pathname, {
+        headers: { accept: 'text/html' },
+        cache: 'no-store',
+      });
+      const page = new DOMParser().parseFromString(await res.text(), 'text/html');
+      const fresh = page.querySelector<HTMLInputElement>('input[name=formToken]')?.value;
+      if (res.ok && fresh) window.setTimeout(() => (input.value = fresh), minFillMs);
+    } catch {
+      // Offline for now: the next refresh tries again.
+    }
+  };
+  window.setInterval(refresh, TOKEN_REFRESH_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && Date.now() - fetchedAt > TOKEN_REFRESH_MS) void refresh();
+  });
+}
+
 if (form) {
+  wireTokenRefresh(form);
   wireKindSwitch(form);
   wireCounter();
   wireAnonymous();

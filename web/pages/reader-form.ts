@@ -19,6 +19,8 @@ export interface FormState {
   problem?: string;
   /** The signed render time (form-token.ts); a re-shown form keeps the reader's first one. */
   formToken?: string | undefined;
+  /** MIN_FILL_SECONDS: the page's script waits this long before it uses a token it refreshed. */
+  minFillSeconds?: number | undefined;
 }
 
 /** Fields that have a place on the form; an issue about anything else goes in the summary. */
@@ -82,7 +84,13 @@ function summaryHtml(summary: string, issues: FieldIssue[], other: FieldIssue[])
 }
 
 /** The reader form; with `issues`, the form again with each error beside its field. */
-export function readerFormPage({ values = {}, issues = [], problem, formToken }: FormState = {}): string {
+export function readerFormPage({
+  values = {},
+  issues = [],
+  problem,
+  formToken,
+  minFillSeconds,
+}: FormState = {}): string {
   const token = formToken ?? (typeof values.formToken === 'string' ? values.formToken : undefined);
   const e = (f: string, hint?: string) => errorFor(issues, f, hint);
   const kind = kindWord(values.kind);
@@ -135,7 +143,7 @@ ${TIP_TOPICS.map((t) => `<option value="${t}"${values.topic === t ? ' selected' 
 </div>
 </fieldset>
 <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
-${token ? `<input type="hidden" name="formToken" value="${escapeHtml(token)}">` : ''}
+${token ? `<input type="hidden" name="formToken" value="${escapeHtml(token)}"${minFillSeconds !== undefined ? ` data-min-fill-seconds="${Number(minFillSeconds)}"` : ''}>` : ''}
 <section class="notice" aria-labelledby="privacy-title">
 <h2 id="privacy-title">Your privacy, in short</h2>
 <ul>

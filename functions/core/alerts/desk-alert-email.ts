@@ -16,6 +16,9 @@ function contactLine(tip: TipRecord): string {
   return parts.length > 0 ? parts.join(' · ') : 'none given';
 }
 
+/** Rows whose value is the reader's own text: shown with dir="auto" (an Arabic or Hebrew subject reads right to left). */
+const READER_ROWS = new Set(['Subject', 'Contact', 'Link']);
+
 function fields(tip: TipRecord): [string, string][] {
   const rows: [string, string][] = [
     ['Kind', tip.kind === 'tip' ? 'Tip' : 'Question'],
@@ -29,7 +32,8 @@ function fields(tip: TipRecord): [string, string][] {
       'Link',
       `${tip.sourceUrl} (host ${linkHost(tip.sourceUrl) ?? 'unknown'}, supplied by the reader)`,
     ]);
-  rows.push(['Received', tip.createdAt], ['Receipt', tip.receipt], ['Tip id', tip.id]);
+  // No receipt code: it is the reader's only credential, and a mailbox is no place for it.
+  rows.push(['Received', tip.createdAt], ['Tip id', tip.id]);
   // One row, one line: a line break in a name or subject must not forge rows (a fake
   // "Receipt:" or "Bcc:" line) in the desk's view, whatever path the record came by.
   return rows.map(([k, v]) => [k, headerSafe(v, Number.POSITIVE_INFINITY)]);
@@ -37,7 +41,9 @@ function fields(tip: TipRecord): [string, string][] {
 
 /**
  * The desk's alert for one tip. Reader text reaches the subject only through headerSafe
- * (no CR/LF, so it can never add a header) and the HTML part only escaped.
+ * (no CR/LF, so it can never add a header) and the HTML part only escaped, each piece in an
+ * element with dir="auto" so right-to-left text neither reads backwards nor reorders the rows
+ * around it.
  */
 export function deskAlertEmail(tip: TipRecord): EmailContent {
   const label = tip.kind === 'tip' ? 'New tip' : 'New question';
@@ -66,10 +72,10 @@ export function deskAlertEmail(tip: TipRecord): EmailContent {
 <body style="font-family:system-ui,sans-serif;line-height:1.45;color:#111">
 <h1 style="font-size:1.2em">${escapeHtml(label)} for the world desk</h1>
 <table style="border-collapse:collapse">
-${rows.map(([k, v]) => `<tr><th style="text-align:left;padding:2px 12px 2px 0;vertical-align:top">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}
+${rows.map(([k, v]) => `<tr><th style="text-align:left;padding:2px 12px 2px 0;vertical-align:top">${escapeHtml(k)}</th><td${READER_ROWS.has(k) ? ' dir="auto"' : ''}>${escapeHtml(v)}</td></tr>`).join('\n')}
 </table>
 <h2 style="font-size:1em">Message</h2>
-<div style="white-space:pre-wrap;border-left:3px solid #ccc;padding-left:12px">${escapeHtml(tip.message)}</div>
+<div dir="auto" style="white-space:pre-wrap;border-left:3px solid #ccc;padding-left:12px">${escapeHtml(tip.message)}</div>
 <p style="color:#555;font-size:.9em">Sent by Tipline. Reply from the staff inbox, not to this email.</p>
 </body></html>`;
 

@@ -5,8 +5,8 @@ import { METRIC, type MetricsRecorder } from '#core/platform/metrics';
 import type { TipRecord } from '#core/tips/tip-record';
 import type { TipStore } from '#core/tips/tip-store';
 import type { DeadLetterQueue } from './dead-letters';
-import type { EmailContent } from './desk-alert-email';
-import { digestEmail, type FloodBreaker } from './flood-breaker';
+import type { FloodBreaker } from './flood-breaker';
+import type { DigestDelivery, DigestSend } from './flood-digest';
 
 export type AlertOutcome = 'alerted' | 'already-alerted' | 'skipped' | 'held';
 
@@ -14,8 +14,8 @@ export interface DeskAlertsDeps {
   store: TipStore;
   /** Sends one tip's alert (routing, encryption...); resolves to the provider's message ids. */
   sendAlert(tip: TipRecord): Promise<string[]>;
-  /** Sends the flood digest to the desk. */
-  sendDigest(content: EmailContent): Promise<string>;
+  /** Sends a flood window's digests, one per desk (flood-digest.ts); reports each desk's outcome. */
+  sendDigest: DigestDelivery;
   logger: Logger;
   metrics?: MetricsRecorder;
   /** Without it every tip gets its own alert. */
@@ -98,8 +98,11 @@ export function makeDeskAlerts({
   }
 
   /**
-   * Sends the digests of closed flood windows. A digest that cannot be sent puts its tips in
-   * the dead-letter queue, so they are resent by the redrive like any failed alert.
+   * Sends the digests of closed flood windows, one per desk. A tip is marked alerted once every
+   * desk it routes to got its digest; a tip one of whose desks' digest failed goes to the
+   * dead-letter queue and is resent by the redrive (to all its desks: a duplicate for the desk
+   * that did get it, never a loss). Held reader-message notices are not dead-lettered: the
+   * message itself is in the tip's history, and the notice is best effort as when sent alone.
    */
   let lastFlushAt = 0;
   async function flushDigests({ includeCurrent = false, force = false } = {}): Promise<number> {
@@ -109,45 +112,76 @@ export function makeDeskAlerts({
     if (!force && now - lastFlushAt < Math.min(15_000, breaker.windowSeconds * 500)) return 0;
     lastFlushAt = now;
     let sent = 0;
-    for (const { window, tipIds } of await breaker.pending({ includeCurrent })) {
+    for (const { window, tipIds, noticeIds } of await breaker.pending({ includeCurrent })) {
       if (!(await breaker.claim(window))) continue;
+      const read = (id: string) => store.getTip(id, { consistent: true }).catch(() => undefined);
       const tips: TipRecord[] = [];
       for (const id of tipIds) {
-        const tip = await store.getTip(id, { consistent: true }).catch(() => undefined);
+        const tip = await read(id);
         if (tip && !tip.alertedAt && tip.status === 'new') tips.push(tip);
       }
-      if (tips.length === 0) {
+      const notices: TipRecord[] = [];
+      for (const id of noticeIds) {
+        const tip = await read(id);
+        if (tip && tip.status !== 'quarantined') notices.push(tip);
+      }
+      if (tips.length + notices.length === 0) {
         await breaker.complete(window, 'sent');
         continue;
       }
       const from = breaker.windowStart(window);
       const to = new Date(from.getTime() + breaker.windowSeconds * 1000);
+      let outcomes: DigestSend[];
       try {
-        const messageId = await sendDigest(digestEmail(tips, { from, to }));
-        await breaker.complete(window, 'sent');
-        for (const tip of tips) await store.markAlerted(tip.id, clock().toISOString());
-        metrics?.count(METRIC.DigestsSent);
-        metrics?.count(METRIC.AlertsSent, tips.length);
-        logger.info('flood digest sent', { window, tips: tips.length, messageId });
-        sent++;
+        outcomes = await sendDigest({ tips, notices, from, to });
       } catch (err) {
         const error = err instanceof Error ? err.name : 'unknown';
-        metrics?.count(METRIC.AlertFailures);
-        if (!deadLetters) {
-          await breaker.release(window);
-          throw err;
-        }
-        for (const tip of tips) {
-          await deadLetters.put({
-            tipId: tip.id,
-            reason: `digest:${error}`,
-            failedAt: clock().toISOString(),
-          });
-        }
-        await breaker.complete(window, 'dead-lettered');
-        metrics?.count(METRIC.AlertsDeadLettered, tips.length);
-        logger.warn('flood digest failed; its tips were dead-lettered', { window, tips: tips.length, error });
+        outcomes = [{ desk: '*', encrypted: false, tipIds: tips.map((t) => t.id), noticeIds: [], error }];
       }
+      const failed = outcomes.filter((o) => o.error !== undefined);
+      const failedTips = new Set(failed.flatMap((o) => o.tipIds));
+      for (const tip of tips) {
+        if (!failedTips.has(tip.id)) await store.markAlerted(tip.id, clock().toISOString());
+      }
+      const delivered = outcomes.length - failed.length;
+      metrics?.count(METRIC.AlertsSent, tips.length - failedTips.size);
+      if (delivered > 0) metrics?.count(METRIC.DigestsSent, delivered);
+      const summary = {
+        window,
+        desks: outcomes.length,
+        encrypted: outcomes.filter((o) => o.encrypted).length,
+        tips: tips.length,
+        notices: notices.length,
+      };
+      if (failed.length === 0) {
+        await breaker.complete(window, 'sent');
+        logger.info('flood digest sent', { ...summary, messageIds: outcomes.map((o) => o.messageId) });
+        sent += delivered;
+        continue;
+      }
+      const errors = [...new Set(failed.map((o) => o.error))];
+      metrics?.count(METRIC.AlertFailures, failed.length);
+      if (!deadLetters) {
+        // Retried on the next run; the tips delivered everywhere are already marked alerted.
+        await breaker.release(window);
+        throw new Error(`flood digest not sent to ${failed.length} desk(s): ${errors.join(', ')}`);
+      }
+      for (const tipId of failedTips) {
+        await deadLetters.put({
+          tipId,
+          reason: `digest:${errors.join(',')}`,
+          failedAt: clock().toISOString(),
+        });
+      }
+      await breaker.complete(window, 'dead-lettered');
+      metrics?.count(METRIC.AlertsDeadLettered, failedTips.size);
+      logger.warn('flood digest failed for some desks; their tips were dead-lettered', {
+        ...summary,
+        failedDesks: failed.length,
+        deadLettered: failedTips.size,
+        errors,
+      });
+      sent += delivered;
     }
     return sent;
   }

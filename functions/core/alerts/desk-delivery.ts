@@ -3,6 +3,7 @@ import { ConfigError } from '#core/config/load-config';
 import type { TipRecord } from '#core/tips/tip-record';
 import { deskAlertEmail } from './desk-alert-email';
 import { allDeskAddresses, type DeskRouting, routeTip } from './desk-routing';
+import { type DigestDelivery, makeDigestDelivery } from './flood-digest';
 import type { Mailer, RawMailer } from './mailer';
 import {
   type AlertEncryptor,
@@ -70,19 +71,28 @@ export type DeskDelivery = ReturnType<typeof makeDeskDelivery>;
  * A key for an address routing never uses is a typo that would leave a desk in the clear,
  * so it fails the cold start, naming the variable.
  */
-export function deskDeliveryFromConfig({
-  routing,
-  deskAddress,
-  deskKeys,
-  mailer,
-  from,
-}: {
+export function deskDeliveryFromConfig(config: DesksConfig): DeskDelivery {
+  return desksFromConfig(config).deliver;
+}
+
+interface DesksConfig {
   routing?: DeskRouting | undefined;
   deskAddress: string;
   deskKeys?: DeskKeys | undefined;
   mailer: Mailer & RawMailer;
   from: string;
-}): DeskDelivery {
+  /** STAFF_INBOX_URL: the digests link each tip to its page there. */
+  inboxUrl?: string | undefined;
+}
+
+/**
+ * Alerts and flood digests from the notifier's config, sharing one routing table and one
+ * encryptor, so a digest goes exactly where the alerts it replaces would have gone.
+ */
+export function desksFromConfig({ routing, deskAddress, deskKeys, mailer, from, inboxUrl }: DesksConfig): {
+  deliver: DeskDelivery;
+  deliverDigest: DigestDelivery;
+} {
   const table = routing ?? { default: [deskAddress], rules: [] };
   const known = allDeskAddresses(table).map((a) => a.toLowerCase());
   const stray = Object.keys(deskKeys ?? {}).filter((a) => !known.includes(a.toLowerCase()));
@@ -91,10 +101,10 @@ export function deskDeliveryFromConfig({
       `invalid configuration: ${ENV.DESK_PGP_KEYS}: ${stray.length} key(s) for an address no route sends to`,
     );
   }
-  return makeDeskDelivery({
-    mailer,
-    from,
-    routing: table,
-    ...(deskKeys && Object.keys(deskKeys).length > 0 ? { encryptor: makeAlertEncryptor(deskKeys) } : {}),
-  });
+  const encryptor =
+    deskKeys && Object.keys(deskKeys).length > 0 ? { encryptor: makeAlertEncryptor(deskKeys) } : {};
+  return {
+    deliver: makeDeskDelivery({ mailer, from, routing: table, ...encryptor }),
+    deliverDigest: makeDigestDelivery({ mailer, from, routing: table, inboxUrl, ...encryptor }),
+  };
 }

@@ -1,9 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { escapeHtml } from '#core/tips/text-safety';
-import type { TipRecord } from '#core/tips/tip-record';
-import { TOPIC_LABELS } from '#core/tips/tip-schema';
 import { isConditionFailure } from '#core/tips/tip-store';
-import type { EmailContent } from './desk-alert-email';
 
 export interface FloodBreakerProps {
   doc: DynamoDBDocumentClient;
@@ -17,7 +13,10 @@ export interface FloodBreakerProps {
 
 export interface PendingDigest {
   window: number;
+  /** Tips held instead of alerted. */
   tipIds: string[];
+  /** Tips whose reader-message notice was held (one entry per tip, however many messages). */
+  noticeIds: string[];
 }
 
 // Digest items outlive their window long enough for a late flush or an investigation.
@@ -27,10 +26,11 @@ const LOOKBACK_WINDOWS = 12;
 const DIGEST_LEASE_SECONDS = 60;
 
 /**
- * The flood breaker. Its state is two kinds of DynamoDB items, shared by every notifier
- * container: `flood#<window>` counts the alerts of a fixed window, `digest#<window>` holds
- * the ids of the tips over the limit. When the window has closed, one digest email lists
- * them, and the next window starts with normal alerts again.
+ * The flood breaker. Its state is two kinds of DynamoDB items, shared by every notifier and
+ * receipts container: `flood#<window>` holds what was emailed one by one in a fixed window (tip
+ * alerts and reader-message notices, together at most `maxAlerts`), `digest#<window>` the ids of
+ * the tips and notices held over the limit. When the window has closed, each desk gets one
+ * digest of its own (flood-digest.ts), and the next window starts with normal alerts again.
  */
 export function makeFloodBreaker({
   doc,
@@ -82,6 +82,46 @@ export function makeFloodBreaker({
       return 'held';
     },
 
+    /**
+     * A reader-message notice: 'send' when it is this tip's first notice of the window and the
+     * window has room (it counts against `maxAlerts` like an alert), else 'held' for the digest,
+     * which lists the tip once however many messages its reader added.
+     */
+    async admitNotice(tipId: string): Promise<'send' | 'held'> {
+      const window = windowOf(clock());
+      const expiresAt = (window + 1) * windowSeconds + KEEP_SECONDS;
+      const key = `notice#${tipId}`;
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: `flood#${window}` },
+            UpdateExpression: 'ADD sent :key SET expiresAt = if_not_exists(expiresAt, :expires)',
+            ConditionExpression:
+              '(attribute_not_exists(sent) OR size(sent) < :max) AND NOT contains(sent, :k)',
+            ExpressionAttributeValues: {
+              ':key': new Set([key]),
+              ':k': key,
+              ':max': maxAlerts,
+              ':expires': expiresAt,
+            },
+          }),
+        );
+        return 'send';
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: `digest#${window}` },
+          UpdateExpression: 'ADD noticeIds :id SET expiresAt = if_not_exists(expiresAt, :expires)',
+          ExpressionAttributeValues: { ':id': new Set([tipId]), ':expires': expiresAt },
+        }),
+      );
+      return 'held';
+    },
+
     /** Digests of closed windows (and of the current one when `includeCurrent`) not yet sent. */
     async pending({ includeCurrent = false } = {}): Promise<PendingDigest[]> {
       const current = windowOf(clock());
@@ -95,9 +135,10 @@ export function makeFloodBreaker({
       );
       const out: PendingDigest[] = [];
       for (const item of Responses?.[tableName] ?? []) {
-        const ids = item.tipIds as Set<string> | undefined;
-        if (ids && ids.size > 0 && !item.sentAt) {
-          out.push({ window: Number(String(item.pk).slice('digest#'.length)), tipIds: [...ids].sort() });
+        const tipIds = [...((item.tipIds as Set<string> | undefined) ?? [])].sort();
+        const noticeIds = [...((item.noticeIds as Set<string> | undefined) ?? [])].sort();
+        if (tipIds.length + noticeIds.length > 0 && !item.sentAt) {
+          out.push({ window: Number(String(item.pk).slice('digest#'.length)), tipIds, noticeIds });
         }
       }
       out.sort((a, b) => a.window - b.window);
@@ -154,40 +195,3 @@ export function makeFloodBreaker({
 }
 
 export type FloodBreaker = ReturnType<typeof makeFloodBreaker>;
-
-/**
- * One email for a flood of tips. It lists each tip by id, kind, topic, receipt and time and
- * carries no reader text or contact details: some desks get their alerts encrypted, and
- * the full tips are one click away in the staff inbox.
- */
-export function digestEmail(tips: TipRecord[], { from, to }: { from: Date; to: Date }): EmailContent {
-  const span = `${from.toISOString().slice(11, 16)}–${to.toISOString().slice(11, 16)} UTC`;
-  const subject = `[Tipline] Digest: ${tips.length} tips and questions during a flood (${span})`;
-  const rows = tips.map((t) => [
-    t.id,
-    t.kind === 'tip' ? 'Tip' : 'Question',
-    TOPIC_LABELS[t.topic] ?? t.topic,
-    t.receipt,
-    t.createdAt,
-  ]);
-  const text = [
-    `More tips arrived between ${span} than the desk gets individual alerts for.`,
-    'Here they are in one email; read them in the staff inbox.',
-    '',
-    ...rows.map((r) => r.join(' · ')),
-    '',
-    '-- ',
-    'Sent by Tipline. Individual alerts resume on their own.',
-  ].join('\n');
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="font-family:system-ui,sans-serif;line-height:1.45;color:#111">
-<h1 style="font-size:1.2em">${tips.length} tips and questions (${escapeHtml(span)})</h1>
-<p>More tips arrived than the desk gets individual alerts for. Read them in the staff inbox.</p>
-<table style="border-collapse:collapse">
-<tr><th>Tip id</th><th>Kind</th><th>Topic</th><th>Receipt</th><th>Received</th></tr>
-${rows.map((r) => `<tr>${r.map((c) => `<td style="padding:2px 12px 2px 0">${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}
-</table>
-</body></html>`;
-  return { subject, text, html };
-}

@@ -1,6 +1,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { MailerError } from '#core/http/errors';
 import type { EmailContent } from './desk-alert-email';
+import { newMessageId } from './message-id';
 
 export interface Mailer {
   /** Sends one email; resolves to the provider's message id. */
@@ -54,6 +55,7 @@ export function makeMailer({ ses, from }: MailerProps): Mailer & RawMailer {
               Simple: {
                 Subject: { Data: subject, Charset: 'UTF-8' },
                 Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
+                Headers: [{ Name: 'Message-ID', Value: newMessageId(from) }],
               },
             },
           }),

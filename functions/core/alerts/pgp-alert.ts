@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { TipKind } from '#core/tips/tip-schema';
 import type { EmailContent } from './desk-alert-email';
 import { jsonEnv } from './desk-routing';
+import { newMessageId } from './message-id';
 
 /**
  * Encrypted desk alerts (PGP/MIME, RFC 3156). A desk that registers an OpenPGP public key
@@ -85,16 +86,26 @@ export interface PgpMimeEnvelope {
   /** The ASCII-armored OpenPGP message. */
   armored: string;
   date?: Date;
+  /** Defaults to a new one on the sender's domain. */
+  messageId?: string;
 }
 
 /** The RFC 3156 multipart/encrypted message: a version part and the encrypted octet stream. */
-export function pgpMimeMessage({ from, to, subject, armored, date = new Date() }: PgpMimeEnvelope): string {
+export function pgpMimeMessage({
+  from,
+  to,
+  subject,
+  armored,
+  date = new Date(),
+  messageId = newMessageId(from),
+}: PgpMimeEnvelope): string {
   const b = boundary('enc');
   return [
     `From: ${from}`,
     `To: ${to.join(', ')}`,
     `Subject: ${encodeHeader(subject)}`,
     `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
+    `Message-ID: ${messageId}`,
     'MIME-Version: 1.0',
     `Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="${b}"`,
     '',

@@ -3,6 +3,7 @@ import type { TipRecord } from '#core/tips/tip-record';
 import { TOPIC_LABELS } from '#core/tips/tip-schema';
 import type { EmailContent } from './desk-alert-email';
 import { type DeskRouting, routeTip } from './desk-routing';
+import type { FloodBreaker } from './flood-breaker';
 
 /**
  * The desk's notice that a reader added to their tip. It carries no reader text at all (only
@@ -36,13 +37,25 @@ ${lines
 export interface ReaderMessageNotifierDeps {
   send(to: string[], content: EmailContent): Promise<string>;
   routing: DeskRouting;
+  /**
+   * The notifier's flood breaker (the same guard-table windows): at most one notice per tip per
+   * window, and notices count against FLOOD_MAX_ALERTS with the alerts. Without it every
+   * message is a notice (only tools and tests run without one).
+   */
+  breaker?: Pick<FloodBreaker, 'admitNotice'>;
 }
 
-/** Sends the notice to the desks the tip routes to (the same routing as its alert). */
-export function makeReaderMessageNotifier({ send, routing }: ReaderMessageNotifierDeps) {
+/**
+ * Sends the notice to the desks the tip routes to (the same routing as its alert), unless the
+ * breaker holds it: then the window's digest says "new reader message on <id>" instead, so
+ * 40 messages on one tip are one notice, not 40 emails. Resolves to the message id, or
+ * undefined when held.
+ */
+export function makeReaderMessageNotifier({ send, routing, breaker }: ReaderMessageNotifierDeps) {
   return async function notifyDesk(
     tip: Pick<TipRecord, 'id' | 'kind' | 'topic' | 'createdAt'>,
-  ): Promise<string> {
+  ): Promise<string | undefined> {
+    if (breaker && (await breaker.admitNotice(tip.id)) === 'held') return undefined;
     return send(routeTip(routing, tip), readerMessageNotice(tip));
   };
 }

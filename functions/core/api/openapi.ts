@@ -352,6 +352,7 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
         'version_conflict',
         'invalid_transition',
         'precondition_required',
+        'tip_too_large',
       ),
     },
   },
@@ -372,7 +373,7 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
   'POST /receipts/{code}/messages': {
     summary: 'Add a message to a tip, by its receipt code',
     description:
-      'The desk is told a message arrived (without its text). A wrong code is 404 even with a bad body; a tip takes a limited number of messages (409 `conversation_full`).',
+      'The desk is told a message arrived (without its text). A wrong code is 404 even with a bad body; a tip takes a limited number of messages (409 `conversation_full`) and bytes (413 `tip_too_large`: send a new tip).',
     parameters: [codeParam],
     requestBody: {
       required: true,
@@ -383,7 +384,7 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     },
     responses: {
       201: { description: 'Added to the tip', content: jsonContent(ref('ReceiptAnswer')) },
-      ...errors(...PUBLIC_WRITE_ERRORS, 'not_found', 'conversation_full'),
+      ...errors(...PUBLIC_WRITE_ERRORS, 'not_found', 'conversation_full', 'tip_too_large'),
     },
   },
 };

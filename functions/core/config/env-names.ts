@@ -72,12 +72,19 @@ export const ENV = {
   /** Intake: a retried submit within this window gets the first answer (default 600). */
   IDEMPOTENCY_WINDOW_SECONDS: 'IDEMPOTENCY_WINDOW_SECONDS',
   /**
-   * Notifier: more than FLOOD_MAX_ALERTS alerts (default 20) in FLOOD_WINDOW_SECONDS (default 300) → one digest.
+   * Notifier and receipts: more than FLOOD_MAX_ALERTS emails (alerts and reader-message notices, default 60)
+   * in FLOOD_WINDOW_SECONDS (default 300) → one digest per desk. infra refuses a value one client could
+   * reach alone (alerts/flood-budget.ts).
    * The digest of a closed window goes out on the next invocation: infra invokes the notifier every
    * minute with `{}` (an EventBridge schedule; no `Records` = a tick), so it goes out when no tip follows.
    */
   FLOOD_MAX_ALERTS: 'FLOOD_MAX_ALERTS',
   FLOOD_WINDOW_SECONDS: 'FLOOD_WINDOW_SECONDS',
+  /**
+   * Notifier: the staff inbox's address (e.g. https://inbox.example/staff); each flood digest links
+   * every tip it lists to `<url>#/tips/<id>`. Unset: digests name the tips without links.
+   */
+  STAFF_INBOX_URL: 'STAFF_INBOX_URL',
   /** Notifier: attempts per alert before its tip id is dead-lettered; = stream retryAttempts + 1 (default 4). */
   ALERT_MAX_ATTEMPTS: 'ALERT_MAX_ATTEMPTS',
   /**

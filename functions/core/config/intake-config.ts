@@ -5,6 +5,9 @@ import { storeConfigShape } from './store-config';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Submits per client per window. Kept below the flood breaker's limit (alerts/flood-budget.ts). */
+export const RATE_LIMIT_DEFAULTS = { max: 30, windowSeconds: 600 } as const;
+
 /**
  * Intake's abuse defences. Each table is optional so a bare store config still loads (tools,
  * benches); without GUARD_TABLE there is no rate limit or duplicate check, without
@@ -18,8 +21,8 @@ export const intakeConfigSchema = z
     ...optionalSecretShape(ENV.CLIENT_HASH_SECRET),
     // Only a request carrying CloudFront's value is keyed on its viewer address (infra/edge.ts).
     ...optionalSecretShape(ENV.ORIGIN_VERIFY_SECRET),
-    [ENV.RATE_LIMIT_MAX]: seconds(30),
-    [ENV.RATE_LIMIT_WINDOW_SECONDS]: seconds(600),
+    [ENV.RATE_LIMIT_MAX]: seconds(RATE_LIMIT_DEFAULTS.max),
+    [ENV.RATE_LIMIT_WINDOW_SECONDS]: seconds(RATE_LIMIT_DEFAULTS.windowSeconds),
     [ENV.MIN_FILL_SECONDS]: z.coerce.number().min(0).default(3),
     [ENV.DUPLICATE_WINDOW_SECONDS]: seconds(86_400),
     [ENV.IDEMPOTENCY_WINDOW_SECONDS]: seconds(600),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { deskRoutingSchema, jsonEnv } from '#core/alerts/desk-routing';
 import { ENV } from './env-names';
+import { floodConfigShape } from './notifier-config';
 import { optionalSecretShape, secretShape } from './secrets';
 import { optionalUrl, storeConfigShape } from './store-config';
 
@@ -16,6 +17,8 @@ export const receiptsConfigSchema = z.object({
   [ENV.SENDER_ADDRESS]: z.email('must be the sender email address verified in SES').optional(),
   [ENV.SES_ENDPOINT]: optionalUrl,
   [ENV.DESK_ROUTING]: jsonEnv(deskRoutingSchema).optional(),
+  // The notices go through the notifier's flood breaker (in GUARD_TABLE): same window, same limit.
+  ...floodConfigShape,
 });
 
 export type ReceiptsConfig = z.infer<typeof receiptsConfigSchema>;

@@ -10,7 +10,7 @@ export const IDEMPOTENCY_TABLE_KEY = {
 } as const;
 
 export const GUARD_TABLE_KEY = {
-  /** `rate#<client>#<window>`, `fp#<fingerprint>`, `flood#<window>`, `digest#<window>`, `alert-failures#<tipId>`. */
+  /** `rate#<client>` (a sliding log), `fp#<fingerprint>`, `form#<nonce>` (a used form token), `flood#<window>`, `digest#<window>`, `alert-failures#<tipId>`. */
   partitionKey: 'pk',
   /** Epoch seconds; every check also compares it itself, so a late TTL deletion is harmless. */
   ttlAttribute: 'expiresAt',

@@ -5,12 +5,22 @@ import { deriveKey } from './client-key';
 import type { FormTokens } from './form-token';
 
 /** Why a tip was kept from the desk; stored on the tip and in its history for an editor. */
-export type QuarantineReason = 'honeypot' | 'bad-form-token' | 'stale-form-token' | 'too-fast' | 'duplicate';
+export type QuarantineReason =
+  | 'honeypot'
+  | 'missing-form-token'
+  | 'bad-form-token'
+  | 'stale-form-token'
+  | 'reused-form-token'
+  | 'too-fast'
+  | 'duplicate';
 
-export interface FingerprintClaim {
-  fingerprint: string;
+/** A guard-table item a submission took (a fingerprint, a form token's nonce): given back if the tip is not stored. */
+export interface GuardClaim {
+  pk: string;
   tipId: string;
 }
+
+export type FingerprintClaim = GuardClaim;
 
 export interface SpamChecksProps {
   doc: DynamoDBDocumentClient;
@@ -23,14 +33,30 @@ export interface SpamChecksProps {
   clock?: () => Date;
 }
 
-/** Case, spacing and line breaks do not make a copy-pasted message new. */
-export function normaliseMessage(message: string): string {
-  return message.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+// Format characters (U+200B, U+2060, U+202E...) and the other default-ignorables (variation
+// selectors, U+3164 HANGUL FILLER...) render as nothing: inserting them must not make a copy new.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * What the duplicate check compares, never what is stored: a copy with other case, spacing,
+ * compatibility forms (NFKC), invisible characters or look-alike letters from another script
+ * (Cyrillic `е` for Latin `e`, Greek `Α` for `A`: Unicode's confusables skeleton, UTS #39)
+ * folds to the same text. The fold is lossy on purpose (a Ukrainian message folds to a Latin
+ * jumble), which is why only its keyed hash is kept.
+ */
+export async function normaliseMessage(message: string): Promise<string> {
+  // Loaded on the first fingerprint, not at cold start: building its pattern takes ~36 ms.
+  const { default: unhomoglyph } = await import('unhomoglyph');
+  // One case first (lower then upper: `ß` and the like settle), then the skeleton of the
+  // capitals: it is case-sensitive, and capitals are where Cyrillic and Greek look Latin
+  // (`Т Н Е Р О С` → `T H E P O C`; lower-case Greek `τ` would map to `ᴛ`, not `t`).
+  const capitals = message.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().toUpperCase();
+  return unhomoglyph(capitals).toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /**
- * The checks a submission passes before it is stored: the signed form timestamp and the
- * exact-duplicate fingerprint (the honeypot is checked from the submission itself).
+ * The checks a submission passes before it is stored: the signed, single-use form token and
+ * the duplicate fingerprint (the honeypot is checked from the submission itself).
  */
 export function makeSpamChecks({
   doc,
@@ -42,14 +68,42 @@ export function makeSpamChecks({
 }: SpamChecksProps) {
   const fpKey = deriveKey(secret, 'message-fingerprint');
   // Keyed, so the guard table cannot be used to confirm a guessed message text.
-  const fingerprintOf = (message: string) =>
-    createHmac('sha256', fpKey).update(normaliseMessage(message)).digest('base64url');
+  const fingerprintOf = async (message: string) =>
+    createHmac('sha256', fpKey)
+      .update(await normaliseMessage(message))
+      .digest('base64url');
 
   return {
-    /** JSON clients without a token pass: the token is the form's, an API client never saw one. */
-    formTokenReason(token: string | undefined): QuarantineReason | undefined {
-      const verdict = formTokens.check(token);
-      return verdict === 'absent' || verdict === 'ok' ? undefined : verdict;
+    /**
+     * Checks the form token and takes its nonce, so each token stores one tip: a reused one is
+     * quarantined `reused-form-token`. A form post (form-urlencoded: only the reader form and
+     * bots send one) without a token is quarantined `missing-form-token`; a JSON client without
+     * one passes (an API client never saw the form). When the guard table does not answer, the
+     * nonce is not checked and the tip is not quarantined for it.
+     */
+    async claimFormToken(
+      token: string | undefined,
+      tipId: string,
+      { viaForm }: { viaForm: boolean },
+    ): Promise<{ reason?: QuarantineReason; claim?: GuardClaim }> {
+      const check = formTokens.inspect(token);
+      if (check.verdict === 'absent') return viaForm ? { reason: 'missing-form-token' } : {};
+      if (check.verdict !== 'ok') return { reason: check.verdict };
+      const claim = { pk: `form#${check.nonce}`, tipId };
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            // Kept until the token expires: after that it is refused as stale anyway.
+            Item: { ...claim, expiresAt: check.expiresAtS },
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+            ExpressionAttributeValues: { ':now': Math.floor(clock().getTime() / 1000) },
+          }),
+        );
+        return { claim };
+      } catch (err) {
+        return isConditionFailure(err) ? { reason: 'reused-form-token' } : {};
+      }
     },
 
     /**
@@ -60,34 +114,36 @@ export function makeSpamChecks({
       message: string,
       tipId: string,
     ): Promise<{ outcome: 'first'; claim: FingerprintClaim } | { outcome: 'duplicate' | 'unavailable' }> {
-      const fingerprint = fingerprintOf(message);
+      const fingerprint = await fingerprintOf(message);
       const nowS = Math.floor(clock().getTime() / 1000);
+      const claim = { pk: `fp#${fingerprint}`, tipId };
       try {
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: { pk: `fp#${fingerprint}`, tipId, expiresAt: nowS + duplicateWindowSeconds },
+            Item: { ...claim, expiresAt: nowS + duplicateWindowSeconds },
             // An expired claim (TTL deletes lazily) no longer counts.
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
             ExpressionAttributeValues: { ':now': nowS },
           }),
         );
-        return { outcome: 'first', claim: { fingerprint, tipId } };
+        return { outcome: 'first', claim };
       } catch (err) {
         return { outcome: isConditionFailure(err) ? 'duplicate' : 'unavailable' };
       }
     },
 
     /**
-     * Gives a claim back when its tip could not be stored, so the reader's retry is not taken
-     * for a duplicate of a tip that does not exist. Best effort: the caller is already failing.
+     * Gives a claim back when its tip could not be stored, so the reader's retry is taken for
+     * neither a duplicate nor a reused token of a tip that does not exist. Best effort: the
+     * caller is already failing.
      */
-    async releaseFingerprint({ fingerprint, tipId }: FingerprintClaim): Promise<void> {
+    async release({ pk, tipId }: GuardClaim): Promise<void> {
       await doc
         .send(
           new DeleteCommand({
             TableName: tableName,
-            Key: { pk: `fp#${fingerprint}` },
+            Key: { pk },
             ConditionExpression: 'tipId = :tipId',
             ExpressionAttributeValues: { ':tipId': tipId },
           }),

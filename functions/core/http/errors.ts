@@ -207,6 +207,22 @@ export class ConversationFullError extends HttpError {
   }
 }
 
+/**
+ * A tip reached its size budget (tips/item-size.ts): DynamoDB refuses an item over 400 KB, so
+ * what would grow it further is refused here, with a way on for the reader.
+ */
+export class TipTooLargeError extends HttpError {
+  static override readonly status = 413;
+  static override readonly code = 'tip_too_large';
+  override name = 'TipTooLargeError';
+  constructor(readonly limitBytes: number) {
+    super('this tip holds as much as it can; please send anything more as a new tip');
+  }
+  override details() {
+    return { limitBytes: this.limitBytes };
+  }
+}
+
 export class PayloadTooLargeError extends HttpError {
   static override readonly status = 413;
   static override readonly code = 'payload_too_large';
@@ -333,6 +349,7 @@ export const HTTP_ERRORS = [
   InvalidTransitionError,
   IdempotencyInProgressError,
   ConversationFullError,
+  TipTooLargeError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   IdempotencyKeyReusedError,

@@ -38,7 +38,7 @@ export function makeGuardedIntake({ submitTip, idempotent, rateLimiter, clientKe
 
     async submit(request: IntakeRequest): Promise<IntakeOutcome> {
       if (idempotent) return idempotent(request);
-      const { tip } = await submitTip(request.input);
+      const { tip } = await submitTip(request.input, { viaForm: request.viaForm === true });
       return { ...submitReceiptOf(tip), replayed: false };
     },
   };

@@ -41,6 +41,8 @@ export interface IntakeRequest {
   idempotencyKey?: string | undefined;
   /** How long the invocation may still run: a crash leaves an in-progress mark only this long. */
   remainingMs?: number;
+  /** The body was a form post (form-urlencoded): it must carry a valid form token. */
+  viaForm?: boolean;
 }
 
 export type IntakeOutcome = SubmitReceipt & { replayed: boolean };
@@ -101,6 +103,7 @@ export function makeIdempotentIntake({
   interface Work {
     submission: TipSubmission;
     clientKey: string;
+    viaForm: boolean;
     ran: boolean;
   }
 
@@ -111,7 +114,7 @@ export function makeIdempotentIntake({
       work: Work,
     ): Promise<SubmitReceipt> => {
       work.ran = true;
-      const { tip } = await submitTip.validated(work.submission);
+      const { tip } = await submitTip.validated(work.submission, { viaForm: work.viaForm });
       return submitReceiptOf(tip);
     },
     { persistenceStore, config, keyPrefix: 'tipline-intake' },
@@ -122,6 +125,7 @@ export function makeIdempotentIntake({
     clientKey,
     idempotencyKey,
     remainingMs = 15_000,
+    viaForm = false,
   }: IntakeRequest): Promise<IntakeOutcome> {
     if (idempotencyKey !== undefined && !KEY_HEADER.test(idempotencyKey)) {
       throw new ValidationError([
@@ -138,7 +142,7 @@ export function makeIdempotentIntake({
     const context = { getRemainingTimeInMillis: () => remainingMs };
     const deadline = Date.now() + waitForInProgressMs;
     for (let attempt = 0; ; attempt++) {
-      const work: Work = { submission, clientKey, ran: false };
+      const work: Work = { submission, clientKey, viaForm, ran: false };
       try {
         const receipt = await storeOnce({ key, bodyHash }, context, work);
         return { ...receipt, replayed: !work.ran };

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import type { FingerprintClaim, QuarantineReason, SpamChecks } from '#core/guards/spam-checks';
+import type { GuardClaim, QuarantineReason, SpamChecks } from '#core/guards/spam-checks';
 import { ValidationError } from '#core/http/errors';
 import { newReceiptCode } from '#core/tips/receipt-code';
 import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from '#core/tips/retention';
@@ -75,19 +75,24 @@ export function makeSubmitTip({
   spamChecks,
   retention = DEFAULT_RETENTION,
 }: SubmitTipDeps): SubmitTip {
-  async function storeSubmission(submission: TipSubmission): Promise<SubmitTipResult> {
+  async function storeSubmission(
+    submission: TipSubmission,
+    { viaForm = false }: SubmitOptions = {},
+  ): Promise<SubmitTipResult> {
     const now = clock();
     const id = newId(now.getTime());
     let suspicion: QuarantineReason | undefined;
-    let claim: FingerprintClaim | undefined;
+    const claims: GuardClaim[] = [];
     if (spamChecks && !honeypotFilled(submission)) {
-      suspicion = spamChecks.formTokenReason(submission.formToken);
+      const token = await spamChecks.claimFormToken(submission.formToken, id, { viaForm });
+      suspicion = token.reason;
+      if (token.claim) claims.push(token.claim);
       // Only a message that would reach the desk claims its fingerprint: a bot's copy must
       // not make the reader's own message look like the duplicate.
       if (!suspicion) {
         const fp = await spamChecks.claimFingerprint(submission.message, id);
         if (fp.outcome === 'duplicate') suspicion = 'duplicate';
-        else if (fp.outcome === 'first') claim = fp.claim;
+        else if (fp.outcome === 'first') claims.push(fp.claim);
       }
     }
     const tip = buildTipRecord(submission, { id, receipt: newReceipt(), now, suspicion });
@@ -96,20 +101,27 @@ export function makeSubmitTip({
     try {
       await store.putTip(tip);
     } catch (err) {
-      // Nothing half-written: the retry of a tip that was not stored is not a duplicate.
-      if (claim) await spamChecks?.releaseFingerprint(claim);
+      // Nothing half-written: the retry of a tip that was not stored is neither a duplicate
+      // nor a reused form token.
+      await Promise.all(claims.map((c) => spamChecks?.release(c)));
       throw err;
     }
     return { tip };
   }
 
-  const submitTip = (input: unknown) => storeSubmission(validateSubmission(input));
+  const submitTip = (input: unknown, options?: SubmitOptions) =>
+    storeSubmission(validateSubmission(input), options);
   return Object.assign(submitTip, { validated: storeSubmission });
+}
+
+export interface SubmitOptions {
+  /** The body was a form post (form-urlencoded): it must carry a valid form token. */
+  viaForm?: boolean;
 }
 
 /** Validates and stores; `.validated` stores a submission its caller already validated. */
 export interface SubmitTip {
-  (input: unknown): Promise<SubmitTipResult>;
+  (input: unknown, options?: SubmitOptions): Promise<SubmitTipResult>;
   /** For a caller that validated already (idempotency hashes the validated submission): no second parse. */
-  validated(submission: TipSubmission): Promise<SubmitTipResult>;
+  validated(submission: TipSubmission, options?: SubmitOptions): Promise<SubmitTipResult>;
 }

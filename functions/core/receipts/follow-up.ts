@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { ConversationFullError, NotFoundError, ValidationError } from '#core/http/errors';
+import { ConversationFullError, NotFoundError, TipTooLargeError, ValidationError } from '#core/http/errors';
+import { TIP_BUDGET_BYTES } from '#core/tips/item-size';
 import { MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM } from '#core/tips/text-safety';
 import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
 import { fieldIssues } from '#core/tips/tip-schema';
@@ -111,8 +112,12 @@ export function makeFollowUp({
         action: READER_MESSAGE_ACTION,
         note: parsed.data.message,
       };
-      const outcome = await receipts.appendReaderEntry(tip, entry, MAX_HISTORY);
+      const outcome = await receipts.appendReaderEntry(tip, entry, {
+        maxHistory: MAX_HISTORY,
+        maxBytes: TIP_BUDGET_BYTES,
+      });
       if (outcome === 'full') throw new ConversationFullError();
+      if (outcome === 'too-large') throw new TipTooLargeError(TIP_BUDGET_BYTES);
       // A quarantined tip is never alerted, and its follow-up does not reach the desk's inbox either.
       if (notifyDesk && tip.status !== 'quarantined') {
         await notifyDesk(tip).catch((err: unknown) => onNoticeFailed?.(err));

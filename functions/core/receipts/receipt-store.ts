@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#core/http/errors';
+import { itemBytes, listAppendBytes } from '#core/tips/item-size';
 import { RECEIPT_INDEX, receiptLookupKey, TIPS_TABLE_KEY } from '#core/tips/table-design';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
-import { isConditionFailure, toStoreError } from '#core/tips/tip-store';
+import { isConditionFailure, SIZE_ATTRIBUTE, toStoreError } from '#core/tips/tip-store';
 
 /** What the receipt index holds of a tip: only what a reader's follow-up needs. */
 export type ReceiptView = Pick<
@@ -12,7 +13,8 @@ export type ReceiptView = Pick<
 
 /**
  * Every top-level attribute the receipts function's UpdateItem on the tips table names: the key,
- * what it writes (history, version) and what its condition reads (the receipt index key).
+ * what it writes (history, version, the size count) and what its condition reads (the receipt
+ * index key).
  * infra/ allows the receipts role that UpdateItem for these attributes only (dynamodb:Attributes),
  * so a write that names another one is refused in AWS: add it here, not in a string of its own.
  */
@@ -21,6 +23,8 @@ export const READER_ENTRY_ATTRIBUTES = {
   history: 'history',
   version: 'version',
   receiptKey: RECEIPT_INDEX.partitionKey,
+  /** The tip's byte count, kept up to date by every write (the size budget). */
+  size: SIZE_ATTRIBUTE,
 } as const;
 
 export interface ReceiptStore {
@@ -28,15 +32,25 @@ export interface ReceiptStore {
   findByReceipt(code: string): Promise<ReceiptView | undefined>;
   /**
    * Appends to the tip's history (and bumps its version, so an editor's stale PATCH sees it),
-   * in one conditional UpdateItem: only while the tip exists, still has this receipt, and its
-   * history is under `maxHistory` entries (a DynamoDB item is capped at 400 KB).
+   * in one conditional UpdateItem: only while the tip exists, still has this receipt, its
+   * history is under `maxHistory` entries and the tip stays under `maxBytes` as DynamoDB
+   * counts it (SIZE_ATTRIBUTE; a DynamoDB item is capped at 400 KB).
    */
   appendReaderEntry(
-    tip: Pick<ReceiptView, 'id' | 'receipt'>,
+    tip: ReceiptView,
     entry: HistoryEntry,
-    maxHistory: number,
-  ): Promise<'appended' | 'full'>;
+    limits: { maxHistory: number; maxBytes: number },
+  ): Promise<'appended' | 'full' | 'too-large'>;
 }
+
+/**
+ * A tip stored before it kept its size has none: its size is taken as what the receipt index
+ * shows plus the most the rest can be (the submission's fields fit in the 64 KiB body, plus
+ * the index keys and staff fields), an over-estimate that the next staff change corrects.
+ */
+const UNSEEN_BYTES = 64 * 1024 + 4 * 1024;
+// A version and a size that gain a digit on this write.
+const COUNTER_GROWTH_BYTES = 4;
 
 export function makeReceiptStore({
   doc,
@@ -65,25 +79,36 @@ export function makeReceiptStore({
       }
     },
 
-    async appendReaderEntry(tip, entry, maxHistory) {
+    async appendReaderEntry(tip, entry, { maxHistory, maxBytes }) {
+      const delta = listAppendBytes([entry]) + COUNTER_GROWTH_BYTES;
+      const legacy = itemBytes(tip) + UNSEEN_BYTES;
+      // Room left under the budget, checked by the write itself: two messages at once cannot
+      // both take the last of it.
+      const sized = '#size <= :room';
+      const fits = legacy + delta <= maxBytes ? `(attribute_not_exists(#size) OR ${sized})` : sized;
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { [READER_ENTRY_ATTRIBUTES.key]: tip.id },
-            UpdateExpression: 'SET #history = list_append(#history, :entries), #version = #version + :one',
-            ConditionExpression: 'attribute_exists(#id) AND #k = :k AND size(#history) < :max',
+            UpdateExpression:
+              'SET #history = list_append(#history, :entries), #version = #version + :one, #size = if_not_exists(#size, :legacy) + :delta',
+            ConditionExpression: `attribute_exists(#id) AND #k = :k AND size(#history) < :max AND ${fits}`,
             ExpressionAttributeNames: {
               '#id': READER_ENTRY_ATTRIBUTES.key,
               '#history': READER_ENTRY_ATTRIBUTES.history,
               '#version': READER_ENTRY_ATTRIBUTES.version,
               '#k': READER_ENTRY_ATTRIBUTES.receiptKey,
+              '#size': READER_ENTRY_ATTRIBUTES.size,
             },
             ExpressionAttributeValues: {
               ':entries': [entry],
               ':one': 1,
               ':k': receiptLookupKey(tip.receipt),
               ':max': maxHistory,
+              ':room': maxBytes - delta,
+              ':legacy': legacy,
+              ':delta': delta,
             },
           }),
         );
@@ -94,7 +119,7 @@ export function makeReceiptStore({
       // Which condition failed: the tip is gone (expired, erased) or its history is full.
       const still = await this.findByReceipt(tip.receipt);
       if (!still) throw new NotFoundError('no such receipt');
-      return 'full';
+      return still.history.length >= maxHistory ? 'full' : 'too-large';
     },
   };
 }

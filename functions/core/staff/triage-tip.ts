@@ -3,15 +3,17 @@ import {
   InvalidTransitionError,
   NotFoundError,
   PreconditionRequiredError,
+  TipTooLargeError,
   ValidationError,
   VersionConflictError,
 } from '#core/http/errors';
+import { TIP_BUDGET_BYTES, TRIAGE_HEADROOM_BYTES } from '#core/tips/item-size';
 import type { RetentionPolicy } from '#core/tips/retention';
 import { ANY_CONTROL, MESSAGE_CONTROL } from '#core/tips/text-safety';
 import { planProtections, protectionPatchShape } from '#core/tips/tip-protections';
 import { type HistoryEntry, TIP_STATUSES, type TipRecord, type TipStatus } from '#core/tips/tip-record';
 import { fieldIssues } from '#core/tips/tip-schema';
-import type { TipChanges, TipStore } from '#core/tips/tip-store';
+import { storedTipBytes, type TipChanges, type TipStore } from '#core/tips/tip-store';
 
 /**
  * The triage workflow: where a tip may go from each status. `quarantined` → `new` releases a
@@ -143,6 +145,18 @@ export function planTriage(
   return { set, remove, history };
 }
 
+/** The tip as the planned change leaves it (what updateTip writes). */
+export function afterPlan(tip: TipRecord, plan: Omit<TipChanges, 'expectedVersion'>): TipRecord {
+  const after: Record<string, unknown> = {
+    ...tip,
+    ...plan.set,
+    version: tip.version + 1,
+    history: [...(tip.history ?? []), ...plan.history],
+  };
+  for (const field of plan.remove ?? []) delete after[field];
+  return after as unknown as TipRecord;
+}
+
 export interface TriageTipDeps {
   store: TipStore;
   clock?: () => Date;
@@ -169,7 +183,12 @@ export function makeTriageTip({ store, clock = () => new Date(), retention }: Tr
     const plan = planTriage(tip, patch, { by, at: clock().toISOString(), retention });
     // A patch that changes nothing (the same status, the same tags) is answered with the tip as is.
     if (plan.history.length === 0) return tip;
-    const outcome = await store.updateTip(tip, { expectedVersion, ...plan });
+    // Sized from the whole item as it will be stored (the version check makes it exact): a tip
+    // a reader filled to its budget still takes the desk's status changes, notes and replies,
+    // up to a headroom that keeps it under DynamoDB's 400 KB.
+    const sizeBytes = storedTipBytes(afterPlan(tip, plan));
+    if (sizeBytes > TIP_BUDGET_BYTES + TRIAGE_HEADROOM_BYTES) throw new TipTooLargeError(TIP_BUDGET_BYTES);
+    const outcome = await store.updateTip(tip, { expectedVersion, ...plan, sizeBytes });
     if (outcome.ok) return outcome.tip;
     const current = await store.getTip(id, { consistent: true }).catch((err: unknown) => {
       if (err instanceof NotFoundError) throw new NotFoundError(`no tip ${id}`);

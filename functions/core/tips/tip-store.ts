@@ -5,7 +5,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError, StoreUnavailableError } from '#core/http/errors';
+import { NotFoundError, StoreUnavailableError, TipTooLargeError } from '#core/http/errors';
+import { itemBytes, TIP_BUDGET_BYTES } from './item-size';
 import { indexAttributes, type ListIndex, receiptIndexAttributes } from './table-design';
 import type { HistoryEntry, TipRecord } from './tip-record';
 
@@ -33,6 +34,8 @@ export interface TipChanges {
   set: Partial<Pick<TipRecord, 'status' | 'assignee' | 'tags' | 'expiresAt' | 'legalHold'>>;
   remove?: Array<'assignee' | 'tags' | 'expiresAt' | 'legalHold' | 'name' | 'email' | 'phone'>;
   history: HistoryEntry[];
+  /** The item's size after the change (storedTipItem), kept in SIZE_ATTRIBUTE for the follow-up's budget. */
+  sizeBytes?: number;
 }
 
 export type UpdateOutcome = { ok: true; tip: TipRecord } | { ok: false; reason: 'stale-or-missing' };
@@ -85,9 +88,42 @@ export function isStoreUnavailable(err: unknown): boolean {
   return RETRYABLE.has(err.name) || (code !== undefined && NETWORK_CODES.has(code)) || fault === 'server';
 }
 
+/**
+ * DynamoDB's refusal of an item over 400 KB (PutItem: "Item size has exceeded the maximum
+ * allowed size"; UpdateItem: "Item size to update has exceeded..."): the tip is full, a 413.
+ */
+export function isItemTooLarge(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    err.name === 'ValidationException' &&
+    /item size (to update )?has exceeded the maximum allowed size/i.test(err.message)
+  );
+}
+
 export function toStoreError(err: unknown): unknown {
+  if (isItemTooLarge(err)) return new TipTooLargeError(TIP_BUDGET_BYTES);
   return isStoreUnavailable(err) ? new StoreUnavailableError(5, { cause: err }) : err;
 }
+
+/**
+ * Where a tip keeps its own size (bytes, as DynamoDB counts them): written with the tip, reset
+ * by every staff change (which reads the whole item) and raised by every reader message, so
+ * the receipts function can keep a tip under its budget with a condition, without reading the
+ * parts of a tip it must not see.
+ */
+export const SIZE_ATTRIBUTE = 'itemBytes';
+// The size attribute's own name and value (a number under 10^6: 3 digit pairs + 2).
+const SIZE_ATTRIBUTE_BYTES = SIZE_ATTRIBUTE.length + 5;
+
+/** The item as stored: the tip, its index keys and its size. */
+export function storedTipItem(tip: TipRecord): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...tip, ...indexAttributes(tip), ...receiptIndexAttributes(tip) };
+  delete item[SIZE_ATTRIBUTE];
+  return { ...item, [SIZE_ATTRIBUTE]: itemBytes(item) + SIZE_ATTRIBUTE_BYTES };
+}
+
+/** How big a tip is as stored, in bytes as DynamoDB counts them. */
+export const storedTipBytes = (tip: TipRecord) => storedTipItem(tip)[SIZE_ATTRIBUTE] as number;
 
 export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
   return {
@@ -96,7 +132,7 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...tip, ...indexAttributes(tip), ...receiptIndexAttributes(tip) },
+            Item: storedTipItem(tip),
             ConditionExpression: 'attribute_not_exists(id)',
           }),
         );
@@ -173,7 +209,7 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
       }
     },
 
-    async updateTip(current, { expectedVersion, set, remove = [], history }) {
+    async updateTip(current, { expectedVersion, set, remove = [], history, sizeBytes }) {
       const names: Record<string, string> = { '#version': 'version', '#history': 'history' };
       const values: Record<string, unknown> = {
         ':expected': expectedVersion,
@@ -182,7 +218,10 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
         ':empty': [],
       };
       const sets = ['#version = :next', '#history = list_append(if_not_exists(#history, :empty), :entries)'];
-      const fields: Record<string, unknown> = { ...set };
+      const fields: Record<string, unknown> = {
+        ...set,
+        ...(sizeBytes !== undefined ? { [SIZE_ATTRIBUTE]: sizeBytes } : {}),
+      };
       // A status change moves the tip between list indexes: their keys change in this same write.
       if (set.status !== undefined)
         Object.assign(fields, indexAttributes({ ...current, status: set.status }));
@@ -216,7 +255,9 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
   };
 }
 
-/** GSI key attributes are storage detail, not part of a tip. */
+/** GSI key attributes and the size are storage detail, not part of a tip. */
 export function stripIndexAttributes(item: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(item).filter(([k]) => !k.startsWith('gsi_')));
+  return Object.fromEntries(
+    Object.entries(item).filter(([k]) => !k.startsWith('gsi_') && k !== SIZE_ATTRIBUTE),
+  );
 }

@@ -3,7 +3,7 @@ import { deskAlertEmail } from '#core/alerts/desk-alert-email';
 import { makeMailer } from '#core/alerts/mailer';
 import { makeSesClient } from '#core/platform/aws-clients';
 import { INJECTION, tipRecord } from '../../support/alert-fixtures';
-import { readMailbox } from '../../support/local-env';
+import { readMailbox, type StoredEmail } from '../../support/local-env';
 
 /** The raw RFC 5322 message the SES emulator built, split into its header block and the rest. */
 
@@ -54,7 +54,14 @@ describe('the desk alert email through the real SES emulator', () => {
     const { headers, raw } = await rawMessage(sesUrl, messageId);
     const lines = headers.split(/\r?\n/);
     expect(lines.some((l) => /^bcc:/i.test(l))).toBe(false);
-    expect(raw).not.toMatch(/^bcc:/im);
+    // Nor in any MIME part's own header block. (A part's body may have a line that starts with
+    // "Bcc:" where quoted-printable soft-wraps the reader's text: that is body, not a header.)
+    const partHeaders = raw
+      .split(/\r?\n--[^\r\n]+\r?\n/)
+      .slice(1)
+      .map((part) => part.split(/\r?\n\r?\n/)[0] ?? '');
+    expect(partHeaders.length).toBeGreaterThanOrEqual(2);
+    for (const block of partHeaders) expect(block).not.toMatch(/^bcc:/im);
     expect(stored?.body.text).toContain('Ana Bcc: evil@example.org');
     // The emulator folds the long UTF-8 subject into RFC 2047 encoded words over continuation
     // lines; unfolded and decoded it must be our one-line subject, text and all.
@@ -64,5 +71,27 @@ describe('the desk alert email through the real SES emulator', () => {
       '[Tipline] New tip · Russia-Ukraine war · Grain corridor Bcc: evil@example.org',
     );
     expect(lines.filter((l) => /^to:/i.test(l))).toEqual(['To: world-desk@newsroom.example']);
+  });
+
+  it('carries one Message-ID on the sender domain, as SES received it and in the message the emulator built', async () => {
+    const sesUrl = inject('sesUrl');
+    const mailer = makeMailer({
+      ses: makeSesClient({ region: 'us-east-1', endpoint: sesUrl }),
+      from: 'tipline@newsroom.example',
+    });
+
+    const messageId = await mailer.send(['world-desk@newsroom.example'], deskAlertEmail(tipRecord()));
+
+    const stored = (await readMailbox(sesUrl)).find((e) => e.messageId === messageId) as
+      | (StoredEmail & { headers?: { name: string; value: string }[] })
+      | undefined;
+    const given = stored?.headers?.filter((h) => h.name.toLowerCase() === 'message-id') ?? [];
+    expect(given).toEqual([
+      { name: 'Message-ID', value: expect.stringMatching(/^<[0-9a-f-]{36}@newsroom\.example>$/) },
+    ]);
+    const { headers } = await rawMessage(sesUrl, messageId);
+    expect(unfoldHeaders(headers).filter((h) => /^message-id:/i.test(h))).toEqual([
+      `Message-ID: ${given[0]?.value}`,
+    ]);
   });
 });

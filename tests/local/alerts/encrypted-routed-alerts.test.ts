@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -20,50 +19,13 @@ import {
   type TestTable,
   validTip,
 } from '../../support/local-env';
+import { decodedParts, recordRawSends } from '../../support/pgp-mail';
 
 const WORLD = 'world-desk@newsroom.example';
 // The SES emulator's mailbox is shared by every test file: each run's desks are its own.
 const UKRAINE = `ukraine-team-${randomUUID().slice(0, 8)}@newsroom.example`;
 const AUDIENCE = 'audience-team@newsroom.example';
 const SENDER = 'tipline@newsroom.example';
-
-/**
- * The emulator keeps a Raw send only as mailparser's parse of it, and its /get-emlContent
- * re-renders that parse with nodemailer (multipart/mixed), so neither is the source SES was
- * given. The exact bytes are observed where they leave the SDK for the emulator: the
- * serialized SendEmail request at the end of the SDK's middleware stack.
- */
-function recordRawSends(ses: SESv2Client): string[] {
-  const sent: string[] = [];
-  ses.middlewareStack.add(
-    (next) => async (args) => {
-      const body = (args.request as { body?: unknown }).body;
-      const text =
-        typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : '';
-      if (text !== '') {
-        const data = (JSON.parse(text) as { Content?: { Raw?: { Data?: string } } }).Content?.Raw?.Data;
-        if (data) sent.push(Buffer.from(data, 'base64').toString('utf8'));
-      }
-      return next(args);
-    },
-    { step: 'finalizeRequest', name: 'recordRawSends', priority: 'low' },
-  );
-  return sent;
-}
-
-/** The decrypted inner entity's text parts, base64-decoded. */
-function decodedParts(entity: string): string {
-  const bodies = entity.split(/\r?\n--/).map((part) =>
-    part
-      .split(/\r?\n\r?\n/)
-      .slice(1)
-      .join('\n'),
-  );
-  return bodies
-    .filter((b) => /^[A-Za-z0-9+/=\r\n]+$/.test(b.trim()) && b.trim().length > 0)
-    .map((b) => Buffer.from(b.replace(/\s+/g, ''), 'base64').toString('utf8'))
-    .join('\n');
-}
 
 describe('desk routing and encrypted alerts, through the notifier to the SES emulator', () => {
   let table: TestTable;
@@ -163,6 +125,7 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
       /^Content-Type: multipart\/encrypted; protocol="application\/pgp-encrypted"; boundary=/m,
     );
     expect(headers.split('\r\n')).toContain(`To: ${UKRAINE}`);
+    expect(headers).toMatch(/^Message-ID: <[0-9a-f-]{36}@newsroom\.example>\r?$/m);
     expect(headers).toContain(
       `Subject: =?UTF-8?B?${Buffer.from('[Tipline] New tip · encrypted').toString('base64')}?=`,
     );
@@ -198,10 +161,12 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
       'Оксана Коваль',
       'oksana@example.org',
       tip.id,
-      tip.receipt,
     ]) {
       expect(plain).toContain(secret);
     }
+    // Not even encrypted: the receipt code is the reader's credential, never a desk's.
+    expect(plain).not.toContain(tip.receipt);
+    expect(raw).not.toContain(tip.receipt);
     // The descriptive subject travels inside, as a protected header.
     expect(String(data)).toMatch(/^Subject: =\?UTF-8\?B\?/m);
   });

@@ -95,17 +95,33 @@ describe('abuse defences at intake', () => {
       const res = await intake.handler(httpEvent({ method: 'GET', path: '/' }));
       const token = /name="formToken" value="([^"]+)"/.exec(res.body ?? '')?.[1];
 
-      expect(token).toMatch(/^v1\.[0-9a-z]+\.[\w-]{22}$/);
+      expect(token).toMatch(/^v2\.[0-9a-z]+\.[\w-]{16}\.[\w-]{22}$/);
       expect(tokens(Date.now()).check(token)).toBe('too-fast');
       expect(tokens(Date.now() + 4_000).check(token)).toBe('ok');
+      // The page's script waits this long before it uses a token it refreshed.
+      expect(res.body).toContain('data-min-fill-seconds="3"');
     });
 
     it.each([
       ['posted too fast', () => tokens(Date.now() - 500).issue(), 'too-fast'],
-      ['forged', () => `v1.${(Date.now() - 60_000).toString(36)}.AAAAAAAAAAAAAAAAAAAAAA`, 'bad-form-token'],
+      [
+        'forged',
+        () => `v2.${(Date.now() - 60_000).toString(36)}.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA`,
+        'bad-form-token',
+      ],
+      [
+        'of the old shape (no nonce)',
+        () => `v1.${(Date.now() - 60_000).toString(36)}.AAAAAAAAAAAAAAAAAAAAAA`,
+        'bad-form-token',
+      ],
       ['garbage', () => 'not-a-token', 'bad-form-token'],
       ['from the future', () => tokens(Date.now() + 3_600_000).issue(), 'bad-form-token'],
       ['two days old', () => tokens(Date.now() - 2 * 24 * 3600_000).issue(), 'stale-form-token'],
+      [
+        'an hour old (was accepted for 24 hours)',
+        () => tokens(Date.now() - 3600_000).issue(),
+        'stale-form-token',
+      ],
     ])(
       'form token %s: the same 201, but the tip is quarantined with its reason',
       async (_name, token, reason) => {
@@ -130,6 +146,62 @@ describe('abuse defences at intake', () => {
 
       expect(await storedTip(parse(filled.body).id)).toMatchObject({ status: 'new' });
       expect(await storedTip(parse(api.body).id)).not.toHaveProperty('quarantineReason');
+    });
+
+    const formPost = (fields: Record<string, unknown>, sourceIp: string) => {
+      const body = new URLSearchParams(
+        Object.entries(fields).map(([k, v]): [string, string] => [k, v === true ? 'on' : String(v)]),
+      ).toString();
+      const event = httpEvent({
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body,
+      });
+      event.requestContext.http.sourceIp = sourceIp;
+      return event;
+    };
+    const tipOfReceiptPage = async (page: string | undefined) => {
+      const receipt = /id="receipt"[^>]*>([^<]+)</.exec(page ?? '')?.[1];
+      const tips = await intake.scan(intake.env.TIPS_TABLE as string);
+      return tips.find((t) => t.receipt === receipt) as Record<string, unknown>;
+    };
+
+    it('a form post without a form token gets the receipt page, but the tip is quarantined', async () => {
+      const res = await intake.handler(formPost(validTip(), '198.51.100.40'));
+
+      expect(res.statusCode).toBe(201);
+      expect(await tipOfReceiptPage(res.body)).toMatchObject({
+        status: 'quarantined',
+        quarantineReason: 'missing-form-token',
+      });
+    });
+
+    it('a form post with a valid token is new', async () => {
+      const formToken = tokens(Date.now() - 10_000).issue();
+
+      const res = await intake.handler(formPost(validTip({ formToken }), '198.51.100.41'));
+
+      expect(await tipOfReceiptPage(res.body)).toMatchObject({ status: 'new' });
+    });
+
+    it('one token is good for one tip: reused (other messages, other clients), each copy is quarantined', async () => {
+      const formToken = tokens(Date.now() - 10_000).issue();
+      const ids: unknown[] = [];
+      for (const ip of ['198.51.100.50', '198.51.100.51', '198.51.100.52']) {
+        const res = await intake.handler(postTipEvent(validTip({ formToken }), { sourceIp: ip }));
+        ids.push(parse(res.body).id);
+      }
+
+      const stored = await Promise.all(ids.map(storedTip));
+      expect(stored.map((t) => [t.status, t.quarantineReason])).toEqual([
+        ['new', undefined],
+        ['quarantined', 'reused-form-token'],
+        ['quarantined', 'reused-form-token'],
+      ]);
+      // The nonce is remembered only until the token expires.
+      const nonce = formToken.split('.')[2];
+      const guard = await intake.scan(intake.env.GUARD_TABLE as string);
+      const remembered = guard.find((i) => i.pk === `form#${nonce}`);
+      expect(remembered?.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 45 * 60);
     });
 
     it('a filled honeypot is quarantined and does not claim the message fingerprint', async () => {
@@ -159,6 +231,32 @@ describe('abuse defences at intake', () => {
         status: 'quarantined',
         quarantineReason: 'duplicate',
       });
+    });
+
+    it.each([
+      ['U+200B', (m: string) => m.replace(' ', ' \u200b')],
+      ['U+2060', (m: string) => m.replace('a', 'a\u2060')],
+      ['a Cyrillic look-alike', (m: string) => m.replace('o', '\u043e')],
+    ])('a copy edited with %s is still a duplicate', async (_what, edit) => {
+      const tip = validTip({ message: `Port of Izmail closed at dawn, ${Math.random()}` });
+      await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.30' }));
+
+      const res = await intake.handler(
+        postTipEvent({ ...tip, message: edit(String(tip.message)) }, { sourceIp: '198.51.100.31' }),
+      );
+
+      expect(await storedTip(parse(res.body).id)).toMatchObject({
+        status: 'quarantined',
+        quarantineReason: 'duplicate',
+      });
+    });
+
+    it('a Ukrainian tip is stored as written: the look-alike fold is only for the fingerprint', async () => {
+      const message = `Київ: о 6 ранку в Подолі вимкнули світло, ${Math.random()}`;
+
+      const res = await intake.handler(postTipEvent(validTip({ message }), { sourceIp: '198.51.100.32' }));
+
+      expect(await storedTip(parse(res.body).id)).toMatchObject({ status: 'new', message });
     });
   });
 });

@@ -1,13 +1,14 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { makeFormTokens } from '#core/guards/form-token';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { makeTipStore } from '#core/tips/tip-store';
 import { redrive } from '../../../local/cli/redrive';
 import { freePort, type RunningServer, startSesEmulator } from '../../../local/stack/emulators';
 import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
 import { readMailbox, validTip } from '../../support/local-env';
-import { makeReliableIntake, parse, postTipEvent } from '../../support/reliability-helpers';
+import { makeReliableIntake, parse, postTipEvent, TEST_SECRET } from '../../support/reliability-helpers';
 import { storeTip } from '../../support/stream-records';
 
 /** A fault dynalite cannot produce: DynamoDB throttling, injected as the SDK would raise it. */
@@ -36,7 +37,7 @@ describe('store faults: 503 + Retry-After, nothing half-written', () => {
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   });
 
-  it('a throttled tips table gives 503, leaves no tip, no in-progress mark, no fingerprint; the retry succeeds', async () => {
+  it('a throttled tips table gives 503, leaves no tip, no in-progress mark, no fingerprint, no used token; the retry succeeds', async () => {
     const faulty = makeDynamoClients({ region: 'us-east-1', endpoint: inject('dynamoUrl') });
     let throttled = true;
     const intake = await makeReliableIntake({}, faulty);
@@ -45,7 +46,9 @@ describe('store faults: 503 + Retry-After, nothing half-written', () => {
       (command, input) =>
         throttled && command === 'PutItemCommand' && input.TableName === intake.env.TIPS_TABLE,
     );
-    const tip = validTip();
+    // From the form: its single-use token must be given back with the failed write.
+    const formToken = makeFormTokens({ secret: TEST_SECRET, minFillSeconds: 0 }).issue();
+    const tip = validTip({ formToken });
     const headers = { 'idempotency-key': `retry-${Date.now()}` };
 
     const failed = await intake.handler(postTipEvent(tip, { headers }));
@@ -56,7 +59,7 @@ describe('store faults: 503 + Retry-After, nothing half-written', () => {
     expect(await intake.scan(intake.env.TIPS_TABLE as string)).toEqual([]);
     expect(await intake.scan(intake.env.IDEMPOTENCY_TABLE as string)).toEqual([]);
     const guard = await intake.scan(intake.env.GUARD_TABLE as string);
-    expect(guard.filter((i) => String(i.pk).startsWith('fp#'))).toEqual([]);
+    expect(guard.filter((i) => /^(fp|form)#/.test(String(i.pk)))).toEqual([]);
 
     throttled = false;
     const retried = await intake.handler(postTipEvent(tip, { headers }));

@@ -48,11 +48,12 @@ describe('the local stack end to end: gateway → intake → dynalite → stream
       tip.message as string,
       'Rinkēvičs',
       'reader@example.org',
-      body.receipt,
       body.id,
     ]) {
       expect(email?.body.text).toContain(expected);
     }
+    // The receipt code is the reader's credential: never in the desk's mail.
+    expect(JSON.stringify(email)).not.toContain(body.receipt);
   });
 
   it('answers /health and serves the reader form', async () => {

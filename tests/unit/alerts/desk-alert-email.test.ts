@@ -4,7 +4,7 @@ import { deskAlertEmail } from '#core/alerts/desk-alert-email';
 import { INJECTION, tipRecord } from '../../support/alert-fixtures';
 
 describe('the desk alert email', () => {
-  it('carries kind, topic, subject, message, contact, receipt and id in both parts', () => {
+  it('carries kind, topic, subject, message, contact and id in both parts', () => {
     const tip = tipRecord({ sourceUrl: 'https://example.org/a?b=1&c=2' });
     const email = deskAlertEmail(tip);
     expect(email.subject).toBe('[Tipline] New tip · Russia-Ukraine war · Grain corridor');
@@ -17,12 +17,11 @@ describe('the desk alert email', () => {
       'reader@example.org',
       '+371 2000 0000',
       'https://example.org/a?b=1&c=2',
-      tip.receipt,
       tip.id,
     ]) {
       expect(email.text).toContain(expected);
     }
-    for (const expected of ['Russia-Ukraine war', 'Edgars Rinkēvičs', tip.receipt, tip.id]) {
+    for (const expected of ['Russia-Ukraine war', 'Edgars Rinkēvičs', tip.id]) {
       expect(email.html).toContain(expected);
     }
     expect(email.html).toContain('https://example.org/a?b=1&amp;c=2');
@@ -38,7 +37,32 @@ describe('the desk alert email', () => {
   ])('says so for %s', (_, overrides, contact) => {
     const email = deskAlertEmail(tipRecord(overrides));
     expect(email.text).toMatch(new RegExp(`Contact:\\s+${contact}`));
-    expect(email.html).toContain(`<td>${contact}</td>`);
+    expect(email.html).toContain(`<td dir="auto">${contact}</td>`);
+  });
+
+  it("never carries the receipt code, the reader's only credential, in either part", () => {
+    const tip = tipRecord({ receipt: 'QRST-UVWX-YZ23' });
+    const email = deskAlertEmail(tip);
+    for (const part of [email.subject, email.text, email.html]) {
+      expect(part).not.toContain('QRST-UVWX-YZ23');
+      expect(part).not.toMatch(/receipt/i);
+    }
+  });
+
+  it('marks every piece of reader text dir="auto" in the HTML part, and nothing the desk wrote', () => {
+    const tip = tipRecord({
+      subject: 'ممر الحبوب',
+      message: 'السفن تنتظر خارج أوديسا',
+      name: 'ليلى',
+      sourceUrl: 'https://example.org/x',
+    });
+    const { html } = deskAlertEmail(tip);
+    for (const text of ['ممر الحبوب', 'ليلى', 'https://example.org/x']) {
+      expect(html).toContain(`<td dir="auto">${text}`);
+    }
+    expect(html).toMatch(/<div dir="auto"[^>]*>السفن تنتظر خارج أوديسا<\/div>/);
+    expect(html).toContain(`<td>${tip.id}</td>`);
+    expect(html.match(/dir="auto"/g)).toHaveLength(4);
   });
 
   it('labels a question and falls back to the message when there is no subject', () => {
@@ -125,7 +149,6 @@ describe('the desk alert email', () => {
           'Subject',
           'Contact',
           'Received',
-          'Receipt',
           'Tip id',
         ]);
       }),

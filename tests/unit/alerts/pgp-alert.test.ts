@@ -26,6 +26,10 @@ describe('PGP/MIME desk alerts', () => {
     const boundary = /boundary="([^"]+)"/.exec(head)?.[1] ?? '';
     expect(head).toContain('Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"');
     expect(head).toContain('Date: Wed, 25 Nov 2026 10:00:00 +0000');
+    // Built by hand, so it carries the Message-ID a composed message must have (RFC 5322 §3.6.4).
+    expect(head.split('\r\n').filter((l) => /^Message-ID:/i.test(l))).toEqual([
+      expect.stringMatching(/^Message-ID: <[0-9a-f-]{36}@newsroom\.example>$/),
+    ]);
     // Every line of the source is CRLF-terminated ASCII, as SMTP wants it.
     expect(raw).not.toMatch(/[^\r]\n/);
     expect([...raw].every((c) => c.charCodeAt(0) < 128)).toBe(true);

@@ -48,7 +48,8 @@ describe('form token', () => {
 
     expect(at(2_999).check(token)).toBe('too-fast');
     expect(at(3_000).check(token)).toBe('ok');
-    expect(at(25 * 3600_000).check(token)).toBe('stale-form-token');
+    expect(at(45 * 60_000).check(token)).toBe('ok');
+    expect(at(45 * 60_000 + 1).check(token)).toBe('stale-form-token');
     expect(at(0).check(undefined)).toBe('absent');
     fc.assert(
       fc.property(fc.nat({ max: token.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (i, c) => {
@@ -57,6 +58,34 @@ describe('form token', () => {
         expect(at(10_000).check(changed)).toBe('bad-form-token');
       }),
     );
+  });
+});
+
+describe('form token lifetime and nonce', () => {
+  it('lives under an hour: a longer life is refused when the tokens are made', () => {
+    expect(() => makeFormTokens({ secret: SECRET, minFillSeconds: 3, maxAgeSeconds: 3600 })).toThrow(
+      'a form token must live under an hour',
+    );
+  });
+
+  it('carries a fresh nonce each time, given back with its expiry once the token verifies', () => {
+    const issuedAt = Date.UTC(2026, 10, 25, 12);
+    const tokens = makeFormTokens({ secret: SECRET, minFillSeconds: 3, clock: () => new Date(issuedAt) });
+    const [a, b] = [tokens.issue(), tokens.issue()];
+    const later = makeFormTokens({
+      secret: SECRET,
+      minFillSeconds: 3,
+      clock: () => new Date(issuedAt + 10_000),
+    });
+
+    expect(a).not.toBe(b);
+    expect(later.inspect(a)).toEqual({
+      verdict: 'ok',
+      nonce: a.split('.')[2],
+      expiresAtS: issuedAt / 1000 + 45 * 60,
+    });
+    // A token of the old shape (no nonce: it could not be single-use) no longer verifies.
+    expect(later.check(`v1.${issuedAt.toString(36)}.AAAAAAAAAAAAAAAAAAAAAA`)).toBe('bad-form-token');
   });
 });
 
@@ -70,9 +99,32 @@ describe('what makes two submissions the same', () => {
     );
   });
 
-  it('a message fingerprint ignores case and spacing, not words', () => {
-    expect(normaliseMessage('  The  Port\r\nis CLOSED ')).toBe(normaliseMessage('the port is closed'));
-    expect(normaliseMessage('the port is closed')).not.toBe(normaliseMessage('the port is open'));
+  it('a message fingerprint ignores case and spacing, not words', async () => {
+    expect(await normaliseMessage('  The  Port\r\nis CLOSED ')).toBe(
+      await normaliseMessage('the port is closed'),
+    );
+    expect(await normaliseMessage('the port is closed')).not.toBe(await normaliseMessage('the port is open'));
+  });
+
+  it.each([
+    ['a zero-width space', 'the port is\u200b closed'],
+    ['a word joiner', 'the po\u2060rt is closed'],
+    ['a soft hyphen and a BOM', 'the p\u00adort is \ufeffclosed'],
+    ['a right-to-left override', 'the port \u202eis closed'],
+    ['Cyrillic look-alikes (о, р, с, е)', 'th\u0435 \u0440\u043ert is \u0441los\u0435d'],
+    ['Greek capitals (Τ, Η, Ε)', '\u03a4\u0397\u0395 PORT IS CLOSED'],
+    ['Cyrillic capitals (Т, Н, Е, Р, О)', '\u0422\u041d\u0415 \u0420\u041eRT IS CLOSED'],
+    ['fullwidth letters (NFKC)', '\uff54\uff48\uff45 port is closed'],
+  ])('a copy edited with %s folds to the same fingerprint text', async (_what, copy) => {
+    expect(await normaliseMessage(copy)).toBe(await normaliseMessage('the port is closed'));
+  });
+
+  it('folds only for the comparison: two different Ukrainian messages stay different', async () => {
+    const a = 'Київ: у Подолі вимкнули світло о 6 ранку';
+    const b = 'Київ: у Подолі ввімкнули світло о 6 ранку';
+
+    expect(await normaliseMessage(a)).not.toBe(await normaliseMessage(b));
+    expect(await normaliseMessage(a)).toBe(await normaliseMessage(`  ${a.toUpperCase()}\u200b `));
   });
 
   it('a dead letter names its tip in either shape the queue holds', () => {
