@@ -9,12 +9,17 @@ import { Construct } from 'constructs';
  * holds, rotated yearly, whose every use is in CloudTrail, and which can be disabled to
  * make all of it unreadable at once.
  */
+/** The ARNs of the log groups a stack creates without naming them (CloudFormation's generated names). */
+export function logGroupArnPattern(partition: string, region: string, account: string, stackName: string) {
+  return `arn:${partition}:logs:${region}:${account}:log-group:${stackName}-*`;
+}
+
 export class TiplineKey extends Construct {
   readonly key: Key;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const { region, account, partition } = Stack.of(this);
+    const { region, account, partition, stackName } = Stack.of(this);
     this.key = new Key(this, 'Key', {
       description: 'Tipline data at rest: tables, dead-letter queue, logs, alarm topic',
       enableKeyRotation: true,
@@ -25,7 +30,9 @@ export class TiplineKey extends Construct {
     });
 
     // CloudWatch Logs encrypts with the key itself, so the key policy must let it, and only
-    // for this account's log groups in this region.
+    // for Tipline's own log groups: every group the stack declares is named by CloudFormation
+    // `<stack name>-<logical id>-<suffix>` (none sets a name), so another log group of the
+    // account cannot be encrypted with, or read through, the key of the tips.
     this.key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchLogsEncryptLogGroups',
@@ -34,7 +41,7 @@ export class TiplineKey extends Construct {
         resources: ['*'],
         conditions: {
           ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*`,
+            'kms:EncryptionContext:aws:logs:arn': logGroupArnPattern(partition, region, account, stackName),
           },
         },
       }),

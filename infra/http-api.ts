@@ -32,6 +32,8 @@ export interface RouteTargets {
   readonly functions: Record<FunctionName, IFunction>;
   /** Put on every route whose `auth` is 'staff'; a stack with staff routes must provide it. */
   readonly staffAuthorizer?: IHttpRouteAuthorizer;
+  /** The OAuth scopes every staff route requires of the token (one of them); @default none. */
+  readonly staffScopes?: string[];
   /** @default ROUTES */
   readonly routes?: readonly RouteSpec[];
 }
@@ -135,7 +137,9 @@ export class TiplineApi extends Construct {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
-        ...(route.auth === 'staff' ? { authorizer: props.staffAuthorizer } : {}),
+        ...(route.auth === 'staff'
+          ? { authorizer: props.staffAuthorizer, authorizationScopes: props.staffScopes ?? [] }
+          : {}),
       });
       if (added) this.routes.set(routeKey(route), added);
     }

@@ -68,14 +68,6 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     "This queue is itself the dead-letter queue: the on-failure destination of the notifier's stream mapping and where the notifier puts alerts that exhausted their attempts (nag only recognises SQS redrive DLQs).",
   );
 
-  for (const table of [stack.reliability.idempotency, stack.reliability.guard]) {
-    ack(
-      table,
-      'AwsSolutions-DDB3',
-      'Items live minutes to a day and expire by TTL (idempotency records, rate-limit windows, fingerprints); restoring them would revive expired state, so point-in-time recovery has nothing worth restoring. The tips table has it.',
-    );
-  }
-
   ack(
     stack.staffAuth.userPool,
     'AwsSolutions-COG2',
@@ -87,11 +79,11 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     'A handful of invited editors, no self sign-up: the Plus tier (threat protection, billed per active user) is a cost decision for the newsroom, not a default of the stack.',
   );
 
-  const deployTimeSecret =
-    'The value is resolved into the function environment at deploy time, so a scheduled rotation would change the secret without the function ever seeing it; it is rotated by generating a new value and redeploying (open list cursors / rate-limit windows simply restart).';
-  for (const id of ['ClientHashSecret', 'CursorSecret', 'ReceiptHashSecret']) {
-    const secret = stack.node.tryFindChild(id);
-    if (secret) ack(secret, 'AwsSolutions-SMG4', deployTimeSecret);
+  const noRotationLambda =
+    'These are HMAC keys with no peer to coordinate with (no database password): rotating one is a put-secret-value, read by each new container at cold start (docs/operations.md says what each rotation invalidates). A rotation Lambda would add code and a schedule for what is a deliberate, rare operator decision.';
+  for (const secret of stack.secrets.all().values()) {
+    // The edge acknowledges its own origin secret (acknowledgeEdgeFindings).
+    if (secret !== stack.edge.originSecret) ack(secret, 'AwsSolutions-SMG4', noRotationLambda);
   }
 
   acknowledgeEdgeFindings(stack.edge);
@@ -102,7 +94,7 @@ function acknowledgeEdgeFindings(edge: TiplineEdge): void {
   ack(
     edge.originSecret,
     'AwsSolutions-SMG4',
-    'CloudFront sends this value as an origin header and the functions compare it; both take it at deploy, so a scheduled rotation would make every request look direct. It is rotated by a new value and a redeploy (docs/operations.md).',
+    'CloudFront sends this value as an origin header, taken at deploy, and the functions compare it (read at cold start); a scheduled rotation would make every request look direct until the distribution is redeployed. It is rotated by a new value and a redeploy (docs/operations.md).',
   );
   ack(
     edge.distribution,

@@ -4,12 +4,13 @@ import {
   AccountRecovery,
   Mfa,
   OAuthScope,
+  ResourceServerScope,
   UserPool,
   type UserPoolClient,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { STAFF_GROUP } from '#core/staff/staff-claims';
+import { STAFF_GROUP, STAFF_RESOURCE_SERVER, STAFF_SCOPE, STAFF_SCOPE_NAME } from '#core/staff/staff-claims';
 
 export interface StaffAuthProps {
   /** Prefix of the hosted sign-in page, `https://<prefix>.auth.<region>.amazoncognito.com`. */
@@ -29,8 +30,10 @@ export class StaffAuth extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly authorizer: HttpJwtAuthorizer;
-  /** The hosted UI's authorize URL that brings an editor back to the inbox with a token. */
+  /** The hosted UI's authorize URL (code grant) that brings an editor back to the inbox with a code. */
   readonly signInUrl: string;
+  /** Where the inbox trades that code and its PKCE verifier for a token. */
+  readonly tokenUrl: string;
 
   constructor(scope: Construct, id: string, props: StaffAuthProps) {
     super(scope, id);
@@ -65,15 +68,28 @@ export class StaffAuth extends Construct {
       cognitoDomain: { domainPrefix: props.domainPrefix },
     });
 
+    // The staff API's own scope: API Gateway requires it on every staff route, so only an access
+    // token issued to this client for the staff API passes (an id token carries no scope).
+    const staffScope = new ResourceServerScope({
+      scopeName: STAFF_SCOPE_NAME,
+      scopeDescription: 'List, read, triage and export tips',
+    });
+    const staffApi = this.userPool.addResourceServer('StaffApi', {
+      identifier: STAFF_RESOURCE_SERVER,
+      userPoolResourceServerName: 'Tipline staff API',
+      scopes: [staffScope],
+    });
+
     this.client = this.userPool.addClient('StaffClient', {
       // A public client (browser inbox, CLI): no secret to leak; the code flow uses PKCE.
       generateSecret: false,
       authFlows: { userSrp: true },
       oAuth: {
-        // The inbox page is static and has no backend session: it takes the token from the
-        // redirect's fragment (implicit). Clients that can keep a verifier use the code flow.
-        flows: { authorizationCodeGrant: true, implicitCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        // The authorization code grant only: no implicit grant, so no token ever travels in a URL
+        // fragment (history, referrers, extensions). The inbox page sends a PKCE challenge and
+        // trades the code with its verifier at the token endpoint.
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.resourceServer(staffApi, staffScope)],
         callbackUrls: [props.inboxUrl, ...props.extraCallbackUrls],
       },
       preventUserExistenceErrors: true,
@@ -83,15 +99,17 @@ export class StaffAuth extends Construct {
     });
 
     this.signInUrl = [
-      `${domain.baseUrl()}/oauth2/authorize?response_type=token`,
+      `${domain.baseUrl()}/oauth2/authorize?response_type=code`,
       `client_id=${this.client.userPoolClientId}`,
-      'scope=openid+email+profile',
+      `scope=openid+${encodeURIComponent(STAFF_SCOPE)}`,
       `redirect_uri=${props.inboxUrl}`,
     ].join('&');
+    this.tokenUrl = `${domain.baseUrl()}/oauth2/token`;
 
     const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
     // Cognito access tokens carry the app client in `client_id`, id tokens in `aud`; API
-    // Gateway accepts either against this audience list.
+    // Gateway accepts either against this audience list, and the routes' authorizationScopes
+    // (STAFF_SCOPE) then admit access tokens only.
     this.authorizer = new HttpJwtAuthorizer('StaffAuthorizer', issuer, {
       jwtAudience: [this.client.userPoolClientId],
       identitySource: ['$request.header.Authorization'],

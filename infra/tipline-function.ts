@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Duration, Token } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   ApplicationLogLevel,
@@ -13,8 +13,9 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ENV, type EnvName } from '#core/config/env-names';
+import { ENV, type EnvName, SECRET_ENV, type SecretEnvName } from '#core/config/env-names';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KNOWN_ENV_NAMES = new Set<string>(Object.values(ENV));
@@ -28,6 +29,12 @@ export interface TiplineFunctionProps {
   readonly description: string;
   /** Only names from functions/core/config/env-names.ts, so the stack and the code cannot drift. */
   readonly environment: Partial<Record<EnvName, string>>;
+  /**
+   * The secrets it reads (SECRET_ENV names), never their values: the function gets each one's
+   * `<NAME>_ARN`, may GetSecretValue on it (and decrypt it through Secrets Manager) and reads it
+   * once at cold start. A secret's own name in `environment` is refused.
+   */
+  readonly secrets?: Partial<Record<SecretEnvName, ISecret>>;
   /**
    * @default 29 seconds, just under API Gateway's 30 s integration limit: when the store is
    * degraded, each SDK call may take 3 attempts (1 s connect + 3 s request each), and the
@@ -84,6 +91,7 @@ export class TiplineFunction extends NodejsFunction {
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       environment: {
         ...(props.environment as Record<string, string>),
+        ...secretArnEnvironment(props.secrets),
         // Stack traces point at the TypeScript source, not the minified bundle.
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -107,7 +115,37 @@ export class TiplineFunction extends NodejsFunction {
         forceDockerBundling: false,
       },
     });
+    for (const secret of Object.values(props.secrets ?? {})) this.grantSecretRead(role, secret);
   }
+
+  /** GetSecretValue on this one secret (not DescribeSecret, not a wildcard), and its key via Secrets Manager only. */
+  private grantSecretRead(role: Role, secret: ISecret): void {
+    role.addToPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    if (!secret.encryptionKey) return;
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [secret.encryptionKey.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com`,
+            'kms:EncryptionContext:SecretARN': secret.secretArn,
+          },
+        },
+      }),
+    );
+  }
+}
+
+function secretArnEnvironment(secrets: TiplineFunctionProps['secrets']): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secrets ?? {}).map(([name, secret]) => [
+      SECRET_ENV[name as SecretEnvName],
+      secret.secretArn,
+    ]),
+  );
 }
 
 const LAMBDA_CREDENTIALS = `${PROJECT_ROOT}functions/core/platform/lambda-credentials.ts`;
@@ -126,6 +164,11 @@ function checkProps(id: string, props: TiplineFunctionProps): string {
     if (!KNOWN_ENV_NAMES.has(name))
       fail(`environment variable ${name} is not in functions/core/config/env-names.ts`);
     if (RESERVED_ENV_NAMES.has(name)) fail(`environment variable ${name} is set by Lambda itself`);
+    if (name in SECRET_ENV || Object.values(SECRET_ENV).includes(name as never)) {
+      fail(
+        `environment variable ${name} is a secret's: pass the secret as \`secrets\` (the function gets its ARN)`,
+      );
+    }
     if (typeof value !== 'string' || (!Token.isUnresolved(value) && value.length === 0)) {
       fail(`environment variable ${name} is empty`);
     }

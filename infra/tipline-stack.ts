@@ -2,10 +2,11 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type FunctionName, ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
+import { READER_ENTRY_ATTRIBUTES } from '#core/receipts/receipt-store';
+import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
@@ -13,6 +14,7 @@ import { TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
 import { TiplineApi } from './http-api';
 import { ReliabilityTables } from './reliability-tables';
+import { TiplineSecrets } from './secrets';
 import type { StackConfig } from './stack-config';
 import { StaffAuth } from './staff-auth';
 import { LOG_RETENTION, TiplineFunction } from './tipline-function';
@@ -46,6 +48,8 @@ export class TiplineStack extends Stack {
   /** The function behind each route target of functions/core/api/routes.ts. */
   readonly routeTargets: Record<FunctionName, TiplineFunction>;
   readonly alarms: TiplineAlarms;
+  /** The HMAC keys in Secrets Manager, by the variable that names them (functions get the ARN). */
+  readonly secrets: TiplineSecrets;
 
   /** The customer-managed key of everything stored. */
   readonly key: Key;
@@ -81,22 +85,13 @@ export class TiplineStack extends Stack {
       extraCallbackUrls: config.staffCallbackUrls,
     });
 
-    // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints.
-    // Generated in AWS and resolved by CloudFormation at deploy: in no template or repository.
-    const clientHashSecret = new Secret(this, 'ClientHashSecret', {
-      description: 'HMAC key of client keys, form timestamps and message fingerprints',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    }).secretValue.unsafeUnwrap();
+    // The HMAC keys, generated in Secrets Manager: the functions get their ARNs and read them at
+    // cold start, so no value is in a template, a repository or a function's configuration.
+    this.secrets = new TiplineSecrets(this, encryptionKey);
+    this.secrets.adopt(ENV.ORIGIN_VERIFY_SECRET, this.edge.originSecret);
 
-    // Keys the stored hash of each receipt code (the code itself is never stored) and seals the
-    // code in the idempotency record. Same plumbing as the client hash secret.
-    const receiptHashSecret = new Secret(this, 'ReceiptHashSecret', {
-      description: 'HMAC key of the receipt codes stored hashes',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    }).secretValue.unsafeUnwrap();
-
-    this.intake = this.intakeFunction(clientHashSecret, receiptHashSecret);
-    this.staff = this.staffFunction(receiptHashSecret);
+    this.intake = this.intakeFunction();
+    this.staff = this.staffFunction();
     this.alerts = new AlertDelivery(this, 'Alerts', {
       table: this.tips.table,
       guardTable: this.reliability.guard,
@@ -111,7 +106,7 @@ export class TiplineStack extends Stack {
       },
       encryptionKey,
     });
-    this.receipts = this.receiptsFunction(clientHashSecret, receiptHashSecret);
+    this.receipts = this.receiptsFunction();
     // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it.
     for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier]) {
       this.key.grant(fn, ...TABLE_KEY_ACTIONS);
@@ -119,7 +114,11 @@ export class TiplineStack extends Stack {
 
     // Typed by FunctionName: a route target added to routes.ts without a function here fails tsc.
     this.routeTargets = { intake: this.intake, staff: this.staff, receipts: this.receipts };
-    this.api.addTiplineRoutes({ functions: this.routeTargets, staffAuthorizer: this.staffAuth.authorizer });
+    this.api.addTiplineRoutes({
+      functions: this.routeTargets,
+      staffAuthorizer: this.staffAuth.authorizer,
+      staffScopes: [STAFF_SCOPE],
+    });
     // Guessing receipt codes from many addresses at once is capped for all of them together.
     this.api.throttleRoutes(ROUTES.filter((r) => r.target === 'receipts').map(routeKey), {
       rateLimit: config.receiptsRateLimit,
@@ -146,12 +145,7 @@ export class TiplineStack extends Stack {
     });
   }
 
-  /** What CloudFront sends the API (infra/edge.ts); intake and receipts then trust the viewer address. */
-  private originVerifySecret(): string {
-    return this.edge.originSecret.secretValue.unsafeUnwrap();
-  }
-
-  private intakeFunction(clientHashSecret: string, receiptHashSecret: string): TiplineFunction {
+  private intakeFunction(): TiplineFunction {
     const { table } = this.tips;
     const { idempotency, guard } = this.reliability;
     const fn = new TiplineFunction(this, 'Intake', {
@@ -161,13 +155,18 @@ export class TiplineStack extends Stack {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.IDEMPOTENCY_TABLE]: idempotency.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
-        [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
-        [ENV.RECEIPT_HASH_SECRET]: receiptHashSecret,
-        [ENV.ORIGIN_VERIFY_SECRET]: this.originVerifySecret(),
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
+        [ENV.STAFF_TOKEN_URL]: this.staffAuth.tokenUrl,
         ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
+      // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints; and
+      // CloudFront's origin value, on whose presence the viewer address is trusted (infra/edge.ts).
+      secrets: this.secrets.forFunction(
+        ENV.CLIENT_HASH_SECRET,
+        ENV.ORIGIN_VERIFY_SECRET,
+        ENV.RECEIPT_HASH_SECRET,
+      ),
       logKey: this.key,
     });
     // PutItem stores a tip (conditionally: never an overwrite); DescribeTable is /health's probe.
@@ -195,22 +194,17 @@ export class TiplineStack extends Stack {
     return fn;
   }
 
-  private staffFunction(receiptHashSecret: string): TiplineFunction {
+  private staffFunction(): TiplineFunction {
     const { table } = this.tips;
-    // Signs the list cursors; a new one only invalidates the cursors of lists open at that moment.
-    const cursorSecret = new Secret(this, 'CursorSecret', {
-      description: 'HMAC key of the staff list cursors',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
     const fn = new TiplineFunction(this, 'Staff', {
       functionDir: 'staff',
       description: 'Staff API: list, read, triage and export tips',
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
-        [ENV.CURSOR_SECRET]: cursorSecret.secretValue.unsafeUnwrap(),
-        [ENV.RECEIPT_HASH_SECRET]: receiptHashSecret,
         ...this.config.storeEnvironment,
       },
+      // Signs the list cursors (a new one only invalidates open cursors); finds a tip by a reader's receipt code.
+      secrets: this.secrets.forFunction(ENV.CURSOR_SECRET, ENV.RECEIPT_HASH_SECRET),
       logKey: this.key,
     });
     // Read and triage only: a tip is created by intake alone and never deleted by an editor.
@@ -231,7 +225,7 @@ export class TiplineStack extends Stack {
     return fn;
   }
 
-  private receiptsFunction(clientHashSecret: string, receiptHashSecret: string): TiplineFunction {
+  private receiptsFunction(): TiplineFunction {
     const { table } = this.tips;
     const { guard } = this.reliability;
     const fn = new TiplineFunction(this, 'Receipts', {
@@ -240,9 +234,6 @@ export class TiplineStack extends Stack {
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
-        [ENV.CLIENT_HASH_SECRET]: clientHashSecret,
-        [ENV.RECEIPT_HASH_SECRET]: receiptHashSecret,
-        [ENV.ORIGIN_VERIFY_SECRET]: this.originVerifySecret(),
         // A reader's added message sends the routed desk a notice (without the reader's words).
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,
@@ -251,6 +242,11 @@ export class TiplineStack extends Stack {
         ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
       },
+      secrets: this.secrets.forFunction(
+        ENV.CLIENT_HASH_SECRET,
+        ENV.ORIGIN_VERIFY_SECRET,
+        ENV.RECEIPT_HASH_SECRET,
+      ),
       logKey: this.key,
     });
     fn.addToRolePolicy(
@@ -266,8 +262,19 @@ export class TiplineStack extends Stack {
         resources: [`${table.tableArn}/index/${RECEIPT_INDEX.indexName}`],
       }),
     );
+    // Only the attributes a reader's entry touches (the key, history, version, the size count, the
+    // receipt key its condition checks): a receipts function turned against the table cannot rewrite a tip's
+    // status, contact details, retention or legal hold. ReturnValues NONE: the write returns no
+    // attribute the receipt index does not already show.
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': Object.values(READER_ENTRY_ATTRIBUTES) },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      }),
     );
     // Its per-client rate log, apart from intake's: a conditional UpdateItem; GetItem to prune a full one.
     fn.addToRolePolicy(

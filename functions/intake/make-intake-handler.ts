@@ -16,7 +16,7 @@ import { followUpPage } from '../../web/pages/follow-up';
 import { readerFormPage, receiptPage } from '../../web/pages/reader-form';
 import { readerFormErrorPage } from '../../web/pages/reader-form-errors';
 import { assetResponse } from '../../web/pages/serve-assets';
-import { type StaffPageOptions, staffInboxPage } from '../../web/pages/staff-inbox';
+import { type StaffPageOptions, staffInboxConnectSources, staffInboxPage } from '../../web/pages/staff-inbox';
 
 export interface IntakeDeps {
   submitTip: SubmitTip;
@@ -103,7 +103,14 @@ export function makeIntakeHandler({
       case 'GET /assets/{file}':
         return assetResponse(event.pathParameters?.file);
       case 'GET /staff':
-        return html(200, staffInboxPage(staffPage ?? {}));
+        return html(
+          200,
+          staffInboxPage(staffPage ?? {}),
+          {},
+          {
+            connectSrc: staffInboxConnectSources(staffPage ?? {}),
+          },
+        );
       case 'GET /follow-up':
         return html(200, followUpPage());
       case 'GET /openapi.json':

@@ -1,5 +1,6 @@
-import { loadConfig } from '#core/config/load-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
+import { loadConfigWithSecrets } from '#core/config/secrets';
 import { receiptsFromConfig } from './wiring';
 
-export const handler = receiptsFromConfig(loadConfig(receiptsConfigSchema));
+// Made once per container (top-level await: its secrets are read before the first request).
+export const handler = receiptsFromConfig(await loadConfigWithSecrets(receiptsConfigSchema));

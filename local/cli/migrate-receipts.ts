@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { DeleteCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ENV } from '#core/config/env-names';
-import { loadConfig } from '#core/config/load-config';
+import { loadConfigWithSecrets, type SecretReader, secretShape } from '#core/config/secrets';
 import { storeConfigShape } from '#core/config/store-config';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
@@ -13,7 +13,8 @@ import { LOCAL_RECEIPT_HASH_SECRET } from '../stack/stack';
 /** What the migration needs: the tables and the secret the functions key receipt hashes with. */
 export const migrateReceiptsConfigSchema = z.object({
   ...storeConfigShape,
-  [ENV.RECEIPT_HASH_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
+  // The value, or in AWS its RECEIPT_HASH_SECRET_ARN (read like the functions read it).
+  ...secretShape(ENV.RECEIPT_HASH_SECRET),
   [ENV.IDEMPOTENCY_TABLE]: z.string().min(3).optional(),
 });
 
@@ -38,8 +39,9 @@ export interface ReceiptMigrationSummary {
  */
 export async function migrateReceipts(
   env: Record<string, string | undefined> = process.env,
+  readSecret?: SecretReader,
 ): Promise<ReceiptMigrationSummary> {
-  const config = loadConfig(migrateReceiptsConfigSchema, env);
+  const config = await loadConfigWithSecrets(migrateReceiptsConfigSchema, env, readSecret);
   const keys = makeReceiptKeys(config.RECEIPT_HASH_SECRET);
   const { doc, client } = makeDynamoClients({
     region: config.AWS_REGION,
@@ -131,8 +133,8 @@ function holdsClearReceipt(data: unknown): boolean {
 
 /**
  * `npm run migrate:receipts`: against `npm start`'s stack by default (its tables, its development
- * secret); with TIPS_TABLE set (and RECEIPT_HASH_SECRET, IDEMPOTENCY_TABLE, AWS_REGION and AWS
- * credentials), against AWS (docs/operations.md).
+ * secret); with TIPS_TABLE set (and RECEIPT_HASH_SECRET_ARN or RECEIPT_HASH_SECRET,
+ * IDEMPOTENCY_TABLE, AWS_REGION and AWS credentials), against AWS (docs/operations.md).
  */
 async function main() {
   const aws = Boolean(process.env.TIPS_TABLE);

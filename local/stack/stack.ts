@@ -17,6 +17,7 @@ import { startDynalite, startSesEmulator } from './emulators';
 import { LOCAL_DLQ_FILE, makeFileDeadLetters } from './file-dead-letters';
 import { startGateway } from './gateway';
 import { LOCAL_TOKEN_PATH, localTokenForm, localTokenRoute } from './local-token';
+import { localHostedSignIn } from './oauth-endpoints';
 import { attachStreamFeed, type StreamFeed } from './stream-feed';
 import { ensureTable, guardTableInput, idempotencyTableInput, tipsTableInput } from './tables';
 import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
@@ -52,6 +53,11 @@ export interface LocalStackOptions {
    * faster than any person; npm start turns them on.
    */
   realisticLimits?: boolean;
+  /**
+   * The staff page signs in as in AWS, with the code grant and PKCE, through the local issuer's
+   * /oauth2/authorize and /oauth2/token instead of the pasted or local token (browser tests).
+   */
+  hostedSignIn?: boolean;
   /**
    * More env for the functions, as a Lambda would get it (tests tune limits and windows;
    * npm start passes the environment and .env): it wins over every local default above, but
@@ -184,6 +190,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     localRoutes: { [`POST ${LOCAL_TOKEN_PATH}`]: localTokenRoute(issuer) },
     port: options.port ?? 0,
   });
+
+  // The staff page's options are read per request, so the sign-in can name the gateway's own URL.
+  if (options.hostedSignIn)
+    Object.assign(staffPage, localHostedSignIn(issuer.url, issuer.clientId, gateway.url));
 
   return {
     apiUrl: gateway.url,

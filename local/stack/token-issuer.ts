@@ -17,6 +17,7 @@ import {
 } from 'jose';
 import { STAFF_GROUP, STAFF_SCOPE } from '#core/staff/staff-claims';
 import type { Authorizer } from './gateway';
+import { makeOAuthEndpoints } from './oauth-endpoints';
 
 /**
  * The local stand-in for Cognito: an RS256 key pair created once under the data dir, a JWKS
@@ -235,7 +236,10 @@ export interface RunningTokenIssuer extends IssuerSettings {
   close(): Promise<void>;
 }
 
-/** Serves the issuer's JWKS and OpenID discovery document, as a Cognito user pool does. */
+/**
+ * Serves the issuer's JWKS and OpenID discovery document, as a Cognito user pool does, and the
+ * hosted UI's code-grant endpoints (local/stack/oauth-endpoints.ts).
+ */
 export async function startTokenIssuer({
   dir,
   port = 0,
@@ -249,12 +253,20 @@ export async function startTokenIssuer({
 }): Promise<RunningTokenIssuer> {
   const keys = await loadOrCreateKeys(dir);
   let issuer = '';
+  let settings: IssuerSettings = { issuer, clientId };
+  const oauth = makeOAuthEndpoints({ clientId, mint: (user) => mintToken(keys, settings, { user }) });
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    const url = new URL(req.url ?? '/', 'http://local');
+    const path = url.pathname;
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'max-age=300' });
       res.end(JSON.stringify(body));
     };
+    if (req.method === 'GET' && path === '/oauth2/authorize') return oauth.authorize(url, res);
+    if (req.method === 'POST' && path === '/oauth2/token') {
+      oauth.token(req, res).catch(() => send(500, { error: 'server_error' }));
+      return;
+    }
     if (req.method !== 'GET') return send(405, { message: 'Method Not Allowed' });
     if (path === '/.well-known/jwks.json') return send(200, { keys: [keys.publicJwk] });
     if (path === '/.well-known/openid-configuration') {
@@ -263,7 +275,11 @@ export async function startTokenIssuer({
         jwks_uri: `${issuer}/.well-known/jwks.json`,
         id_token_signing_alg_values_supported: [ALG],
         subject_types_supported: ['public'],
-        response_types_supported: ['code', 'token'],
+        authorization_endpoint: `${issuer}/oauth2/authorize`,
+        token_endpoint: `${issuer}/oauth2/token`,
+        // As the staff app client in AWS: the code grant with PKCE, no implicit grant.
+        response_types_supported: ['code'],
+        code_challenge_methods_supported: ['S256'],
       });
     }
     return send(404, { message: 'Not Found' });
@@ -274,7 +290,7 @@ export async function startTokenIssuer({
   });
   const actual = (server.address() as AddressInfo).port;
   issuer = `http://${host}:${actual}`;
-  const settings: IssuerSettings = { issuer, clientId };
+  settings = { issuer, clientId };
   writeIssuerSettings(dir, settings);
   const jwksUrl = `${issuer}/.well-known/jwks.json`;
   return {

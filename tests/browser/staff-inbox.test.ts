@@ -213,14 +213,58 @@ describe('the staff inbox in Chromium', () => {
     }
   });
 
-  it('takes the token from the hosted UI redirect (implicit flow fragment) and removes it from the address', async () => {
+  it('signs in through the hosted UI with the code grant and PKCE, leaving no code or token in the address', async () => {
+    // A stack whose staff page signs in as in AWS, against the local issuer's /oauth2 endpoints.
+    const hosted = await startLocalStack({
+      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
+      tableName: `browser-hosted-${Date.now()}`,
+      hostedSignIn: true,
+    });
+    const { ctx, page } = await editor();
+    try {
+      const authorizeRequests: URL[] = [];
+      const tokenRequests: string[] = [];
+      page.on('request', (req) => {
+        const url = new URL(req.url());
+        if (url.pathname === '/oauth2/authorize') authorizeRequests.push(url);
+        if (url.pathname === '/oauth2/token') tokenRequests.push(req.postData() ?? '');
+      });
+      await page.goto(`${hosted.apiUrl}/staff`);
+      expect(await page.locator('#token-form').count()).toBe(0);
+      await page.getByRole('link', { name: 'Sign in with your newsroom account' }).click();
+      await page.locator('#inbox').waitFor();
+
+      expect(await page.locator('#who').textContent()).toContain('alice');
+      const [authorize] = authorizeRequests;
+      expect(authorize?.searchParams.get('response_type')).toBe('code');
+      expect(authorize?.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(authorize?.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+      expect(authorize?.searchParams.get('state')).toMatch(/^[\w-]{22}$/);
+      // The code was traded with a verifier whose S256 is the challenge (the issuer checks it).
+      const trade = new URLSearchParams(tokenRequests[0] ?? '');
+      expect(trade.get('grant_type')).toBe('authorization_code');
+      expect(trade.get('code_verifier')).toMatch(/^[\w-]{43}$/);
+      expect(page.url()).toBe(`${hosted.apiUrl}/staff`);
+      // The token stays in this tab's sessionStorage, never in the address or a cookie.
+      expect(await ctx.cookies()).toEqual([]);
+    } finally {
+      await ctx.close();
+      await hosted.stop();
+    }
+  });
+
+  it('takes no token from the address (no implicit grant) and refuses a code it did not ask for', async () => {
     const { ctx, page } = await editor();
     try {
       const token = await stack.issuer.mint({ user: 'gita' });
       await page.goto(`${stack.apiUrl}/staff#access_token=${token}&token_type=Bearer&expires_in=3600`);
-      await page.locator('#inbox').waitFor();
-      expect(await page.locator('#who').textContent()).toContain('gita');
-      expect(page.url()).not.toContain('access_token');
+      await page.locator('#sign-in').waitFor();
+      expect(await page.locator('#inbox').isHidden()).toBe(true);
+
+      await page.goto(`${stack.apiUrl}/staff?code=forged&state=forged`);
+      await page.locator('#sign-in').waitFor();
+      expect(await page.locator('#inbox').isHidden()).toBe(true);
+      expect(page.url()).toBe(`${stack.apiUrl}/staff`);
     } finally {
       await ctx.close();
     }

@@ -125,13 +125,15 @@ describe('CloudFront in front of the HTTP API', () => {
     expect(ROUTES.some((r) => r.path === '/assets/{file}' && r.method === 'GET')).toBe(true);
   });
 
-  test('intake and receipts get the very secret CloudFront sends, and no other function does', () => {
+  test('intake and receipts get the ARN of the very secret CloudFront sends, and no other function does', () => {
     const secretRef = logicalId(stack, stack.edge.originSecret);
     for (const fn of [stack.intake, stack.receipts]) {
-      expect(JSON.stringify(envOf(stack, fn)[ENV.ORIGIN_VERIFY_SECRET])).toContain(secretRef);
+      expect(envOf(stack, fn)[ENV.ORIGIN_VERIFY_SECRET_ARN]).toEqual({ Ref: secretRef });
+      expect(envOf(stack, fn)).not.toHaveProperty(ENV.ORIGIN_VERIFY_SECRET);
     }
     for (const fn of [stack.staff, stack.alerts.notifier]) {
       expect(envOf(stack, fn)).not.toHaveProperty(ENV.ORIGIN_VERIFY_SECRET);
+      expect(envOf(stack, fn)).not.toHaveProperty(ENV.ORIGIN_VERIFY_SECRET_ARN);
     }
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       KmsKeyId: { 'Fn::GetAtt': [logicalId(stack, stack.key), 'Arn'] },

@@ -41,7 +41,7 @@ describe('customer-managed key', () => {
     });
   });
 
-  test('lets CloudWatch Logs use it for this account and region only', () => {
+  test("lets CloudWatch Logs use it for this stack's own log groups only", () => {
     const statements = props(stack.key).KeyPolicy.Statement;
     expect(statements).toContainEqual(
       expect.objectContaining({
@@ -60,7 +60,7 @@ describe('customer-managed key', () => {
                   { Ref: 'AWS::Region' },
                   ':',
                   { Ref: 'AWS::AccountId' },
-                  ':log-group:*',
+                  `:log-group:${stack.stackName}-*`,
                 ],
               ],
             },
@@ -92,6 +92,12 @@ describe('customer-managed key', () => {
     for (const group of groups) {
       expect(group.Properties).toMatchObject({ KmsKeyId: keyArn(), RetentionInDays: 90 });
     }
+  });
+
+  test("names no log group, so each gets a generated `<stack>-…` name the key policy's prefix covers", () => {
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.map((g) => g.Properties.LogGroupName).filter((name) => name !== undefined)).toEqual([]);
+    expect(stack.stackName).toBe('Tipline');
   });
 });
 

@@ -38,20 +38,35 @@ describe('idempotency and guard tables', () => {
     });
   });
 
-  test('intake gets both tables and a generated client-hash secret by their env-names.ts names', () => {
+  test('both tables have point-in-time recovery for one day (a bad write can be undone; receipts in idempotency records are not kept a month)', () => {
+    for (const table of [stack.reliability.idempotency, stack.reliability.guard]) {
+      expect(props(table).PointInTimeRecoverySpecification).toEqual({
+        PointInTimeRecoveryEnabled: true,
+        RecoveryPeriodInDays: 1,
+      });
+    }
+  });
+
+  test("intake gets both tables and the client-hash secret's ARN by their env-names.ts names", () => {
     const env = envOf(stack.intake);
     expect(env[ENV.IDEMPOTENCY_TABLE]).toEqual({ Ref: logicalId(stack, stack.reliability.idempotency) });
     expect(env[ENV.GUARD_TABLE]).toEqual({ Ref: logicalId(stack, stack.reliability.guard) });
-    expect(JSON.stringify(env[ENV.CLIENT_HASH_SECRET])).toMatch(/resolve:secretsmanager/);
+    expect(env[ENV.CLIENT_HASH_SECRET_ARN]).toEqual({
+      Ref: logicalId(stack, stack.secrets.of(ENV.CLIENT_HASH_SECRET)),
+    });
+    expect(env[ENV.CLIENT_HASH_SECRET]).toBeUndefined();
   });
 
-  test('intake, staff and receipts get the generated receipt-hash secret, the same one, never a literal', () => {
-    const values = [stack.intake, stack.staff, stack.receipts].map(
-      (fn) => envOf(fn)[ENV.RECEIPT_HASH_SECRET],
+  test('intake, staff and receipts get the ARN of the one generated receipt-hash secret, never its value', () => {
+    const refs = [stack.intake, stack.staff, stack.receipts].map(
+      (fn) => envOf(fn)[ENV.RECEIPT_HASH_SECRET_ARN],
     );
-    for (const value of values) expect(JSON.stringify(value)).toMatch(/resolve:secretsmanager/);
-    expect(new Set(values.map((v) => JSON.stringify(v))).size).toBe(1);
-    expect(JSON.stringify(values[0])).not.toBe(JSON.stringify(envOf(stack.intake)[ENV.CLIENT_HASH_SECRET]));
+    for (const ref of refs)
+      expect(ref).toEqual({ Ref: logicalId(stack, stack.secrets.of(ENV.RECEIPT_HASH_SECRET)) });
+    for (const fn of [stack.intake, stack.staff, stack.receipts]) {
+      expect(envOf(fn)[ENV.RECEIPT_HASH_SECRET]).toBeUndefined();
+    }
+    expect(envOf(stack.alerts.notifier)[ENV.RECEIPT_HASH_SECRET_ARN]).toBeUndefined();
   });
 
   test('the notifier dead-letters a tip to the DLQ before the stream gives up on it', () => {

@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
-import { STAFF_GROUP } from '#core/staff/staff-claims';
+import { STAFF_GROUP, STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
@@ -51,6 +51,8 @@ describe('staff authorizer', () => {
       expect(routeFor(routeKey(spec))?.Properties, routeKey(spec)).toMatchObject({
         AuthorizationType: 'JWT',
         AuthorizerId: { Ref: authorizerId },
+        // Only an access token with the staff API's scope: an id token (no scope) is refused.
+        AuthorizationScopes: [STAFF_SCOPE],
       });
     }
   });
@@ -90,11 +92,28 @@ describe('user pool', () => {
     expect(STAFF_GROUP).toBe('staff');
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      // The inbox page takes its token from the redirect's fragment; other clients use the code flow.
-      AllowedOAuthFlows: ['implicit', 'code'],
+      // The code grant only (the inbox sends a PKCE challenge): no token in a URL fragment.
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
       PreventUserExistenceErrors: 'ENABLED',
     });
+    // openid and the resource server's scope (`tipline/staff` once the server's id resolves).
+    const [resourceServerId] = Object.keys(template.findResources('AWS::Cognito::UserPoolResourceServer'));
+    expect(props(stack.staffAuth.client).AllowedOAuthScopes).toEqual([
+      'openid',
+      { 'Fn::Join': ['', [{ Ref: resourceServerId }, `/${STAFF_SCOPE.split('/')[1]}`]] },
+    ]);
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'tipline-world-desk' });
+  });
+
+  test('declares the staff API as a resource server with the one scope the staff routes require', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolResourceServer', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: STAFF_SCOPE.split('/')[0],
+      Scopes: [{ ScopeName: STAFF_SCOPE.split('/')[1], ScopeDescription: Match.anyValue() }],
+      UserPoolId: { Ref: logicalId(stack, stack.staffAuth.userPool) },
+    });
+    expect(STAFF_SCOPE).toBe('tipline/staff');
   });
 
   test('the hosted UI sends an editor back to the /staff page behind CloudFront, whose sign-in link intake serves', () => {
@@ -102,9 +121,14 @@ describe('user pool', () => {
     const inbox = stack.resolve(`${stack.edge.url}staff`);
     expect(client.CallbackURLs).toEqual([inbox]);
     const signIn = JSON.stringify(envOf(stack.intake)[ENV.STAFF_SIGN_IN_URL]);
-    expect(signIn).toContain('/oauth2/authorize?response_type=token&client_id=');
+    expect(signIn).toContain('/oauth2/authorize?response_type=code&client_id=');
+    expect(signIn).not.toContain('response_type=token');
     expect(signIn).toContain(JSON.stringify({ Ref: logicalId(stack, stack.staffAuth.client) }));
-    expect(signIn).toContain('&redirect_uri=https://');
+    expect(signIn).toContain('&scope=openid+tipline%2Fstaff&redirect_uri=https://');
+    // The page trades the code (with its PKCE verifier) at the same domain's token endpoint.
+    const tokenUrl = JSON.stringify(envOf(stack.intake)[ENV.STAFF_TOKEN_URL]);
+    expect(tokenUrl).toContain('.auth.');
+    expect(tokenUrl).toContain('/oauth2/token');
   });
 
   test('a domain prefix Cognito would refuse fails the synth', () => {
@@ -143,6 +167,25 @@ describe('staff function', () => {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resource: stack.resolve(stack.staff.logGroup.logGroupArn),
         },
+        // The cursor secret, and the receipt-hash secret of GET /tips?receipt=.
+        ...[ENV.CURSOR_SECRET, ENV.RECEIPT_HASH_SECRET].flatMap((name) => [
+          {
+            actions: ['secretsmanager:GetSecretValue'],
+            resource: { Ref: logicalId(stack, stack.secrets.of(name)) },
+          },
+          {
+            actions: ['kms:Decrypt'],
+            resource: { 'Fn::GetAtt': [logicalId(stack, stack.key), 'Arn'] },
+            condition: {
+              StringEquals: {
+                'kms:ViaService': {
+                  'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+                },
+                'kms:EncryptionContext:SecretARN': { Ref: logicalId(stack, stack.secrets.of(name)) },
+              },
+            },
+          },
+        ]),
       ]),
     );
     const actions = statements.flatMap((s) => s.actions);
@@ -156,9 +199,12 @@ describe('staff function', () => {
     }
   });
 
-  test('gets the table name and a generated cursor secret, never a literal one', () => {
+  test("gets the table name and the cursor secret's ARN, never its value", () => {
     const fn = props(stack.staff);
     expect(fn.Environment.Variables[ENV.TIPS_TABLE]).toEqual({ Ref: logicalId(stack, stack.tips.table) });
-    expect(JSON.stringify(fn.Environment.Variables[ENV.CURSOR_SECRET])).toMatch(/resolve:secretsmanager/);
+    expect(fn.Environment.Variables[ENV.CURSOR_SECRET_ARN]).toEqual({
+      Ref: logicalId(stack, stack.secrets.of(ENV.CURSOR_SECRET)),
+    });
+    expect(fn.Environment.Variables[ENV.CURSOR_SECRET]).toBeUndefined();
   });
 });

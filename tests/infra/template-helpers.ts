@@ -29,6 +29,8 @@ export function templateOnly(context: Record<string, unknown> = {}): {
 export interface Statement {
   actions: string[];
   resource: unknown;
+  /** Present only on a statement that has one. */
+  condition?: unknown;
 }
 
 export function logicalId(stack: Stack, construct: IConstruct): string {
@@ -49,20 +51,26 @@ export function roleStatements(template: Template, stack: Stack, fn: IFunction):
   const statements: Statement[] = [];
   for (const policy of policies) {
     for (const s of policy.Properties.PolicyDocument.Statement) {
-      if (s.Effect !== 'Allow' || s.Condition || s.NotAction || s.NotResource) {
+      if (s.Effect !== 'Allow' || s.NotAction || s.NotResource) {
         throw new Error(`unexpected statement shape in ${roleId}: ${JSON.stringify(s)}`);
       }
       const actions = [s.Action].flat().sort();
-      for (const resource of [s.Resource].flat()) statements.push({ actions, resource });
+      for (const resource of [s.Resource].flat()) {
+        statements.push({ actions, resource, ...(s.Condition ? { condition: s.Condition } : {}) });
+      }
     }
   }
   return sortStatements(statements);
 }
 
 export function sortStatements(statements: Statement[]): Statement[] {
-  const key = (s: Statement) => JSON.stringify([s.actions, s.resource]);
+  const key = (s: Statement) => JSON.stringify([s.actions, s.resource, s.condition]);
   return [...statements]
-    .map((s) => ({ actions: [...s.actions].sort(), resource: s.resource }))
+    .map((s) => ({
+      actions: [...s.actions].sort(),
+      resource: s.resource,
+      ...(s.condition ? { condition: s.condition } : {}),
+    }))
     .sort((a, b) => key(a).localeCompare(key(b)));
 }
 

@@ -57,13 +57,78 @@ function currentToken(): string | undefined {
   return undefined;
 }
 
-/** Back from the Cognito hosted UI (implicit flow): the token arrives in the fragment. */
-function takeTokenFromFragment() {
-  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
-  const token = params.get('access_token') ?? params.get('id_token');
-  if (!token) return;
-  sessionStorage.setItem(TOKEN_KEY, token);
-  history.replaceState(null, '', location.pathname);
+// ---- sign-in with the hosted UI: authorization code grant with PKCE --------------------
+
+const PKCE_KEY = 'tipline.pkce';
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+const randomToken = (bytes: number) => base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+
+/**
+ * To the hosted UI with a fresh PKCE challenge and state: the verifier and state stay in this
+ * tab's sessionStorage, so only this tab can trade the code the hosted UI sends back, and a code
+ * that arrives without a sign-in started here is refused.
+ */
+async function startHostedSignIn(link: HTMLAnchorElement) {
+  const verifier = randomToken(32);
+  const state = randomToken(16);
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
+  const url = new URL(link.href);
+  url.searchParams.set('code_challenge', base64url(new Uint8Array(digest)));
+  url.searchParams.set('code_challenge_method', 'S256');
+  url.searchParams.set('state', state);
+  location.assign(url.href);
+}
+
+/**
+ * Back from the hosted UI with `?code=…&state=…`: the code leaves the address at once, and is
+ * traded with the verifier at the token endpoint for an access token (kept for this tab only).
+ * The page never reads a token from its address: the client allows no implicit grant.
+ */
+async function takeCodeFromRedirect(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  const error = params.get('error');
+  if (!code && !error) return;
+  history.replaceState(null, '', location.pathname + location.hash);
+  const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? 'null') as {
+    verifier?: string;
+    state?: string;
+  } | null;
+  sessionStorage.removeItem(PKCE_KEY);
+  const link = document.getElementById('hosted-sign-in') as HTMLAnchorElement | null;
+  if (error || !code || !link?.dataset.tokenUrl) {
+    say('The sign-in did not complete. Please sign in again.');
+    return;
+  }
+  if (!saved?.verifier || !saved.state || params.get('state') !== saved.state) {
+    say('That sign-in was not started from this page. Please sign in again.');
+    return;
+  }
+  const authorize = new URL(link.href).searchParams;
+  const res = await fetch(link.dataset.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: authorize.get('client_id') ?? '',
+      code,
+      redirect_uri: authorize.get('redirect_uri') ?? '',
+      code_verifier: saved.verifier,
+    }),
+  }).catch(() => undefined);
+  const body = (await res?.json().catch(() => ({}))) as { access_token?: unknown } | undefined;
+  if (!res?.ok || typeof body?.access_token !== 'string') {
+    say('The sign-in could not be completed. Please sign in again.');
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, body.access_token);
 }
 
 class SignedOut extends Error {}
@@ -384,8 +449,13 @@ function guarded(run: () => Promise<void>) {
     });
 }
 
-function start() {
-  takeTokenFromFragment();
+async function start() {
+  const hosted = document.getElementById('hosted-sign-in') as HTMLAnchorElement | null;
+  hosted?.addEventListener('click', (event) => {
+    event.preventDefault();
+    void startHostedSignIn(hosted);
+  });
+  await takeCodeFromRedirect();
   baseline = sessionStorage.getItem(BASELINE_KEY) ?? localStorage.getItem(LAST_SEEN_KEY) ?? '';
   sessionStorage.setItem(BASELINE_KEY, baseline);
 
@@ -444,4 +514,4 @@ function start() {
   else signedOut();
 }
 
-start();
+void start();

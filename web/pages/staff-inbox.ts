@@ -5,8 +5,10 @@ import { ASSET_PATHS } from '../generated/assets';
 import { page } from './reader-form';
 
 export interface StaffPageOptions {
-  /** In AWS: the Cognito hosted UI's authorize URL (implicit flow back to this page). */
+  /** In AWS: the Cognito hosted UI's authorize URL (code grant back to this page); with tokenUrl. */
   signInUrl?: string;
+  /** The token endpoint where inbox-client.ts trades the code and its PKCE verifier for a token. */
+  tokenUrl?: string;
   /**
    * Markup the local stack adds under the token box (its "Get a local token" form, built in
    * local/stack/local-token.ts). Never set in AWS, so no Lambda bundle holds the local sign-in.
@@ -17,14 +19,20 @@ export interface StaffPageOptions {
 const option = (value: string, label: string) =>
   `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`;
 
+/** Where the staff page's script may connect besides its own API: the token endpoint's origin. */
+export function staffInboxConnectSources({ tokenUrl }: StaffPageOptions): string[] {
+  return tokenUrl ? [new URL(tokenUrl).origin] : [];
+}
+
 /**
  * The staff inbox: a static shell. Everything about tips is fetched by inbox-client.ts with
  * the staff token and written with textContent, so reader text can never become markup.
  */
-export function staffInboxPage({ signInUrl, localSignIn }: StaffPageOptions): string {
-  const signIn = signInUrl
-    ? `<p><a class="button" id="hosted-sign-in" href="${escapeHtml(signInUrl)}">Sign in with your newsroom account</a></p>`
-    : `<form id="token-form">
+export function staffInboxPage({ signInUrl, tokenUrl, localSignIn }: StaffPageOptions): string {
+  const signIn =
+    signInUrl && tokenUrl
+      ? `<p><a class="button" id="hosted-sign-in" href="${escapeHtml(signInUrl)}" data-token-url="${escapeHtml(tokenUrl)}">Sign in with your newsroom account</a></p>`
+      : `<form id="token-form">
 <label for="token">Paste a staff token</label>
 <p class="hint" id="token-hint">Locally, print one with <code>npm run token -- --user alice</code>.</p>
 <textarea id="token" name="token" rows="3" aria-describedby="token-hint" spellcheck="false" autocomplete="off"></textarea>

@@ -15,15 +15,20 @@ export const ENV = {
   SES_ENDPOINT: 'SES_ENDPOINT',
   AWS_REGION: 'AWS_REGION',
   /**
-   * Intake (serves the staff page): the Cognito hosted UI's authorize URL, implicit flow with
-   * redirect_uri = <api>/staff. Unset (locally), the page asks for a pasted token instead.
+   * Intake (serves the staff page): the Cognito hosted UI's authorize URL for the authorization
+   * code grant (client_id, redirect_uri = <api>/staff, scope); the page adds the PKCE challenge and
+   * state. Unset (locally), the page asks for a pasted token instead.
    */
   STAFF_SIGN_IN_URL: 'STAFF_SIGN_IN_URL',
+  /** Intake (the staff page): the Cognito token endpoint where the page trades the code and its PKCE verifier for a token. */
+  STAFF_TOKEN_URL: 'STAFF_TOKEN_URL',
   /**
    * Staff function only: the HMAC key that signs list cursors (at least 32 random characters).
    * Locally a fixed dev key; in AWS a generated secret. Rotating it only invalidates open cursors.
    */
   CURSOR_SECRET: 'CURSOR_SECRET',
+  /** In AWS instead of CURSOR_SECRET: the ARN of the Secrets Manager secret that holds it. */
+  CURSOR_SECRET_ARN: 'CURSOR_SECRET_ARN',
   /**
    * Notifier and receipts: which desk gets which tip, JSON `{"default": [addr], "rules": [{"topic"?, "kind"?, "to": [addr]}]}`
    * (first matching rule wins). Unset: everything goes to DESK_ADDRESS.
@@ -44,21 +49,27 @@ export const ENV = {
    */
   GUARD_TABLE: 'GUARD_TABLE',
   /**
-   * Intake: HMAC key (at least 32 random characters) for the client key (a hash of the source IP,
+   * Intake and receipts: HMAC key (at least 32 random characters) for the client key (a hash of the source IP,
    * so no raw IP is stored or logged), the form's signed timestamp and message fingerprints.
    */
   CLIENT_HASH_SECRET: 'CLIENT_HASH_SECRET',
+  /** In AWS instead of CLIENT_HASH_SECRET: the ARN of the Secrets Manager secret that holds it. */
+  CLIENT_HASH_SECRET_ARN: 'CLIENT_HASH_SECRET_ARN',
   /**
    * Intake, staff and receipts: HMAC key (at least 32 random characters) of the receipt code. Only
    * the keyed hash is stored (the lookup key), and intake seals the code with a key derived from it
    * for an idempotent replay. Rotating it makes every stored receipt code unfindable.
    */
   RECEIPT_HASH_SECRET: 'RECEIPT_HASH_SECRET',
+  /** In AWS instead of RECEIPT_HASH_SECRET: the ARN of the Secrets Manager secret that holds it. */
+  RECEIPT_HASH_SECRET_ARN: 'RECEIPT_HASH_SECRET_ARN',
   /**
    * Intake + receipts: the value CloudFront sends in `x-tipline-origin-verify` (infra/edge.ts).
    * Only a request carrying it is keyed on its `CloudFront-Viewer-Address`; unset (locally), never.
    */
   ORIGIN_VERIFY_SECRET: 'ORIGIN_VERIFY_SECRET',
+  /** In AWS instead of ORIGIN_VERIFY_SECRET: the ARN of the Secrets Manager secret that holds it. */
+  ORIGIN_VERIFY_SECRET_ARN: 'ORIGIN_VERIFY_SECRET_ARN',
   /** Intake: submissions per client per window (default 30) and the window (default 600 s). */
   RATE_LIMIT_MAX: 'RATE_LIMIT_MAX',
   RATE_LIMIT_WINDOW_SECONDS: 'RATE_LIMIT_WINDOW_SECONDS',
@@ -92,3 +103,18 @@ export const ENV = {
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/**
+ * The variables that hold a secret, each with the variable naming its Secrets Manager secret.
+ * Locally (npm start, tests) the value itself is set; in AWS only the ARN, and the function reads
+ * the value once at cold start (functions/core/config/secrets.ts). Setting both is refused.
+ * A new secret is one line here (and its `_ARN` name in ENV); infra/secrets.ts creates it.
+ */
+export const SECRET_ENV = {
+  [ENV.CLIENT_HASH_SECRET]: ENV.CLIENT_HASH_SECRET_ARN,
+  [ENV.CURSOR_SECRET]: ENV.CURSOR_SECRET_ARN,
+  [ENV.ORIGIN_VERIFY_SECRET]: ENV.ORIGIN_VERIFY_SECRET_ARN,
+  [ENV.RECEIPT_HASH_SECRET]: ENV.RECEIPT_HASH_SECRET_ARN,
+} as const;
+
+export type SecretEnvName = keyof typeof SECRET_ENV;

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { ENV } from './env-names';
-import { originVerifySecret, storeConfigShape } from './store-config';
+import { optionalSecretShape, secretShape } from './secrets';
+import { storeConfigShape } from './store-config';
 
-const secretSchema = z.string().min(32, 'must be a random secret of at least 32 characters');
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Submits per client per window. Kept below the flood breaker's limit (alerts/flood-budget.ts). */
@@ -18,13 +18,11 @@ export const intakeConfigSchema = z
     ...storeConfigShape,
     [ENV.IDEMPOTENCY_TABLE]: z.string().min(3).optional(),
     [ENV.GUARD_TABLE]: z.string().min(3).optional(),
-    [ENV.CLIENT_HASH_SECRET]: z
-      .string()
-      .min(32, 'must be a random secret of at least 32 characters')
-      .optional(),
+    ...optionalSecretShape(ENV.CLIENT_HASH_SECRET),
     // Every tip stores its receipt's keyed hash: intake cannot store a tip without it.
-    [ENV.RECEIPT_HASH_SECRET]: secretSchema,
-    [ENV.ORIGIN_VERIFY_SECRET]: originVerifySecret,
+    ...secretShape(ENV.RECEIPT_HASH_SECRET),
+    // Only a request carrying CloudFront's value is keyed on its viewer address (infra/edge.ts).
+    ...optionalSecretShape(ENV.ORIGIN_VERIFY_SECRET),
     [ENV.RATE_LIMIT_MAX]: seconds(RATE_LIMIT_DEFAULTS.max),
     [ENV.RATE_LIMIT_WINDOW_SECONDS]: seconds(RATE_LIMIT_DEFAULTS.windowSeconds),
     [ENV.MIN_FILL_SECONDS]: z.coerce.number().min(0).default(3),

@@ -2,16 +2,17 @@ import * as z from 'zod';
 import { deskRoutingSchema, jsonEnv } from '#core/alerts/desk-routing';
 import { ENV } from './env-names';
 import { floodConfigShape } from './notifier-config';
-import { optionalUrl, originVerifySecret, storeConfigShape } from './store-config';
+import { optionalSecretShape, secretShape } from './secrets';
+import { optionalUrl, storeConfigShape } from './store-config';
 
 /** The reader's follow-up by receipt: the tips table, and the guard table for its rate limit. */
 export const receiptsConfigSchema = z.object({
   ...storeConfigShape,
   [ENV.GUARD_TABLE]: z.string().min(3, 'must name the guard table (the receipt rate limit)'),
-  [ENV.CLIENT_HASH_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
+  ...secretShape(ENV.CLIENT_HASH_SECRET),
   // A reader's code is found by its keyed hash, the only form in which it is stored.
-  [ENV.RECEIPT_HASH_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
-  [ENV.ORIGIN_VERIFY_SECRET]: originVerifySecret,
+  ...secretShape(ENV.RECEIPT_HASH_SECRET),
+  ...optionalSecretShape(ENV.ORIGIN_VERIFY_SECRET),
   // The desk's notice of a reader's added message (no reader text in it). Without
   // SENDER_ADDRESS and DESK_ADDRESS no notice is sent: the message is still in the tip's history.
   [ENV.DESK_ADDRESS]: z.email('must be the desk email address').optional(),

@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import { ENV } from './env-names';
+import { secretShape } from './secrets';
 import { storeConfigShape } from './store-config';
 
 export const staffConfigSchema = z.object({
   ...storeConfigShape,
-  [ENV.CURSOR_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
+  ...secretShape(ENV.CURSOR_SECRET),
   // GET /tips?receipt=: the code a reader reads out is found by its keyed hash.
-  [ENV.RECEIPT_HASH_SECRET]: z.string().min(32, 'must be a random secret of at least 32 characters'),
+  ...secretShape(ENV.RECEIPT_HASH_SECRET),
 });
 
 export type StaffConfig = z.infer<typeof staffConfigSchema>;

@@ -4,12 +4,6 @@ import { ENV } from './env-names';
 
 export const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 
-/** Intake and receipts: proves a request came through CloudFront (guards/client-address.ts). */
-export const originVerifySecret = z
-  .string()
-  .min(32, 'must be a random secret of at least 32 characters (the value CloudFront sends)')
-  .optional();
-
 /** What every function that reads or writes tips shares: the table, the region, retention. */
 export const storeConfigShape = {
   [ENV.TIPS_TABLE]: z.string().min(3, 'must name the tips table'),

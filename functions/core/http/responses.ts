@@ -19,16 +19,36 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-export function html(statusCode: number, page: string, headers: Record<string, string> = {}): HttpResponse {
+/**
+ * Pages carry no inline script or style (both are served from /assets): reader text can never run
+ * or restyle the page even if escaping failed. `connectSrc` adds origins the page's script may
+ * fetch from besides its own (the staff page: the sign-in token endpoint).
+ */
+export function pageCsp(connectSrc: string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    ...(connectSrc.length > 0 ? [`connect-src 'self' ${connectSrc.join(' ')}`] : []),
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+export function html(
+  statusCode: number,
+  page: string,
+  headers: Record<string, string> = {},
+  { connectSrc = [] }: { connectSrc?: string[] } = {},
+): HttpResponse {
   return {
     statusCode,
     headers: {
       ...BASE_HEADERS,
       'content-type': 'text/html; charset=utf-8',
-      // Pages carry no inline script or style (both are served from /assets): reader text can
-      // never run or restyle the page even if escaping failed.
-      'content-security-policy':
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'content-security-policy': pageCsp(connectSrc),
       ...headers,
     },
     body: page,

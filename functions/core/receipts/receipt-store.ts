@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-s
 import { NotFoundError } from '#core/http/errors';
 import { itemBytes, listAppendBytes } from '#core/tips/item-size';
 import type { ReceiptKeys } from '#core/tips/receipt-key';
-import { RECEIPT_INDEX } from '#core/tips/table-design';
+import { RECEIPT_INDEX, TIPS_TABLE_KEY } from '#core/tips/table-design';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
 import { isConditionFailure, SIZE_ATTRIBUTE, toStoreError } from '#core/tips/tip-store';
 
@@ -11,6 +11,22 @@ export type ReceiptView = Pick<
   TipRecord,
   'id' | 'kind' | 'topic' | 'status' | 'createdAt' | 'history' | 'version'
 >;
+
+/**
+ * Every top-level attribute the receipts function's UpdateItem on the tips table names: the key,
+ * what it writes (history, version, the size count) and what its condition reads (the receipt
+ * index key).
+ * infra/ allows the receipts role that UpdateItem for these attributes only (dynamodb:Attributes),
+ * so a write that names another one is refused in AWS: add it here, not in a string of its own.
+ */
+export const READER_ENTRY_ATTRIBUTES = {
+  key: TIPS_TABLE_KEY.partitionKey,
+  history: 'history',
+  version: 'version',
+  receiptKey: RECEIPT_INDEX.partitionKey,
+  /** The tip's byte count, kept up to date by every write (the size budget). */
+  size: SIZE_ATTRIBUTE,
+} as const;
 
 export interface ReceiptStore {
   /** The tip behind a receipt code, or undefined: one Query whether or not the code exists. */
@@ -84,15 +100,16 @@ export function makeReceiptStore({
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { id: tip.id },
+            Key: { [READER_ENTRY_ATTRIBUTES.key]: tip.id },
             UpdateExpression:
               'SET #history = list_append(#history, :entries), #version = #version + :one, #size = if_not_exists(#size, :legacy) + :delta',
-            ConditionExpression: `attribute_exists(id) AND #k = :k AND size(#history) < :max AND ${fits}`,
+            ConditionExpression: `attribute_exists(#id) AND #k = :k AND size(#history) < :max AND ${fits}`,
             ExpressionAttributeNames: {
-              '#history': 'history',
-              '#version': 'version',
-              '#k': RECEIPT_INDEX.partitionKey,
-              '#size': SIZE_ATTRIBUTE,
+              '#id': READER_ENTRY_ATTRIBUTES.key,
+              '#history': READER_ENTRY_ATTRIBUTES.history,
+              '#version': READER_ENTRY_ATTRIBUTES.version,
+              '#k': READER_ENTRY_ATTRIBUTES.receiptKey,
+              '#size': READER_ENTRY_ATTRIBUTES.size,
             },
             ExpressionAttributeValues: {
               ':entries': [entry],

@@ -6,11 +6,13 @@ export const STAFF_GROUP = 'staff';
 
 /**
  * The OAuth scope a staff access token must carry: Cognito's resource server `tipline` with the
- * scope `staff`. The local gateway requires it and the local issuer mints it; infra/ does not yet
- * declare it or require it on the staff routes (open work of the source-safety issue).
+ * scope `staff`. infra/ declares the resource server, lets the staff app client ask for the scope
+ * and requires it on every staff route (authorizationScopes); the local gateway requires it too
+ * and the local issuer mints it. An id token carries no scope, so no staff route accepts one.
  */
 export const STAFF_RESOURCE_SERVER = 'tipline';
-export const STAFF_SCOPE = `${STAFF_RESOURCE_SERVER}/staff`;
+export const STAFF_SCOPE_NAME = 'staff';
+export const STAFF_SCOPE = `${STAFF_RESOURCE_SERVER}/${STAFF_SCOPE_NAME}`;
 
 export interface StaffIdentity {
   username: string;

@@ -117,6 +117,20 @@ describe('npm run migrate:receipts: old items (code in clear, bare SHA-256 key) 
     expect(byId(after)).toEqual(byId(before));
   });
 
+  it('in AWS reads the secret by its ARN, as the functions do', async () => {
+    const { RECEIPT_HASH_SECRET: _value, ...withoutValue } = env;
+    const asked: string[] = [];
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ReceiptHashSecret-abc';
+
+    const summary = await migrateReceipts({ ...withoutValue, RECEIPT_HASH_SECRET_ARN: arn }, async (a) => {
+      asked.push(a);
+      return TEST_RECEIPT_HASH_SECRET;
+    });
+
+    expect(asked).toEqual([arn]);
+    expect(summary.migrated).toBe(0);
+  });
+
   it('refuses to run without the secret, naming the variable', async () => {
     await expect(migrateReceipts({ ...env, RECEIPT_HASH_SECRET: '' })).rejects.toThrow(/RECEIPT_HASH_SECRET/);
   });

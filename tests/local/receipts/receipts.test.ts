@@ -5,6 +5,7 @@ import { loadConfig } from '#core/config/load-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { makeSubmitTip } from '#core/intake/submit-tip';
 import type { ReceiptAnswer } from '#core/receipts/receipt-answer';
+import { READER_ENTRY_ATTRIBUTES } from '#core/receipts/receipt-store';
 import { makeTriageTip } from '#core/staff/triage-tip';
 import { normaliseReceiptCode } from '#core/tips/receipt-code';
 import { receiptsFromConfig } from '../../../functions/receipts/wiring';
@@ -211,6 +212,51 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
     expect(notice?.subject).toBe(`[Tipline] The reader added a message · tip ${tip.id}`);
     expect(JSON.stringify(notice)).not.toContain('ferry office');
     expect(JSON.stringify(notice)).not.toContain(tip.message);
+  });
+
+  it('names in its UpdateItem only the attributes infra lets the receipts role touch (dynamodb:Attributes)', async () => {
+    const tip = await submit();
+    const updates: Record<string, unknown>[] = [];
+    table.dynamo.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as Record<string, unknown>;
+        if (context.commandName === 'UpdateItemCommand' && input.TableName === table.tableName)
+          updates.push(input);
+        return next(args);
+      },
+      { step: 'serialize', name: `updateLog-${randomUUID()}` },
+    );
+
+    expect((await post(tip.receipt, { message: 'And the harbour master confirmed it.' })).status).toBe(201);
+
+    expect(updates).toHaveLength(1);
+    const [update] = updates as [Record<string, string | Record<string, unknown>>];
+    // Every attribute goes through a #placeholder: a bare name in an expression would escape this check.
+    const expressions = [update.UpdateExpression, update.ConditionExpression].join(' ');
+    const bare = expressions
+      .replace(/[#:][A-Za-z0-9_]+/g, '')
+      .match(/[A-Za-z_][A-Za-z0-9_]*/g)
+      ?.filter(
+        (word) =>
+          ![
+            'SET',
+            'AND',
+            'OR',
+            'NOT',
+            'list_append',
+            'if_not_exists',
+            'attribute_exists',
+            'attribute_not_exists',
+            'size',
+          ].includes(word),
+      );
+    expect(bare).toEqual([]);
+    const named = [
+      ...Object.keys(update.Key as Record<string, unknown>),
+      ...Object.values(update.ExpressionAttributeNames as Record<string, string>),
+    ];
+    expect(new Set(named)).toEqual(new Set(Object.values(READER_ENTRY_ATTRIBUTES)));
+    expect(update.ReturnValues ?? 'NONE').toBe('NONE');
   });
 
   it('stores a message on a quarantined tip without notifying the desk', async () => {

@@ -160,6 +160,7 @@ describe("npm start's configuration, from the environment and .env, on the real 
         SES_ENDPOINT: 'http://127.0.0.1:1',
         ALERT_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/somewhere',
         STAFF_SIGN_IN_URL: 'https://auth.paper.example/oauth2/authorize?client_id=abc',
+        STAFF_TOKEN_URL: 'https://auth.paper.example/oauth2/token',
       }),
       NO_DOTENV,
     );
@@ -177,7 +178,7 @@ describe("npm start's configuration, from the environment and .env, on the real 
     // The intake's staff page signs in as it would in AWS.
     const page = await (await fetch(`${stack.apiUrl}/staff`)).text();
     expect(page).toContain(
-      'id="hosted-sign-in" href="https://auth.paper.example/oauth2/authorize?client_id=abc"',
+      'id="hosted-sign-in" href="https://auth.paper.example/oauth2/authorize?client_id=abc" data-token-url="https://auth.paper.example/oauth2/token"',
     );
   });
 
