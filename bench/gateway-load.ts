@@ -36,7 +36,7 @@ async function countTips(dynamoUrl: string, tableName: string): Promise<number> 
         TableName: tableName,
         Select: 'COUNT',
         // Only tips: the table may hold other items (counters, idempotency records).
-        FilterExpression: 'attribute_exists(receipt)',
+        FilterExpression: 'attribute_exists(gsi_receipt)',
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );

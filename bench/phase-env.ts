@@ -15,6 +15,7 @@ export function benchEnv(extra: Record<string, string>): Record<string, string> 
     SENDER_ADDRESS: 'tipline@newsroom.example',
     CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef',
     CLIENT_HASH_SECRET: 'bench-client-hash-secret-0123456789abcdef',
+    RECEIPT_HASH_SECRET: 'bench-receipt-hash-secret-0123456789abcdef',
     // One client (127.0.0.1) sends every request of the bench: the per-client limit is set out
     // of reach so the bench measures work, not 429s. Its counter is still written each time.
     RATE_LIMIT_MAX: '1000000000',

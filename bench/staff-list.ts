@@ -4,6 +4,7 @@ import { buildTipRecord, validateSubmission } from '#core/intake/submit-tip';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { makeCursorCodec } from '#core/staff/cursor';
 import { makeListTips, parseListQuery } from '#core/staff/list-tips';
+import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { indexAttributes } from '#core/tips/table-design';
 import { TIP_STATUSES, type TipRecord } from '#core/tips/tip-record';
 import { TIP_KINDS, TIP_TOPICS } from '#core/tips/tip-schema';
@@ -40,7 +41,11 @@ export async function staffList(
   const { client, doc } = makeDynamoClients({ region: 'us-east-1', endpoint: dynamoUrl });
   await ensureTable(client, tipsTableInput(tableName));
   const store = makeTipStore({ doc, tableName });
-  const listTips = makeListTips({ store, cursors: makeCursorCodec('bench-cursor-secret-0123456789abcdef') });
+  const listTips = makeListTips({
+    store,
+    cursors: makeCursorCodec('bench-cursor-secret-0123456789abcdef'),
+    receiptKeys: makeReceiptKeys('bench-receipt-hash-secret-0123456789abcdef'),
+  });
   const query = parseListQuery({ ...STAFF_QUERY });
 
   const base = validateSubmission(benchTip(0));
@@ -53,7 +58,7 @@ export async function staffList(
         kind: TIP_KINDS[i % TIP_KINDS.length] as TipRecord['kind'],
         topic: TIP_TOPICS[(i >> 1) % TIP_TOPICS.length] as TipRecord['topic'],
       },
-      { id: ulid(start + i * 60_000), receipt: `SEED-${i}`, now: new Date(start + i * 60_000) },
+      { id: ulid(start + i * 60_000), now: new Date(start + i * 60_000) },
     );
     // Most tips are still new; the rest spread over the other statuses.
     const status = i % 5 < 2 ? 'new' : (TIP_STATUSES[i % TIP_STATUSES.length] ?? 'new');

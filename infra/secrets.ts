@@ -11,6 +11,7 @@ import type { SecretEnvName } from '#core/config/env-names';
 const DESCRIPTIONS: Partial<Record<SecretEnvName, string>> = {
   CLIENT_HASH_SECRET: 'HMAC key of client keys, form timestamps and message fingerprints',
   CURSOR_SECRET: 'HMAC key of the staff list cursors',
+  RECEIPT_HASH_SECRET: 'HMAC key of the receipt codes stored hashes',
 };
 
 /** `CLIENT_HASH_SECRET` → `ClientHashSecret`: the construct ids the secrets have always had. */

@@ -162,7 +162,11 @@ export class TiplineStack extends Stack {
       },
       // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints; and
       // CloudFront's origin value, on whose presence the viewer address is trusted (infra/edge.ts).
-      secrets: this.secrets.forFunction(ENV.CLIENT_HASH_SECRET, ENV.ORIGIN_VERIFY_SECRET),
+      secrets: this.secrets.forFunction(
+        ENV.CLIENT_HASH_SECRET,
+        ENV.ORIGIN_VERIFY_SECRET,
+        ENV.RECEIPT_HASH_SECRET,
+      ),
       logKey: this.key,
     });
     // PutItem stores a tip (conditionally: never an overwrite); DescribeTable is /health's probe.
@@ -199,8 +203,8 @@ export class TiplineStack extends Stack {
         [ENV.TIPS_TABLE]: table.tableName,
         ...this.config.storeEnvironment,
       },
-      // Signs the list cursors; a new one only invalidates the cursors of lists open at that moment.
-      secrets: this.secrets.forFunction(ENV.CURSOR_SECRET),
+      // Signs the list cursors (a new one only invalidates open cursors); finds a tip by a reader's receipt code.
+      secrets: this.secrets.forFunction(ENV.CURSOR_SECRET, ENV.RECEIPT_HASH_SECRET),
       logKey: this.key,
     });
     // Read and triage only: a tip is created by intake alone and never deleted by an editor.
@@ -210,12 +214,12 @@ export class TiplineStack extends Stack {
         resources: [table.tableArn],
       }),
     );
-    // Every list page is a Query on one of the list indexes (named: not the receipt index),
-    // never on the table itself or a Scan.
+    // Every list page is a Query on one of the list indexes, never on the table itself or a
+    // Scan; GET /tips?receipt= is one Query on the receipt index (by the code's keyed hash).
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: LIST_INDEXES.map((i) => `${table.tableArn}/index/${i.indexName}`),
+        resources: [...LIST_INDEXES, RECEIPT_INDEX].map((i) => `${table.tableArn}/index/${i.indexName}`),
       }),
     );
     return fn;
@@ -238,7 +242,11 @@ export class TiplineStack extends Stack {
         ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
       },
-      secrets: this.secrets.forFunction(ENV.CLIENT_HASH_SECRET, ENV.ORIGIN_VERIFY_SECRET),
+      secrets: this.secrets.forFunction(
+        ENV.CLIENT_HASH_SECRET,
+        ENV.ORIGIN_VERIFY_SECRET,
+        ENV.RECEIPT_HASH_SECRET,
+      ),
       logKey: this.key,
     });
     fn.addToRolePolicy(

@@ -11,6 +11,7 @@ import { makeSubmitTip } from '#core/intake/submit-tip';
 import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
 import { type Logger, makeLogger } from '#core/platform/logger';
 import { makeMetrics } from '#core/platform/metrics';
+import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { makeStoreHealth } from '#core/tips/store-health';
 import { makeTipStore } from '#core/tips/tip-store';
 import type { StaffPageOptions } from '../../web/pages/staff-inbox';
@@ -31,6 +32,7 @@ export function intakeFromConfig(
   const guards = intakeGuardsFromConfig(config, dynamo, logger);
   const submitTip = makeSubmitTip({
     store,
+    receiptKeys: guards.receiptKeys,
     retention: config.RETENTION_POLICY,
     ...(guards.spamChecks ? { spamChecks: guards.spamChecks } : {}),
   });
@@ -52,6 +54,7 @@ export function intakeFromConfig(
  */
 export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClients, logger: Logger) {
   const secret = config.CLIENT_HASH_SECRET;
+  const receiptKeys = makeReceiptKeys(config.RECEIPT_HASH_SECRET);
   const formTokens = secret ? makeFormTokens({ secret, minFillSeconds: config.MIN_FILL_SECONDS }) : undefined;
   const guardTable = config.GUARD_TABLE;
   const spamChecks =
@@ -81,6 +84,7 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
   return {
     formTokens,
     spamChecks,
+    receiptKeys,
     metrics: makeMetrics('tipline-intake'),
     intake(submitTip: SubmitTip): GuardedIntake {
       return makeGuardedIntake({
@@ -93,6 +97,7 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
                 client: dynamo.client,
                 tableName: config.IDEMPOTENCY_TABLE,
                 submitTip,
+                receiptKeys,
                 windowSeconds: config.IDEMPOTENCY_WINDOW_SECONDS,
               }),
             }

@@ -10,6 +10,7 @@ import { makeLogger } from '#core/platform/logger';
 import { makeFollowUp } from '#core/receipts/follow-up';
 import { makeReceiptGuard, RECEIPT_RATE } from '#core/receipts/receipt-guard';
 import { makeReceiptStore } from '#core/receipts/receipt-store';
+import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { makeReceiptsHandler } from './make-receipts-handler';
 
 /** The receipts function wired from its config: handler.ts in AWS, local/ on a laptop. */
@@ -30,7 +31,11 @@ export function receiptsFromConfig(
   const notifyDesk = deskNotifier(config, dynamo, clock);
   return makeReceiptsHandler({
     followUp: makeFollowUp({
-      receipts: makeReceiptStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE }),
+      receipts: makeReceiptStore({
+        doc: dynamo.doc,
+        tableName: config.TIPS_TABLE,
+        receiptKeys: makeReceiptKeys(config.RECEIPT_HASH_SECRET),
+      }),
       ...(notifyDesk ? { notifyDesk } : {}),
       onNoticeFailed: (err) =>
         logger.warn('desk notice of a reader message not sent', {

@@ -48,6 +48,8 @@ export function makeStaffHandler({
             kind: query.kind,
             topic: query.topic,
             text: query.q !== undefined,
+            // That a lookup by receipt happened, never the code.
+            receipt: query.receipt !== undefined,
           },
         });
         // The key is always there: null, not absent, on the last page (as the schema says).

@@ -4,6 +4,7 @@ import { makeLogger } from '#core/platform/logger';
 import { makeCursorCodec } from '#core/staff/cursor';
 import { makeListTips } from '#core/staff/list-tips';
 import { makeTriageTip } from '#core/staff/triage-tip';
+import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { makeTipStore } from '#core/tips/tip-store';
 import { makeStaffHandler } from './make-staff-handler';
 
@@ -18,7 +19,11 @@ export function staffFromConfig(
   const store = makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE });
   return makeStaffHandler({
     store,
-    listTips: makeListTips({ store, cursors: makeCursorCodec(config.CURSOR_SECRET) }),
+    listTips: makeListTips({
+      store,
+      cursors: makeCursorCodec(config.CURSOR_SECRET),
+      receiptKeys: makeReceiptKeys(config.RECEIPT_HASH_SECRET),
+    }),
     triageTip: makeTriageTip({ store, retention: config.RETENTION_POLICY }),
     logger: makeLogger('tipline-staff'),
   });

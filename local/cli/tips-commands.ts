@@ -34,6 +34,7 @@ export const USAGE = `usage: npm run tips -- <command> [options]
 
 commands
   list   [filters] [--limit n] [--cursor c] [--all]   tips, newest first
+  list   --receipt CODE                               the tip of the receipt code a reader reads out
   show   <id>                                          one tip with its history
   set    <id> [--status s] [--assignee name | --unassign] [--tags a,b] [--note text] [--version n]
   export [filters] [--format csv|jsonl] [--out file]  every matching tip (stdout by default)
@@ -53,6 +54,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   q: { type: 'string' },
+  receipt: { type: 'string' },
   limit: { type: 'string' },
   cursor: { type: 'string' },
   all: { type: 'boolean', default: false },
@@ -171,7 +173,6 @@ export function formatTable(items: TipSummary[], columns = 160): string {
 export function formatTip(tip: TipRecord): string {
   const rows: Array<[string, string | undefined]> = [
     ['id', tip.id],
-    ['receipt', tip.receipt],
     ['received', tip.createdAt],
     ['status', `${tip.status}${tip.quarantineReason ? ` (${tip.quarantineReason})` : ''}`],
     ['kind', tip.kind],
@@ -203,6 +204,7 @@ export function formatTip(tip: TipRecord): string {
 async function list(api: Api, values: Values, io: CliIo) {
   const params = filterParams(values);
   if (values.limit) params.set('limit', values.limit);
+  if (values.receipt !== undefined) params.set('receipt', values.receipt);
   let cursor = values.cursor ?? null;
   const all: TipSummary[] = [];
   do {

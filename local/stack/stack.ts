@@ -28,6 +28,9 @@ export const LOCAL_CURSOR_SECRET = 'local-dev-cursor-key-not-a-secret-0123456789
 /** Keys client hashes, form tokens and fingerprints locally; in AWS a generated secret. */
 export const LOCAL_CLIENT_HASH_SECRET = 'local-dev-client-hash-key-not-a-secret-0123';
 
+/** Keys the receipt codes' stored hashes (and the sealed code of a replay) locally; in AWS a generated secret. */
+export const LOCAL_RECEIPT_HASH_SECRET = 'local-dev-receipt-hash-key-not-a-secret-01';
+
 export interface LocalStackOptions {
   /** 0 picks a free port (tests); npm start uses 3000 / 8000 / 8005. */
   port?: number;
@@ -101,6 +104,7 @@ function functionEnv(options: LocalStackOptions): Record<string, string> {
     [ENV.IDEMPOTENCY_TABLE]: `${tipsTable}-idempotency`,
     [ENV.GUARD_TABLE]: `${tipsTable}-guard`,
     [ENV.CLIENT_HASH_SECRET]: LOCAL_CLIENT_HASH_SECRET,
+    [ENV.RECEIPT_HASH_SECRET]: LOCAL_RECEIPT_HASH_SECRET,
     ...(options.realisticLimits
       ? {}
       : { [ENV.RATE_LIMIT_MAX]: '100000', [ENV.MIN_FILL_SECONDS]: '0', [ENV.FLOOD_MAX_ALERTS]: '100000' }),

@@ -57,6 +57,18 @@ describe('idempotency and guard tables', () => {
     expect(env[ENV.CLIENT_HASH_SECRET]).toBeUndefined();
   });
 
+  test('intake, staff and receipts get the ARN of the one generated receipt-hash secret, never its value', () => {
+    const refs = [stack.intake, stack.staff, stack.receipts].map(
+      (fn) => envOf(fn)[ENV.RECEIPT_HASH_SECRET_ARN],
+    );
+    for (const ref of refs)
+      expect(ref).toEqual({ Ref: logicalId(stack, stack.secrets.of(ENV.RECEIPT_HASH_SECRET)) });
+    for (const fn of [stack.intake, stack.staff, stack.receipts]) {
+      expect(envOf(fn)[ENV.RECEIPT_HASH_SECRET]).toBeUndefined();
+    }
+    expect(envOf(stack.alerts.notifier)[ENV.RECEIPT_HASH_SECRET_ARN]).toBeUndefined();
+  });
+
   test('the notifier dead-letters a tip to the DLQ before the stream gives up on it', () => {
     const env = envOf(stack.alerts.notifier);
     expect(env[ENV.GUARD_TABLE]).toEqual({ Ref: logicalId(stack, stack.reliability.guard) });

@@ -68,6 +68,9 @@ describe('secrets in Secrets Manager, read at cold start', () => {
     expect(envOf(stack.intake)[ENV.CLIENT_HASH_SECRET_ARN]).toEqual(secretRef(ENV.CLIENT_HASH_SECRET));
     expect(envOf(stack.receipts)[ENV.CLIENT_HASH_SECRET_ARN]).toEqual(secretRef(ENV.CLIENT_HASH_SECRET));
     expect(envOf(stack.staff)[ENV.CURSOR_SECRET_ARN]).toEqual(secretRef(ENV.CURSOR_SECRET));
+    for (const fn of [stack.intake, stack.staff, stack.receipts]) {
+      expect(envOf(fn)[ENV.RECEIPT_HASH_SECRET_ARN]).toEqual(secretRef(ENV.RECEIPT_HASH_SECRET));
+    }
     expect(envOf(stack.intake)[ENV.ORIGIN_VERIFY_SECRET_ARN]).toEqual(secretRef(ENV.ORIGIN_VERIFY_SECRET));
     expect(envOf(stack.receipts)[ENV.ORIGIN_VERIFY_SECRET_ARN]).toEqual(secretRef(ENV.ORIGIN_VERIFY_SECRET));
     expect(envOf(stack.staff)[ENV.CLIENT_HASH_SECRET_ARN]).toBeUndefined();
@@ -78,7 +81,7 @@ describe('secrets in Secrets Manager, read at cold start', () => {
 
   test("every secret is generated (64 characters) and encrypted with the project's key", () => {
     expect(secretIds().sort()).toEqual(
-      ['ClientHashSecret', 'CursorSecret', 'EdgeOriginVerifySecret'].map((id) =>
+      ['ClientHashSecret', 'CursorSecret', 'EdgeOriginVerifySecret', 'ReceiptHashSecret'].map((id) =>
         expect.stringMatching(new RegExp(`^${id}`)),
       ),
     );
@@ -102,8 +105,9 @@ describe('secrets in Secrets Manager, read at cold start', () => {
         grants.push(`${policy.Properties.Roles[0].Ref}:${s.Resource.Ref}`);
       }
     }
-    // intake and receipts the client-hash and origin secrets, staff the cursor secret.
-    expect(grants).toHaveLength(5);
+    // intake and receipts the client-hash, origin and receipt-hash secrets, staff the cursor and
+    // receipt-hash secrets.
+    expect(grants).toHaveLength(8);
   });
 
   test('TiplineFunction refuses a secret (or its ARN) passed as a plain environment variable', () => {

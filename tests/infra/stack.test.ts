@@ -313,6 +313,7 @@ describe('least privilege', () => {
         tableKeyUse(),
         ...secretRead(ENV.CLIENT_HASH_SECRET),
         ...secretRead(ENV.ORIGIN_VERIFY_SECRET),
+        ...secretRead(ENV.RECEIPT_HASH_SECRET),
         logWrite(stack.intake),
       ]),
     );
@@ -372,6 +373,7 @@ describe('least privilege', () => {
         tableKeyUse(),
         ...secretRead(ENV.CLIENT_HASH_SECRET),
         ...secretRead(ENV.ORIGIN_VERIFY_SECRET),
+        ...secretRead(ENV.RECEIPT_HASH_SECRET),
         logWrite(stack.receipts),
       ]),
     );

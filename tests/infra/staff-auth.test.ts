@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
 import { STAFF_GROUP, STAFF_SCOPE } from '#core/staff/staff-claims';
-import { LIST_INDEXES } from '#core/tips/table-design';
+import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, roleStatements, sortStatements, TEST_CONTEXT, templateOnly } from './template-helpers';
@@ -143,13 +143,13 @@ describe('user pool', () => {
 });
 
 describe('staff function', () => {
-  test('may read and update tips and query the 8 list indexes (not the receipt index): no PutItem, DeleteItem or Scan', () => {
+  test('may read and update tips, query the 8 list indexes and the receipt index (GET /tips?receipt=): no PutItem, DeleteItem or Scan', () => {
     const table = { 'Fn::GetAtt': [logicalId(stack, stack.tips.table), 'Arn'] };
     const statements = roleStatements(template, stack, stack.staff);
     expect(statements).toEqual(
       sortStatements([
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: table },
-        ...LIST_INDEXES.map((i) => ({
+        ...[...LIST_INDEXES, RECEIPT_INDEX].map((i) => ({
           actions: ['dynamodb:Query'],
           resource: { 'Fn::Join': ['', [table, `/index/${i.indexName}`]] },
         })),
@@ -167,24 +167,25 @@ describe('staff function', () => {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resource: stack.resolve(stack.staff.logGroup.logGroupArn),
         },
-        {
-          actions: ['secretsmanager:GetSecretValue'],
-          resource: { Ref: logicalId(stack, stack.secrets.of(ENV.CURSOR_SECRET)) },
-        },
-        {
-          actions: ['kms:Decrypt'],
-          resource: { 'Fn::GetAtt': [logicalId(stack, stack.key), 'Arn'] },
-          condition: {
-            StringEquals: {
-              'kms:ViaService': {
-                'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
-              },
-              'kms:EncryptionContext:SecretARN': {
-                Ref: logicalId(stack, stack.secrets.of(ENV.CURSOR_SECRET)),
+        // The cursor secret, and the receipt-hash secret of GET /tips?receipt=.
+        ...[ENV.CURSOR_SECRET, ENV.RECEIPT_HASH_SECRET].flatMap((name) => [
+          {
+            actions: ['secretsmanager:GetSecretValue'],
+            resource: { Ref: logicalId(stack, stack.secrets.of(name)) },
+          },
+          {
+            actions: ['kms:Decrypt'],
+            resource: { 'Fn::GetAtt': [logicalId(stack, stack.key), 'Arn'] },
+            condition: {
+              StringEquals: {
+                'kms:ViaService': {
+                  'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+                },
+                'kms:EncryptionContext:SecretARN': { Ref: logicalId(stack, stack.secrets.of(name)) },
               },
             },
           },
-        },
+        ]),
       ]),
     );
     const actions = statements.flatMap((s) => s.actions);

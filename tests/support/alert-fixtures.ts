@@ -9,7 +9,6 @@ export function tipRecord(overrides: Partial<TipRecord> = {}): TipRecord {
   const createdAt = '2026-11-25T12:00:00.000Z';
   return {
     id: `01JTEST${randomUUID().replace(/-/g, '').slice(0, 19).toUpperCase()}`,
-    receipt: 'ABCD-EFGH-JKMN',
     createdAt,
     kind: 'tip',
     topic: 'russia-ukraine-war',

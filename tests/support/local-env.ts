@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
+import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { makeTipStore, type TipStore } from '#core/tips/tip-store';
 import { ensureTable, tipsTableInput } from '../../local/stack/tables';
+
+/** The receipt keys of tests that build their own stores (the local stack uses LOCAL_RECEIPT_HASH_SECRET). */
+export const TEST_RECEIPT_HASH_SECRET = 'test-receipt-hash-secret-0123456789abcdef';
+export const testReceiptKeys = makeReceiptKeys(TEST_RECEIPT_HASH_SECRET);
 
 export interface TestTable {
   tableName: string;

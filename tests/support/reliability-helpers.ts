@@ -7,7 +7,7 @@ import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-client
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { ensureTable, guardTableInput, idempotencyTableInput } from '../../local/stack/tables';
 import { httpEvent } from './events';
-import { makeTestTable, type TestTable } from './local-env';
+import { makeTestTable, TEST_RECEIPT_HASH_SECRET, type TestTable } from './local-env';
 
 export const TEST_SECRET = 'test-only-client-hash-secret-0123456789abcdef';
 
@@ -36,6 +36,7 @@ export async function makeReliableIntake(
     IDEMPOTENCY_TABLE: `idem-${suffix}`,
     GUARD_TABLE: `guard-${suffix}`,
     CLIENT_HASH_SECRET: TEST_SECRET,
+    RECEIPT_HASH_SECRET: TEST_RECEIPT_HASH_SECRET,
     MIN_FILL_SECONDS: '0',
     ...overrides,
   };

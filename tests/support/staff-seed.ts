@@ -26,7 +26,6 @@ export function seedTip({
   const at = createdAt.toISOString();
   return {
     id,
-    receipt: id.slice(-8),
     createdAt: at,
     kind,
     topic,

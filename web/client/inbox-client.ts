@@ -182,7 +182,9 @@ function filterParams(): URLSearchParams {
   for (const [k, v] of new FormData($<HTMLFormElement>('filters'))) {
     if (typeof v === 'string' && v.trim() !== '') params.set(k, v.trim());
   }
-  return params;
+  // A receipt code a reader reads out names one tip: the other filters do not apply to it.
+  const receipt = params.get('receipt');
+  return receipt ? new URLSearchParams({ receipt }) : params;
 }
 
 function tipItem(tip: Summary): HTMLLIElement {
@@ -196,7 +198,7 @@ function tipItem(tip: Summary): HTMLLIElement {
   if (isNew) title.append(' ', el('span', 'New', 'badge'));
   const meta = el(
     'p',
-    `${tip.kind === 'question' ? 'Question' : 'Tip'} · ${__TOPICS__[tip.topic] ?? tip.topic} · ${when(tip.createdAt)} · receipt ${tip.receipt}${tip.assignee ? ` · assigned to ${tip.assignee}` : ''}`,
+    `${tip.kind === 'question' ? 'Question' : 'Tip'} · ${__TOPICS__[tip.topic] ?? tip.topic} · ${when(tip.createdAt)}${tip.assignee ? ` · assigned to ${tip.assignee}` : ''}`,
     'meta',
   );
   meta.prepend(el('span', tip.status, 'status'), ' ');
@@ -284,14 +286,13 @@ function safeLink(url: string): Node {
 
 function renderTip(tip: Tip) {
   openTip = tip;
-  $('tip-title').textContent = `${tip.subject ?? '(no subject)'} · ${tip.receipt}`;
+  $('tip-title').textContent = `${tip.subject ?? '(no subject)'} · ${tip.id}`;
   const facts = $('tip-facts');
   facts.replaceChildren();
   fact(facts, 'Status', tip.status);
   fact(facts, 'Kind', tip.kind);
   fact(facts, 'Topic', __TOPICS__[tip.topic] ?? tip.topic);
   fact(facts, 'Received', when(tip.createdAt));
-  fact(facts, 'Receipt', tip.receipt);
   fact(facts, 'Assignee', tip.assignee ?? 'nobody');
   fact(facts, 'Tags', tip.tags?.join(', '));
   fact(

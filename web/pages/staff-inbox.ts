@@ -57,6 +57,7 @@ ${signIn}
 <div><label for="f-q">Text</label><input type="search" id="f-q" name="q" maxlength="200"></div>
 <div><label for="f-from">From</label><input type="date" id="f-from" name="from"></div>
 <div><label for="f-to">Before</label><input type="date" id="f-to" name="to"></div>
+<div><label for="f-receipt">Receipt code <span class="optional">(a reader's, alone)</span></label><input type="search" id="f-receipt" name="receipt" maxlength="40" autocomplete="off" spellcheck="false"></div>
 <div class="toolbar-action"><button type="submit">Filter</button></div>
 </form>
 <p id="list-problem" class="error" role="alert" hidden></p>

@@ -271,7 +271,7 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
   'GET /tips': {
     summary: 'List tips, newest first',
     description:
-      'Filters by status, kind, topic, time range and text; one page of summaries (no contact details, the message cut to an excerpt). Pass `nextCursor` as `cursor` for the next page; it is null on the last one. A cursor only works with the filters it was issued for.',
+      'Filters by status, kind, topic, time range and text; one page of summaries (no contact details, the message cut to an excerpt). Pass `nextCursor` as `cursor` for the next page; it is null on the last one. A cursor only works with the filters it was issued for. With `receipt` (alone: any filter or cursor beside it is a 400), the list holds the one tip that code belongs to, or is empty when it belongs to none (200, never 404: a wrong and a missing code read the same); `nextCursor` is null.',
     security: staff,
     parameters: queryParameters(listQuerySchema.shape),
     responses: {

@@ -11,9 +11,14 @@ import { fieldIssueSchema } from '#core/tips/tip-schema';
  */
 
 /** POST /tips 201. A quarantined tip gets the same answer as any other: bots learn nothing. */
-export const acceptedSchema = tipRecordSchema
-  .pick({ id: true, receipt: true })
-  .extend({ status: z.literal('received') });
+export const acceptedSchema = tipRecordSchema.pick({ id: true }).extend({
+  receipt: z
+    .string()
+    .describe(
+      "The reader's receipt code: shown this once (it is stored only as a keyed hash); an idempotent replay to the same client shows it again",
+    ),
+  status: z.literal('received'),
+});
 export type Accepted = z.infer<typeof acceptedSchema>;
 
 /** GET /health 200 (a 503 is an `unavailable` error with `ok: false`). */

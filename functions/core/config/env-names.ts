@@ -56,6 +56,14 @@ export const ENV = {
   /** In AWS instead of CLIENT_HASH_SECRET: the ARN of the Secrets Manager secret that holds it. */
   CLIENT_HASH_SECRET_ARN: 'CLIENT_HASH_SECRET_ARN',
   /**
+   * Intake, staff and receipts: HMAC key (at least 32 random characters) of the receipt code. Only
+   * the keyed hash is stored (the lookup key), and intake seals the code with a key derived from it
+   * for an idempotent replay. Rotating it makes every stored receipt code unfindable.
+   */
+  RECEIPT_HASH_SECRET: 'RECEIPT_HASH_SECRET',
+  /** In AWS instead of RECEIPT_HASH_SECRET: the ARN of the Secrets Manager secret that holds it. */
+  RECEIPT_HASH_SECRET_ARN: 'RECEIPT_HASH_SECRET_ARN',
+  /**
    * Intake + receipts: the value CloudFront sends in `x-tipline-origin-verify` (infra/edge.ts).
    * Only a request carrying it is keyed on its `CloudFront-Viewer-Address`; unset (locally), never.
    */
@@ -106,6 +114,7 @@ export const SECRET_ENV = {
   [ENV.CLIENT_HASH_SECRET]: ENV.CLIENT_HASH_SECRET_ARN,
   [ENV.CURSOR_SECRET]: ENV.CURSOR_SECRET_ARN,
   [ENV.ORIGIN_VERIFY_SECRET]: ENV.ORIGIN_VERIFY_SECRET_ARN,
+  [ENV.RECEIPT_HASH_SECRET]: ENV.RECEIPT_HASH_SECRET_ARN,
 } as const;
 
 export type SecretEnvName = keyof typeof SECRET_ENV;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ENV } from './env-names';
-import { optionalSecretShape } from './secrets';
+import { optionalSecretShape, secretShape } from './secrets';
 import { storeConfigShape } from './store-config';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -19,6 +19,8 @@ export const intakeConfigSchema = z
     [ENV.IDEMPOTENCY_TABLE]: z.string().min(3).optional(),
     [ENV.GUARD_TABLE]: z.string().min(3).optional(),
     ...optionalSecretShape(ENV.CLIENT_HASH_SECRET),
+    // Every tip stores its receipt's keyed hash: intake cannot store a tip without it.
+    ...secretShape(ENV.RECEIPT_HASH_SECRET),
     // Only a request carrying CloudFront's value is keyed on its viewer address (infra/edge.ts).
     ...optionalSecretShape(ENV.ORIGIN_VERIFY_SECRET),
     [ENV.RATE_LIMIT_MAX]: seconds(RATE_LIMIT_DEFAULTS.max),

@@ -10,6 +10,8 @@ export const receiptsConfigSchema = z.object({
   ...storeConfigShape,
   [ENV.GUARD_TABLE]: z.string().min(3, 'must name the guard table (the receipt rate limit)'),
   ...secretShape(ENV.CLIENT_HASH_SECRET),
+  // A reader's code is found by its keyed hash, the only form in which it is stored.
+  ...secretShape(ENV.RECEIPT_HASH_SECRET),
   ...optionalSecretShape(ENV.ORIGIN_VERIFY_SECRET),
   // The desk's notice of a reader's added message (no reader text in it). Without
   // SENDER_ADDRESS and DESK_ADDRESS no notice is sent: the message is still in the tip's history.

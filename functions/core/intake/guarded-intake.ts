@@ -38,8 +38,10 @@ export function makeGuardedIntake({ submitTip, idempotent, rateLimiter, clientKe
 
     async submit(request: IntakeRequest): Promise<IntakeOutcome> {
       if (idempotent) return idempotent(request);
-      const { tip } = await submitTip(request.input, { viaForm: request.viaForm === true });
-      return { ...submitReceiptOf(tip), replayed: false };
+      return {
+        ...submitReceiptOf(await submitTip(request.input, { viaForm: request.viaForm === true })),
+        replayed: false,
+      };
     },
   };
 }

@@ -8,11 +8,12 @@ import {
   StoreUnavailableError,
   ValidationError,
 } from '#core/http/errors';
-import type { TipRecord, TipStatus } from '#core/tips/tip-record';
+import type { ReceiptKeys } from '#core/tips/receipt-key';
+import type { TipStatus } from '#core/tips/tip-record';
 import type { TipSubmission } from '#core/tips/tip-schema';
-import { type SubmitTip, validateSubmission } from './submit-tip';
+import { type SubmitTip, type SubmitTipResult, validateSubmission } from './submit-tip';
 
-/** What a stored submit answered: kept for the idempotency window, replayed to a retry. No tip text. */
+/** What a submit answers the reader. No tip text; the receipt code in clear, for the reader only. */
 export interface SubmitReceipt {
   id: string;
   receipt: string;
@@ -21,15 +22,43 @@ export interface SubmitReceipt {
   quarantineReason?: string;
 }
 
-/** What a submit answers and the idempotency record keeps: never the tip's text or contact. */
-export function submitReceiptOf(tip: TipRecord): SubmitReceipt {
+/**
+ * What the idempotency record keeps for the window, to replay to a retry: the answer with the
+ * receipt code sealed (AES-256-GCM, bound to the tip id), never in clear, and no tip text or contact.
+ */
+export type StoredSubmitReceipt = Omit<SubmitReceipt, 'receipt'> & { sealedReceipt: string };
+
+export function submitReceiptOf({ tip, receipt }: SubmitTipResult): SubmitReceipt {
   return {
     id: tip.id,
-    receipt: tip.receipt,
+    receipt,
     kind: tip.kind,
     status: tip.status,
     ...(tip.quarantineReason ? { quarantineReason: tip.quarantineReason } : {}),
   };
+}
+
+function sealed({ receipt, ...rest }: SubmitReceipt, keys: ReceiptKeys): StoredSubmitReceipt {
+  return { ...rest, sealedReceipt: keys.seal(receipt, rest.id) };
+}
+
+function unsealed(stored: StoredSubmitReceipt | SubmitReceipt, keys: ReceiptKeys): SubmitReceipt {
+  // A record written before receipts were sealed (for at most the window after that deploy,
+  // unless npm run migrate:receipts deleted it) holds the code in clear: replay it as it is.
+  if (!('sealedReceipt' in stored)) return stored;
+  const { sealedReceipt, ...rest } = stored;
+  return { ...rest, receipt: keys.unseal(sealedReceipt, rest.id) };
+}
+
+/**
+ * The idempotency key of a submit, always bound to the client (the keyed hash of its network):
+ * another client that sends the same Idempotency-Key, even with the same body, is a new request
+ * and never gets the first client's receipt (nor a 422 that tells it the key is in use).
+ */
+export function idempotencyKeyOf(clientKey: string, idempotencyKey: string | undefined, bodyHash: string) {
+  return idempotencyKey !== undefined
+    ? `header:${clientKey}:${sha256(idempotencyKey)}`
+    : `body:${clientKey}:${bodyHash}`;
 }
 
 export interface IntakeRequest {
@@ -52,6 +81,8 @@ export interface IdempotentIntakeProps {
   /** The idempotency table (key `id`, TTL `expiration`). */
   tableName: string;
   submitTip: SubmitTip;
+  /** Seals the receipt code in the idempotency record (RECEIPT_HASH_SECRET). */
+  receiptKeys: ReceiptKeys;
   /** A retry within this window gets the first answer (DESIGN: 10 minutes). */
   windowSeconds: number;
   /** How long a second, concurrent request waits for the first one's answer before a 409. */
@@ -75,8 +106,8 @@ export function canonicalJson(value: unknown): string {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 /**
- * Intake made idempotent with Powertools' DynamoDB persistence: the key is the client's
- * `Idempotency-Key`, or without one a hash of (client key + canonical body), so a retried or
+ * Intake made idempotent with Powertools' DynamoDB persistence: the key is (client key,
+ * `Idempotency-Key`), or without the header (client key, canonical body hash), so a retried or
  * double-clicked submit within the window returns the first 201 and stores nothing new.
  *
  * Only a stored tip is remembered: any error (400, 503...) deletes the in-progress record,
@@ -87,6 +118,7 @@ export function makeIdempotentIntake({
   client,
   tableName,
   submitTip,
+  receiptKeys,
   windowSeconds,
   waitForInProgressMs = 2_000,
 }: IdempotentIntakeProps) {
@@ -112,10 +144,12 @@ export function makeIdempotentIntake({
       _payload: { key: string; bodyHash: string },
       _context: { getRemainingTimeInMillis(): number },
       work: Work,
-    ): Promise<SubmitReceipt> => {
+    ): Promise<StoredSubmitReceipt> => {
       work.ran = true;
-      const { tip } = await submitTip.validated(work.submission, { viaForm: work.viaForm });
-      return submitReceiptOf(tip);
+      return sealed(
+        submitReceiptOf(await submitTip.validated(work.submission, { viaForm: work.viaForm })),
+        receiptKeys,
+      );
     },
     { persistenceStore, config, keyPrefix: 'tipline-intake' },
   );
@@ -137,15 +171,14 @@ export function makeIdempotentIntake({
     }
     const submission = validateSubmission(input);
     const bodyHash = sha256(canonicalJson(submission));
-    const key =
-      idempotencyKey !== undefined ? `header:${sha256(idempotencyKey)}` : `body:${clientKey}:${bodyHash}`;
+    const key = idempotencyKeyOf(clientKey, idempotencyKey, bodyHash);
     const context = { getRemainingTimeInMillis: () => remainingMs };
     const deadline = Date.now() + waitForInProgressMs;
     for (let attempt = 0; ; attempt++) {
       const work: Work = { submission, clientKey, viaForm, ran: false };
       try {
-        const receipt = await storeOnce({ key, bodyHash }, context, work);
-        return { ...receipt, replayed: !work.ran };
+        const stored = await storeOnce({ key, bodyHash }, context, work);
+        return { ...unsealed(stored, receiptKeys), replayed: !work.ran };
       } catch (err) {
         const name = err instanceof Error ? err.name : '';
         // A concurrent twin: its answer is usually a few ms away, and a browser's double

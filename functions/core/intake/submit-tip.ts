@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import type { GuardClaim, QuarantineReason, SpamChecks } from '#core/guards/spam-checks';
 import { ValidationError } from '#core/http/errors';
 import { newReceiptCode } from '#core/tips/receipt-code';
+import type { ReceiptKeys } from '#core/tips/receipt-key';
 import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from '#core/tips/retention';
 import type { TipRecord } from '#core/tips/tip-record';
 import { fieldIssues, type TipSubmission, tipSubmissionSchema } from '#core/tips/tip-schema';
@@ -9,6 +10,8 @@ import type { TipStore } from '#core/tips/tip-store';
 
 export interface SubmitTipDeps {
   store: TipStore;
+  /** The tip stores only its receipt code's keyed hash (RECEIPT_HASH_SECRET). */
+  receiptKeys: ReceiptKeys;
   clock?: () => Date;
   newId?: (seedTime: number) => string;
   newReceipt?: () => string;
@@ -20,6 +23,8 @@ export interface SubmitTipDeps {
 
 export interface SubmitTipResult {
   tip: TipRecord;
+  /** The reader's receipt code: in the answer to the reader and nowhere else (never in `tip`). */
+  receipt: string;
 }
 
 /** Validates the reader's submission; throws ValidationError with every field issue. */
@@ -31,12 +36,7 @@ export function validateSubmission(input: unknown): TipSubmission {
 
 export function buildTipRecord(
   submission: TipSubmission,
-  {
-    id,
-    receipt,
-    now,
-    suspicion,
-  }: { id: string; receipt: string; now: Date; suspicion?: QuarantineReason | undefined },
+  { id, now, suspicion }: { id: string; now: Date; suspicion?: QuarantineReason | undefined },
 ): TipRecord {
   const { website, consent: _consent, formToken: _formToken, anonymous, ...fields } = submission;
   const createdAt = now.toISOString();
@@ -46,7 +46,6 @@ export function buildTipRecord(
   const status = quarantineReason ? 'quarantined' : 'new';
   return {
     id,
-    receipt,
     createdAt,
     ...fields,
     anonymous: anonymous === true,
@@ -69,6 +68,7 @@ const honeypotFilled = (s: TipSubmission) => s.website !== undefined && s.websit
 
 export function makeSubmitTip({
   store,
+  receiptKeys,
   clock = () => new Date(),
   newId = ulid,
   newReceipt = newReceiptCode,
@@ -95,18 +95,19 @@ export function makeSubmitTip({
         else if (fp.outcome === 'first') claims.push(fp.claim);
       }
     }
-    const tip = buildTipRecord(submission, { id, receipt: newReceipt(), now, suspicion });
+    const tip = buildTipRecord(submission, { id, now, suspicion });
+    const receipt = newReceipt();
     // Retention starts at the write: DynamoDB TTL removes the tip when its status's period ends.
     tip.expiresAt = expiresAtFor(retention, tip, now);
     try {
-      await store.putTip(tip);
+      await store.putTip(tip, receiptKeys.lookupKey(receipt));
     } catch (err) {
       // Nothing half-written: the retry of a tip that was not stored is neither a duplicate
       // nor a reused form token.
       await Promise.all(claims.map((c) => spamChecks?.release(c)));
       throw err;
     }
-    return { tip };
+    return { tip, receipt };
   }
 
   const submitTip = (input: unknown, options?: SubmitOptions) =>

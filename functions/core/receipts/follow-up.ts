@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ConversationFullError, NotFoundError, TipTooLargeError, ValidationError } from '#core/http/errors';
 import { TIP_BUDGET_BYTES } from '#core/tips/item-size';
+import { normaliseReceiptCode } from '#core/tips/receipt-code';
 import { MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM } from '#core/tips/text-safety';
 import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
 import { fieldIssues } from '#core/tips/tip-schema';
@@ -34,10 +35,11 @@ const EXPLANATION: Record<ReaderStatus, string> = {
   closed: 'The desk has finished with your message. Thank you for sending it.',
 };
 
-export function readerAnswer(tip: ReceiptView): ReceiptAnswer {
+/** `code` is the one the reader sent (normalised): the tip does not hold it. */
+export function readerAnswer(tip: ReceiptView, code: string): ReceiptAnswer {
   const status = READER_STATUS[tip.status] ?? 'received';
   return {
-    receipt: tip.receipt,
+    receipt: normaliseReceiptCode(code),
     kind: tip.kind,
     status,
     explanation: EXPLANATION[status],
@@ -96,7 +98,7 @@ export function makeFollowUp({
     async check(code: string): Promise<ReceiptAnswer> {
       const tip = await receipts.findByReceipt(code);
       if (!tip) throw noSuchReceipt();
-      return readerAnswer(tip);
+      return readerAnswer(tip, code);
     },
 
     /** Adds the reader's message to the tip's history; the desk sees it in the tip. */
@@ -112,7 +114,7 @@ export function makeFollowUp({
         action: READER_MESSAGE_ACTION,
         note: parsed.data.message,
       };
-      const outcome = await receipts.appendReaderEntry(tip, entry, {
+      const outcome = await receipts.appendReaderEntry(code, tip, entry, {
         maxHistory: MAX_HISTORY,
         maxBytes: TIP_BUDGET_BYTES,
       });
@@ -122,7 +124,7 @@ export function makeFollowUp({
       if (notifyDesk && tip.status !== 'quarantined') {
         await notifyDesk(tip).catch((err: unknown) => onNoticeFailed?.(err));
       }
-      return readerAnswer({ ...tip, history: [...tip.history, entry] });
+      return readerAnswer({ ...tip, history: [...tip.history, entry] }, code);
     },
   };
 }

@@ -1,14 +1,15 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#core/http/errors';
 import { itemBytes, listAppendBytes } from '#core/tips/item-size';
-import { RECEIPT_INDEX, receiptLookupKey, TIPS_TABLE_KEY } from '#core/tips/table-design';
+import type { ReceiptKeys } from '#core/tips/receipt-key';
+import { RECEIPT_INDEX, TIPS_TABLE_KEY } from '#core/tips/table-design';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
 import { isConditionFailure, SIZE_ATTRIBUTE, toStoreError } from '#core/tips/tip-store';
 
-/** What the receipt index holds of a tip: only what a reader's follow-up needs. */
+/** What the receipt index holds of a tip: only what a reader's follow-up needs (never the code). */
 export type ReceiptView = Pick<
   TipRecord,
-  'id' | 'receipt' | 'kind' | 'topic' | 'status' | 'createdAt' | 'history' | 'version'
+  'id' | 'kind' | 'topic' | 'status' | 'createdAt' | 'history' | 'version'
 >;
 
 /**
@@ -37,10 +38,17 @@ export interface ReceiptStore {
    * counts it (SIZE_ATTRIBUTE; a DynamoDB item is capped at 400 KB).
    */
   appendReaderEntry(
+    code: string,
     tip: ReceiptView,
     entry: HistoryEntry,
     limits: { maxHistory: number; maxBytes: number },
   ): Promise<'appended' | 'full' | 'too-large'>;
+}
+
+/** The receipt index's items, as found by a code's keyed hash. */
+export function toReceiptView(item: Record<string, unknown>): ReceiptView {
+  const { id, kind, topic, status, createdAt, history, version } = item as ReceiptView;
+  return { id, kind, topic, status, createdAt, history, version };
 }
 
 /**
@@ -55,9 +63,11 @@ const COUNTER_GROWTH_BYTES = 4;
 export function makeReceiptStore({
   doc,
   tableName,
+  receiptKeys,
 }: {
   doc: DynamoDBDocumentClient;
   tableName: string;
+  receiptKeys: ReceiptKeys;
 }): ReceiptStore {
   return {
     async findByReceipt(code) {
@@ -68,18 +78,18 @@ export function makeReceiptStore({
             IndexName: RECEIPT_INDEX.indexName,
             KeyConditionExpression: '#k = :k',
             ExpressionAttributeNames: { '#k': RECEIPT_INDEX.partitionKey },
-            ExpressionAttributeValues: { ':k': receiptLookupKey(code) },
+            ExpressionAttributeValues: { ':k': receiptKeys.lookupKey(code) },
             Limit: 1,
           }),
         );
         const [item] = Items;
-        return item ? (item as ReceiptView) : undefined;
+        return item ? toReceiptView(item) : undefined;
       } catch (err) {
         throw toStoreError(err);
       }
     },
 
-    async appendReaderEntry(tip, entry, { maxHistory, maxBytes }) {
+    async appendReaderEntry(code, tip, entry, { maxHistory, maxBytes }) {
       const delta = listAppendBytes([entry]) + COUNTER_GROWTH_BYTES;
       const legacy = itemBytes(tip) + UNSEEN_BYTES;
       // Room left under the budget, checked by the write itself: two messages at once cannot
@@ -104,7 +114,7 @@ export function makeReceiptStore({
             ExpressionAttributeValues: {
               ':entries': [entry],
               ':one': 1,
-              ':k': receiptLookupKey(tip.receipt),
+              ':k': receiptKeys.lookupKey(code),
               ':max': maxHistory,
               ':room': maxBytes - delta,
               ':legacy': legacy,
@@ -117,7 +127,7 @@ export function makeReceiptStore({
         if (!isConditionFailure(err)) throw toStoreError(err);
       }
       // Which condition failed: the tip is gone (expired, erased) or its history is full.
-      const still = await this.findByReceipt(tip.receipt);
+      const still = await this.findByReceipt(code);
       if (!still) throw new NotFoundError('no such receipt');
       return still.history.length >= maxHistory ? 'full' : 'too-large';
     },

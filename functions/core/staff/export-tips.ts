@@ -30,7 +30,6 @@ export function parseExportQuery(params: Record<string, string | undefined> | un
 
 export const CSV_COLUMNS = [
   'id',
-  'receipt',
   'createdAt',
   'kind',
   'topic',

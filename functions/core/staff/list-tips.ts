@@ -1,6 +1,7 @@
 import { encodeTime } from 'ulid';
 import * as z from 'zod';
 import { InvalidCursorError, ValidationError } from '#core/http/errors';
+import type { ReceiptKeys } from '#core/tips/receipt-key';
 import { type FilterField, indexPartitionValue, listIndexFor } from '#core/tips/table-design';
 import { TIP_STATUSES, type TipRecord } from '#core/tips/tip-record';
 import { fieldIssues, TIP_KINDS, TIP_TOPICS } from '#core/tips/tip-schema';
@@ -11,6 +12,9 @@ import type { TipSummary } from './tip-summary';
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 100;
 const MAX_QUERY_CHARS = 200;
+
+/** A receipt lookup names one tip: any other filter (or a cursor) with it is a mistake. */
+const RECEIPT_EXCLUSIVE = ['status', 'kind', 'topic', 'from', 'to', 'q', 'cursor'] as const;
 
 const ISO_INSTANT =
   /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?)?$/;
@@ -62,14 +66,27 @@ export const listQuerySchema = z
       .max(MAX_LIMIT, `limit must be at most ${MAX_LIMIT}`)
       .default(DEFAULT_LIMIT),
     cursor: z.string().min(1).optional(),
+    receipt: z
+      .string()
+      .trim()
+      .min(1, 'receipt is empty: leave it out instead')
+      .max(MAX_QUERY_CHARS, `receipt must be at most ${MAX_QUERY_CHARS} characters`)
+      .optional()
+      .describe(
+        'The receipt code a reader reads out (case, spaces and dashes ignored): the list holds the one tip it belongs to, or none. Only with `limit`: never with a filter or a cursor',
+      ),
   })
   .refine((v) => v.from === undefined || v.to === undefined || v.from < v.to, {
     message: 'from must be before to',
     path: ['from'],
+  })
+  .refine((v) => v.receipt === undefined || RECEIPT_EXCLUSIVE.every((k) => v[k] === undefined), {
+    message: `receipt finds one tip: leave out ${RECEIPT_EXCLUSIVE.join(', ')}`,
+    path: ['receipt'],
   });
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
-export type ListFilters = Omit<ListQuery, 'limit' | 'cursor'>;
+export type ListFilters = Omit<ListQuery, 'limit' | 'cursor' | 'receipt'>;
 
 export function parseListQuery(params: Record<string, string | undefined> | undefined): ListQuery {
   const parsed = listQuerySchema.safeParse(params ?? {});
@@ -84,7 +101,6 @@ export function summarise(tip: TipRecord): TipSummary {
     tip.message.length > EXCERPT_CHARS ? `${tip.message.slice(0, EXCERPT_CHARS - 1)}…` : tip.message;
   return {
     id: tip.id,
-    receipt: tip.receipt,
     createdAt: tip.createdAt,
     kind: tip.kind,
     topic: tip.topic,
@@ -111,10 +127,7 @@ export function idBounds(from?: number, to?: number): { idFrom?: string; idTo?: 
 }
 
 function matchesText(tip: TipRecord, needle: string): boolean {
-  const hay = [tip.subject ?? '', tip.message, tip.receipt, tip.id]
-    .join('\n')
-    .normalize('NFKC')
-    .toLowerCase();
+  const hay = [tip.subject ?? '', tip.message, tip.id].join('\n').normalize('NFKC').toLowerCase();
   return hay.includes(needle);
 }
 
@@ -130,6 +143,8 @@ export interface ListTipsResult {
 export interface ListTipsDeps {
   store: TipStore;
   cursors: CursorCodec;
+  /** For `receipt`: the code is found by its keyed hash (RECEIPT_HASH_SECRET), as the reader's follow-up finds it. */
+  receiptKeys: ReceiptKeys;
 }
 
 /**
@@ -141,8 +156,14 @@ export interface ListTipsDeps {
  * but a page may hold fewer matches than `limit` (even none) and still have a nextCursor;
  * finding a rare word means reading through the filtered range page by page.
  */
-export function makeListTips({ store, cursors }: ListTipsDeps) {
+export function makeListTips({ store, cursors, receiptKeys }: ListTipsDeps) {
   return async function listTips(query: ListQuery): Promise<ListTipsResult> {
+    if (query.receipt !== undefined) {
+      // A staff member types the code a reader reads out: one Query on the receipt index
+      // (by the keyed hash) and one read of the tip; never a list of anything else.
+      const tip = await store.findByReceiptKey(receiptKeys.lookupKey(query.receipt));
+      return { items: tip ? [tip] : [], scanned: tip ? 1 : 0 };
+    }
     const filterValues: Partial<Record<FilterField, string>> = {
       ...(query.status ? { status: query.status } : {}),
       ...(query.kind ? { kind: query.kind } : {}),

@@ -7,7 +7,6 @@ import { tipRecordSchema } from '#core/tips/tip-record';
 export const tipSummarySchema = tipRecordSchema
   .pick({
     id: true,
-    receipt: true,
     createdAt: true,
     kind: true,
     topic: true,

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { normaliseReceiptCode } from './receipt-code';
 import type { TipRecord } from './tip-record';
 
 /**
@@ -64,24 +62,24 @@ export function indexAttributes(tip: Pick<TipRecord, FilterField>): Record<strin
 }
 
 /**
- * The receipt index: a reader's follow-up finds the tip by its receipt code with one Query.
- * The key is a SHA-256 of the normalised code, fixed-length whatever the reader typed, so a
- * malformed, a wrong and a right code all cost the same one Query on the same index. Only
- * what the reader may see is projected, so the answer needs no second read (and a found
+ * The receipt index: a reader's follow-up (and staff's `GET /tips?receipt=`) finds the tip by its
+ * receipt code with one Query. The key is the code's keyed hash (receipt-key.ts: HMAC-SHA256 of
+ * the normalised code), fixed-length whatever the reader typed, so a malformed, a wrong and a
+ * right code all cost the same one Query on the same index. The code itself is stored nowhere.
+ * Only what the reader may see is projected, so the answer needs no second read (and a found
  * code does no more work than a missing one).
  */
 export const RECEIPT_INDEX = {
   indexName: 'by-receipt',
   partitionKey: 'gsi_receipt',
-  // topic (with kind) routes the desk's notice of a reader's added message.
+  // topic (with kind) routes the desk's notice of a reader's added message. `receipt` is no
+  // longer written (npm run migrate:receipts removes it from older items); it stays in the list
+  // because a deployed index's projection cannot change in place (CloudFormation refuses to
+  // update a GSI's projection: it would have to be dropped and rebuilt under another name).
   projected: ['receipt', 'kind', 'topic', 'status', 'createdAt', 'history', 'version'],
 } as const;
 
-export function receiptLookupKey(code: string): string {
-  return createHash('sha256').update(normaliseReceiptCode(code)).digest('hex');
-}
-
-/** Written with the tip; never rewritten (the code never changes). */
-export function receiptIndexAttributes(tip: Pick<TipRecord, 'receipt'>): Record<string, string> {
-  return { [RECEIPT_INDEX.partitionKey]: receiptLookupKey(tip.receipt) };
+/** Written with the tip (the keyed hash of its code, receipt-key.ts); never rewritten. */
+export function receiptIndexAttributes(lookupKey: string): Record<string, string> {
+  return { [RECEIPT_INDEX.partitionKey]: lookupKey };
 }

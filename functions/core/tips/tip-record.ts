@@ -25,11 +25,11 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 /**
  * A tip as stored (one DynamoDB item; its history lives inside it: dynalite has no
- * transactions) and as GET and PATCH /tips/{id} answer with it.
+ * transactions) and as GET and PATCH /tips/{id} answer with it. Its receipt code is not part of
+ * it: the item holds only the code's keyed hash, as a receipt-index key (receipt-key.ts).
  */
 export const tipRecordSchema = z.object({
   id: z.string().describe('ULID'),
-  receipt: z.string(),
   createdAt: z.iso.datetime(),
   kind: z.enum(TIP_KINDS),
   topic: z.enum(TIP_TOPICS),

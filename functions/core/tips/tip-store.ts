@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StoreUnavailableError, TipTooLargeError } from '#core/http/errors';
 import { itemBytes, TIP_BUDGET_BYTES } from './item-size';
-import { indexAttributes, type ListIndex, receiptIndexAttributes } from './table-design';
+import { indexAttributes, type ListIndex, RECEIPT_INDEX, receiptIndexAttributes } from './table-design';
 import type { HistoryEntry, TipRecord } from './tip-record';
 
 /** One page of a list index, read with one Query. */
@@ -41,11 +41,19 @@ export interface TipChanges {
 export type UpdateOutcome = { ok: true; tip: TipRecord } | { ok: false; reason: 'stale-or-missing' };
 
 export interface TipStore {
-  /** Stores a new tip; never overwrites an existing one. */
-  putTip(tip: TipRecord): Promise<void>;
+  /**
+   * Stores a new tip with the keyed hash of its receipt code (receipt-key.ts) as its receipt-index
+   * key; never overwrites an existing one.
+   */
+  putTip(tip: TipRecord, receiptLookupKey: string): Promise<void>;
   getTip(id: string, options?: { consistent?: boolean }): Promise<TipRecord>;
   /** Records that the desk alert went out; false when it was already recorded (alert sent before). */
   markAlerted(id: string, at: string): Promise<boolean>;
+  /**
+   * The tip whose receipt code has this keyed hash (receipt-key.ts), or undefined: one Query on
+   * the receipt index (which projects no contact details), then one read of the tip.
+   */
+  findByReceiptKey(lookupKey: string): Promise<TipRecord | undefined>;
   /** One page of a list index, newest first: always a Query, never a Scan. */
   listPage(request: ListPageRequest): Promise<ListPage>;
   /**
@@ -115,9 +123,22 @@ export const SIZE_ATTRIBUTE = 'itemBytes';
 // The size attribute's own name and value (a number under 10^6: 3 digit pairs + 2).
 const SIZE_ATTRIBUTE_BYTES = SIZE_ATTRIBUTE.length + 5;
 
-/** The item as stored: the tip, its index keys and its size. */
-export function storedTipItem(tip: TipRecord): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...tip, ...indexAttributes(tip), ...receiptIndexAttributes(tip) };
+/**
+ * Stands in for a receipt's keyed hash when only the size matters (a staff change, which never
+ * sees the hash): HMAC-SHA256 in hex, the same 64 characters as the real one.
+ */
+const LOOKUP_KEY_STAND_IN = '0'.repeat(64);
+
+/** The item as stored: the tip, its index keys (the receipt's keyed hash among them) and its size. */
+export function storedTipItem(
+  tip: TipRecord,
+  receiptLookupKey = LOOKUP_KEY_STAND_IN,
+): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    ...tip,
+    ...indexAttributes(tip),
+    ...receiptIndexAttributes(receiptLookupKey),
+  };
   delete item[SIZE_ATTRIBUTE];
   return { ...item, [SIZE_ATTRIBUTE]: itemBytes(item) + SIZE_ATTRIBUTE_BYTES };
 }
@@ -127,12 +148,12 @@ export const storedTipBytes = (tip: TipRecord) => storedTipItem(tip)[SIZE_ATTRIB
 
 export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
   return {
-    async putTip(tip) {
+    async putTip(tip, receiptLookupKey) {
       try {
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: storedTipItem(tip),
+            Item: storedTipItem(tip, receiptLookupKey),
             ConditionExpression: 'attribute_not_exists(id)',
           }),
         );
@@ -169,6 +190,33 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
       } catch (err) {
         if (isConditionFailure(err)) return false;
         throw toStoreError(err);
+      }
+    },
+
+    async findByReceiptKey(lookupKey) {
+      let id: unknown;
+      try {
+        const { Items = [] } = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: RECEIPT_INDEX.indexName,
+            KeyConditionExpression: '#k = :k',
+            ExpressionAttributeNames: { '#k': RECEIPT_INDEX.partitionKey },
+            ExpressionAttributeValues: { ':k': lookupKey },
+            Limit: 1,
+          }),
+        );
+        id = Items[0]?.id;
+      } catch (err) {
+        throw toStoreError(err);
+      }
+      if (typeof id !== 'string') return undefined;
+      try {
+        return await this.getTip(id);
+      } catch (err) {
+        // Erased between the Query and the read: as if it had never been found.
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
       }
     },
 
@@ -255,9 +303,17 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
   };
 }
 
-/** GSI key attributes and the size are storage detail, not part of a tip. */
+/**
+ * An attribute items written before receipt codes were hashed may still hold: the code in clear.
+ * `npm run migrate:receipts` removes it; until then no read hands it on.
+ */
+export const LEGACY_RECEIPT_ATTRIBUTE = 'receipt';
+
+/** GSI key attributes (the receipt's keyed hash among them) and the size are storage detail, not part of a tip. */
 export function stripIndexAttributes(item: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(item).filter(([k]) => !k.startsWith('gsi_') && k !== SIZE_ATTRIBUTE),
+    Object.entries(item).filter(
+      ([k]) => !k.startsWith('gsi_') && k !== SIZE_ATTRIBUTE && k !== LEGACY_RECEIPT_ATTRIBUTE,
+    ),
   );
 }

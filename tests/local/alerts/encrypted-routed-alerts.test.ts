@@ -17,6 +17,7 @@ import {
   readMailbox,
   type StoredEmail,
   type TestTable,
+  testReceiptKeys,
   validTip,
 } from '../../support/local-env';
 import { decodedParts, recordRawSends } from '../../support/pgp-mail';
@@ -61,14 +62,14 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
     notify = makeNotifierHandler(notifierDepsFromConfig(config, { dynamo: table.dynamo, ses }));
   });
 
-  async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord> {
-    const { tip } = await makeSubmitTip({ store: table.store })(input);
+  async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord & { receipt: string }> {
+    const { tip, receipt } = await makeSubmitTip({ store: table.store, receiptKeys: testReceiptKeys })(input);
     seq += 1;
     const result = await notify({
       Records: [insertRecord(marshall(tip, { removeUndefinedValues: true }) as never, String(seq))],
     });
     expect(result.batchItemFailures).toEqual([]);
-    return tip;
+    return { ...tip, receipt };
   }
 
   async function mailFor(tip: TipRecord): Promise<StoredEmail[]> {

@@ -18,7 +18,9 @@ import {
   makeTestTable,
   readMailbox,
   type StoredEmail,
+  TEST_RECEIPT_HASH_SECRET,
   type TestTable,
+  testReceiptKeys,
   validTip,
 } from '../../support/local-env';
 import { decodedParts, gpgDecrypt, recordRawSends } from '../../support/pgp-mail';
@@ -83,22 +85,25 @@ describe('flood digests: one per desk, routed and encrypted like the alerts they
     notify = makeNotifierHandler(notifierDepsFromConfig(config, { dynamo: table.dynamo, ses, clock }));
   });
 
-  async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord> {
-    const { tip } = await makeSubmitTip({ store: table.store })(input);
+  async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord & { receipt: string }> {
+    const { tip, receipt } = await makeSubmitTip({ store: table.store, receiptKeys: testReceiptKeys })(input);
     seq += 1;
     const result = await notify({
       Records: [insertRecord(marshall(tip, { removeUndefinedValues: true }) as never, String(seq))],
     });
     expect(result.batchItemFailures).toEqual([]);
-    return tip;
+    return { ...tip, receipt };
   }
 
   it('sends each desk its own digest: the PGP desk an encrypted one that gpg opens, the plain desk none of its tips', async () => {
     // The first two tips take the window's individual alerts; the next six are held.
-    const tips: TipRecord[] = [];
+    const tips: Array<TipRecord & { receipt: string }> = [];
     for (const topic of ['europe', 'russia-ukraine-war'])
       tips.push(await submitAndNotify(validTip({ topic })));
-    const held = { world: [] as TipRecord[], ukraine: [] as TipRecord[] };
+    const held = {
+      world: [] as Array<TipRecord & { receipt: string }>,
+      ukraine: [] as Array<TipRecord & { receipt: string }>,
+    };
     for (let i = 0; i < 3; i++) {
       held.ukraine.push(
         await submitAndNotify(validTip({ topic: 'russia-ukraine-war', name: `Оксана ${i}` })),
@@ -199,6 +204,7 @@ describe('reader-message notices go through the flood breaker', () => {
       TIPS_TABLE: table.tableName,
       GUARD_TABLE: guardTable,
       CLIENT_HASH_SECRET: 'test-client-hash-secret-0123456789abcdef',
+      RECEIPT_HASH_SECRET: TEST_RECEIPT_HASH_SECRET,
       DYNAMODB_ENDPOINT: table.dynamoUrl,
       SES_ENDPOINT: table.sesUrl,
       DESK_ADDRESS: DESK,
@@ -220,7 +226,11 @@ describe('reader-message notices go through the flood breaker', () => {
     const notify = makeNotifierHandler(
       notifierDepsFromConfig(loadConfig(notifierConfigSchema, env), { dynamo: table.dynamo, clock }),
     );
-    const { tip } = await makeSubmitTip({ store: table.store })(validTip());
+    const { tip: stored, receipt } = await makeSubmitTip({
+      store: table.store,
+      receiptKeys: testReceiptKeys,
+    })(validTip());
+    const tip = { ...stored, receipt };
     const addMessage = async (i: number) => {
       const event = httpEvent({
         method: 'POST',

@@ -5,11 +5,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Mailer, makeMailer } from '#core/alerts/mailer';
 import { MailerError } from '#core/http/errors';
 import { makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';
+import { newReceiptCode } from '#core/tips/receipt-code';
 import type { TipRecord } from '#core/tips/tip-record';
 import { makeTipStore } from '#core/tips/tip-store';
 import { makeNotifierHandler, type NotifierHandler } from '../../../functions/notifier/make-notifier-handler';
 import { attachStreamFeed } from '../../../local/stack/stream-feed';
-import { makeTestTable, readMailbox, type StoredEmail, type TestTable } from '../../support/local-env';
+import {
+  makeTestTable,
+  readMailbox,
+  type StoredEmail,
+  type TestTable,
+  testReceiptKeys,
+} from '../../support/local-env';
 import { capturingLogger, quietLogger } from '../../support/quiet-logger';
 import { insertRecordFor, storeTip, streamEventFixture } from '../../support/stream-records';
 
@@ -117,7 +124,7 @@ describe('notifier: stream records → desk alerts through the SES emulator', ()
       gsi_status: _s,
       ...tip
     } = unmarshall(image as never) as TipRecord & Record<string, unknown>;
-    await table.store.putTip(tip as TipRecord);
+    await table.store.putTip(tip as TipRecord, testReceiptKeys.lookupKey(newReceiptCode()));
 
     const result = await notifierWith(mailer)(event);
 

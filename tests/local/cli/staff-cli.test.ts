@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TipRecord } from '#core/tips/tip-record';
 import { runTipsCli } from '../../../local/cli/tips-commands';
+import { validTip } from '../../support/local-env';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip, tipsOverTime } from '../../support/staff-seed';
 
@@ -68,6 +69,27 @@ describe('npm run tips -- list|show|set|export', () => {
     expect(code).toBe(0);
     const body = JSON.parse(stdout) as { items: { id: string }[] };
     expect(body.items.map((t) => t.id)).toEqual(bulk.map((t) => t.id).reverse());
+  });
+
+  it('list --receipt finds the tip of a code a reader reads out; show never prints the code', async () => {
+    const posted = await fetch(`${s.stack.apiUrl}/tips`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validTip({ subject: 'Reader on the phone' })),
+    });
+    const { id, receipt } = (await posted.json()) as { id: string; receipt: string };
+
+    const found = await run(['list', '--receipt', receipt.toLowerCase().replace(/-/g, ' ')]);
+    const shown = await run(['show', id]);
+    const shownJson = await run(['show', id, '--json']);
+
+    expect(found.code).toBe(0);
+    expect(found.stdout.trimEnd().split('\n')).toHaveLength(2);
+    expect(found.stdout).toContain(id);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(id);
+    for (const out of [found.stdout, shown.stdout, shownJson.stdout]) expect(out).not.toContain(receipt);
+    expect(shown.stdout).not.toMatch(/receipt/i);
   });
 
   it('set changes a tip with the version it read, show prints it with its history', async () => {

@@ -14,6 +14,10 @@ import { makeSecretReader } from '#core/platform/secret-reader';
  */
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:CursorSecret-AbCdEf';
 const VALUE = 'cursor-secret-from-secrets-manager-0123456789';
+// Staff also finds tips by a reader's receipt code: it reads the receipt-hash secret too.
+const RECEIPT_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ReceiptHashSecret-GhIjKl';
+const RECEIPT_VALUE = 'receipt-secret-from-secrets-manager-0123456789';
+const SECRETS: Record<string, string> = { [ARN]: VALUE, [RECEIPT_ARN]: RECEIPT_VALUE };
 
 interface Call {
   target: string | undefined;
@@ -40,8 +44,9 @@ beforeAll(async () => {
       body,
     });
     res.setHeader('content-type', 'application/x-amz-json-1.1');
-    if (body.SecretId === ARN) {
-      res.end(JSON.stringify({ ARN, Name: 'CursorSecret-AbCdEf', SecretString: VALUE, VersionId: 'v1' }));
+    const value = body.SecretId === undefined ? undefined : SECRETS[body.SecretId];
+    if (value !== undefined) {
+      res.end(JSON.stringify({ ARN: body.SecretId, Name: 'secret', SecretString: value, VersionId: 'v1' }));
     } else {
       res.statusCode = 400;
       res.end(
@@ -64,14 +69,18 @@ describe('secrets from Secrets Manager (SDK + Powertools against a GetSecretValu
 
     const config = await loadConfigWithSecrets(
       staffConfigSchema,
-      { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: ARN },
+      { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: ARN, RECEIPT_HASH_SECRET_ARN: RECEIPT_ARN },
       read,
     );
 
     expect(config.CURSOR_SECRET).toBe(VALUE);
-    expect(calls).toEqual([
-      { target: 'secretsmanager.GetSecretValue', signed: true, body: { SecretId: ARN } },
-    ]);
+    expect(config.RECEIPT_HASH_SECRET).toBe(RECEIPT_VALUE);
+    expect([...calls].sort((a, b) => String(a.body.SecretId).localeCompare(String(b.body.SecretId)))).toEqual(
+      [
+        { target: 'secretsmanager.GetSecretValue', signed: true, body: { SecretId: ARN } },
+        { target: 'secretsmanager.GetSecretValue', signed: true, body: { SecretId: RECEIPT_ARN } },
+      ],
+    );
   });
 
   it("maps the service's error to a cold-start failure naming the variable", async () => {
@@ -79,7 +88,7 @@ describe('secrets from Secrets Manager (SDK + Powertools against a GetSecretValu
     await expect(
       loadConfigWithSecrets(
         staffConfigSchema,
-        { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: `${ARN}-gone` },
+        { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: `${ARN}-gone`, RECEIPT_HASH_SECRET_ARN: RECEIPT_ARN },
         read,
       ),
     ).rejects.toThrow('CURSOR_SECRET_ARN: the secret could not be read (ResourceNotFoundException)');
@@ -92,6 +101,7 @@ describe('secrets from Secrets Manager (SDK + Powertools against a GetSecretValu
     Object.assign(process.env, {
       TIPS_TABLE: 'tips',
       CURSOR_SECRET_ARN: ARN,
+      RECEIPT_HASH_SECRET_ARN: RECEIPT_ARN,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -117,6 +127,6 @@ describe('secrets from Secrets Manager (SDK + Powertools against a GetSecretValu
       {} as never,
     );
     expect((res as { statusCode: number }).statusCode).toBe(401);
-    expect(calls.map((c) => c.body.SecretId)).toEqual([ARN]);
+    expect(calls.map((c) => c.body.SecretId).sort()).toEqual([ARN, RECEIPT_ARN]);
   });
 });

@@ -19,6 +19,7 @@ import {
   eventually,
   makeTestTable,
   type TestTable,
+  testReceiptKeys,
   validTip,
 } from '../../support/local-env';
 import { capturingLogger, quietLogger } from '../../support/quiet-logger';
@@ -29,7 +30,7 @@ const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/
 function intakeFor(table: Pick<TestTable, 'dynamo' | 'tableName'>): IntakeHandler {
   const store = makeTipStore({ doc: table.dynamo.doc, tableName: table.tableName });
   return makeIntakeHandler({
-    submitTip: makeSubmitTip({ store }),
+    submitTip: makeSubmitTip({ store, receiptKeys: testReceiptKeys }),
     storeHealth: makeStoreHealth({ client: table.dynamo.client, tableName: table.tableName }),
     logger: quietLogger(),
   });
@@ -113,7 +114,7 @@ describe('intake handler against dynalite', () => {
       const item = await stored(body.id as string);
       expect(item).toMatchObject({
         id: body.id,
-        receipt: body.receipt,
+        gsi_receipt: testReceiptKeys.lookupKey(body.receipt as string),
         kind: 'tip',
         topic: 'europe',
         subject: 'Port closures',
@@ -131,6 +132,9 @@ describe('intake handler against dynalite', () => {
       expect(item).not.toHaveProperty('website');
       expect(item).not.toHaveProperty('consent');
       expect(item).not.toHaveProperty('quarantineReason');
+      // The receipt code is the reader's credential: stored only as its keyed hash.
+      expect(item).not.toHaveProperty('receipt');
+      expect(JSON.stringify(item)).not.toContain(body.receipt as string);
     });
 
     it.each([
@@ -415,7 +419,7 @@ describe('intake handler against dynalite', () => {
   it('logs ids, kinds, topics and statuses, never the tip text or contact details', async () => {
     const { logger, lines } = capturingLogger('tipline-intake');
     const handler = makeIntakeHandler({
-      submitTip: makeSubmitTip({ store: table.store }),
+      submitTip: makeSubmitTip({ store: table.store, receiptKeys: testReceiptKeys }),
       storeHealth: makeStoreHealth({ client: table.dynamo.client, tableName: table.tableName }),
       logger,
     });

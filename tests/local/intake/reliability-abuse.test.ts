@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeFormTokens } from '#core/guards/form-token';
 import { httpEvent } from '../../support/events';
-import { validTip } from '../../support/local-env';
+import { testReceiptKeys, validTip } from '../../support/local-env';
 import {
   makeReliableIntake,
   parse,
@@ -160,9 +160,13 @@ describe('abuse defences at intake', () => {
       return event;
     };
     const tipOfReceiptPage = async (page: string | undefined) => {
-      const receipt = /id="receipt"[^>]*>([^<]+)</.exec(page ?? '')?.[1];
+      const receipt = /id="receipt"[^>]*>([^<]+)</.exec(page ?? '')?.[1] ?? '';
       const tips = await intake.scan(intake.env.TIPS_TABLE as string);
-      return tips.find((t) => t.receipt === receipt) as Record<string, unknown>;
+      // The tip holds only its code's keyed hash.
+      return tips.find((t) => t.gsi_receipt === testReceiptKeys.lookupKey(receipt)) as Record<
+        string,
+        unknown
+      >;
     };
 
     it('a form post without a form token gets the receipt page, but the tip is quarantined', async () => {

@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { validTip } from '../../support/local-env';
@@ -77,6 +78,68 @@ describe('idempotent intake (Powertools idempotency on dynalite)', () => {
     const copy = stored.find((t) => t.status === 'quarantined');
     expect(copy?.quarantineReason).toBe('duplicate');
     expect(copy?.history).toEqual([expect.objectContaining({ to: 'quarantined', reason: 'duplicate' })]);
+  });
+
+  it('binds the key to the client: another client with the same key and body gets a new tip and receipt', async () => {
+    const tip = validTip();
+    const headers = { 'idempotency-key': `shared-${Date.now()}` };
+
+    const first = await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.11', headers }));
+    const other = await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.12', headers }));
+    const retry = await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.11', headers }));
+
+    expect(other.statusCode).toBe(201);
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+    expect(parse(other.body).id).not.toBe(parse(first.body).id);
+    expect(parse(other.body).receipt).not.toBe(parse(first.body).receipt);
+    // The first client's own retry still gets its own first answer, receipt included.
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(parse(retry.body)).toEqual(parse(first.body));
+    expect(await tipsWith(tip.message)).toHaveLength(2);
+  });
+
+  it("another client's same key with a different body is a new request, not a 422 that tells it the key is in use", async () => {
+    const headers = { 'idempotency-key': `probe-${Date.now()}` };
+    await intake.handler(postTipEvent(validTip(), { sourceIp: '198.51.100.13', headers }));
+    const other = validTip();
+
+    const res = await intake.handler(postTipEvent(other, { sourceIp: '198.51.100.14', headers }));
+
+    expect(res.statusCode).toBe(201);
+    expect(await tipsWith(other.message)).toHaveLength(1);
+  });
+
+  it('keeps the receipt sealed in the idempotency record: no code in clear, a replay unseals it', async () => {
+    const tip = validTip();
+    const headers = { 'idempotency-key': `sealed-${Date.now()}` };
+    const first = parse((await intake.handler(postTipEvent(tip, { headers }))).body);
+
+    const records = JSON.stringify(await intake.scan(intake.env.IDEMPOTENCY_TABLE as string));
+
+    expect(records).toContain(first.id as string);
+    expect(records).not.toContain(first.receipt as string);
+    expect(records).toContain('sealedReceipt');
+    const replay = await intake.handler(postTipEvent(tip, { headers }));
+    expect(parse(replay.body).receipt).toBe(first.receipt);
+  });
+
+  it('replays a record written before receipts were sealed (the window after that deploy) as it is', async () => {
+    const tip = validTip();
+    const headers = { 'idempotency-key': `legacy-${Date.now()}` };
+    const first = parse((await intake.handler(postTipEvent(tip, { headers }))).body);
+    const table = intake.env.IDEMPOTENCY_TABLE as string;
+    const [record] = (await intake.scan(table)).filter((r) =>
+      JSON.stringify(r.data).includes(first.id as string),
+    );
+    const { sealedReceipt: _sealed, ...rest } = (record?.data ?? {}) as Record<string, unknown>;
+    await intake.table.dynamo.doc.send(
+      new PutCommand({ TableName: table, Item: { ...record, data: { ...rest, receipt: 'LEGA-CY22-CODE' } } }),
+    );
+
+    const replay = await intake.handler(postTipEvent(tip, { headers }));
+
+    expect(replay.statusCode).toBe(201);
+    expect(parse(replay.body)).toEqual({ ...first, receipt: 'LEGA-CY22-CODE' });
   });
 
   it('refuses a key reused for a different body with 422 and stores nothing for it', async () => {

@@ -67,8 +67,20 @@ describe('no tip text or contact details in any log line', () => {
       );
       return tip;
     };
-    const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-      fetch(`${stack.apiUrl}/tips`, { method: 'POST', headers, body });
+    // Receipt codes are the readers' credentials: no log line may carry one, in any spelling.
+    const receipts: string[] = [];
+    const post = async (
+      body: string,
+      headers: Record<string, string> = { 'content-type': 'application/json' },
+    ) => {
+      const res = await fetch(`${stack.apiUrl}/tips`, { method: 'POST', headers, body });
+      const text = await res.text();
+      const receipt = res.headers.get('content-type')?.includes('json')
+        ? (JSON.parse(text) as { receipt?: string }).receipt
+        : /id="receipt">([^<]+)</.exec(text)?.[1];
+      if (receipt) receipts.push(receipt);
+      return res;
+    };
 
     const output = await captureOutput(async () => {
       stack = await startLocalStack({
@@ -97,6 +109,21 @@ describe('no tip text or contact details in any log line', () => {
         (await post(JSON.stringify({ ...personal(), email: `not-an-address ${randomUUID()}` }))).status,
       );
       expect(statuses).toEqual([201, 201, 201, 201, 201, 201, 201, 201, 201, 400]);
+      // The reader follows up (a check, an added message, a wrong code) and staff look a code up.
+      const [code = ''] = receipts;
+      expect((await fetch(`${stack.apiUrl}/receipts/${code}`)).status).toBe(200);
+      const added = await fetch(`${stack.apiUrl}/receipts/${code.toLowerCase()}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'One more thing about the convoy' }),
+      });
+      expect(added.status).toBe(201);
+      expect((await fetch(`${stack.apiUrl}/receipts/ZZZZ-ZZZZ-ZZZZ`)).status).toBe(404);
+      const token = await stack.issuer.mint({ user: 'alice' });
+      const lookup = await fetch(`${stack.apiUrl}/tips?receipt=${encodeURIComponent(code)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(((await lookup.json()) as { items: unknown[] }).items).toHaveLength(1);
       await stack.feed.drained();
       await untilNextWindow();
       await stack.tick();
@@ -127,6 +154,13 @@ describe('no tip text or contact details in any log line', () => {
     expect(output).toContain('correlation_id');
 
     for (const secret of secrets) expect(output).not.toContain(secret);
+    expect(receipts.length).toBeGreaterThanOrEqual(8);
+    for (const receipt of receipts) {
+      expect(output).not.toContain(receipt);
+      expect(output).not.toContain(receipt.replace(/-/g, ''));
+      expect(output).not.toContain(receipt.toLowerCase());
+    }
+    expect(output).toContain('receipt checked');
     // Nor parts of them a line might carry on its own (the local part of an address, the phone digits).
     for (const secret of secrets.filter((s) => s.includes('@')))
       expect(output).not.toContain(secret.split('@')[0]);

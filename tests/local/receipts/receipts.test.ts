@@ -12,11 +12,19 @@ import { receiptsFromConfig } from '../../../functions/receipts/wiring';
 import { type RunningGateway, startGateway } from '../../../local/stack/gateway';
 import { ensureTable } from '../../../local/stack/tables';
 import { httpEvent } from '../../support/events';
-import { emailsMentioning, makeTestTable, type TestTable, validTip } from '../../support/local-env';
+import {
+  emailsMentioning,
+  makeTestTable,
+  TEST_RECEIPT_HASH_SECRET,
+  type TestTable,
+  testReceiptKeys,
+  validTip,
+} from '../../support/local-env';
 
 const answerOf = async (res: Response) => (await res.json()) as ReceiptAnswer;
 
 const SECRET = 'test-client-hash-secret-0123456789abcdef';
+const RECEIPT_SECRET = TEST_RECEIPT_HASH_SECRET;
 
 /** Counts the DynamoDB commands a request makes: a wrong code must do exactly what a missing one does. */
 function commandLog(table: TestTable): string[] {
@@ -38,7 +46,10 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
   let commands: string[];
   const triage = () => makeTriageTip({ store: table.store });
   const submit = (overrides: Record<string, unknown> = {}) =>
-    makeSubmitTip({ store: table.store })(validTip(overrides)).then((r) => r.tip);
+    makeSubmitTip({ store: table.store, receiptKeys: testReceiptKeys })(validTip(overrides)).then((r) => ({
+      ...r.tip,
+      receipt: r.receipt,
+    }));
   const get = (code: string, ip?: string) =>
     fetch(`${gateway.url}/receipts/${encodeURIComponent(code)}`, ip ? { headers: { 'x-test-ip': ip } } : {});
   const post = (code: string, body: unknown) =>
@@ -61,6 +72,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
       TIPS_TABLE: table.tableName,
       GUARD_TABLE: guardTable,
       CLIENT_HASH_SECRET: SECRET,
+      RECEIPT_HASH_SECRET: RECEIPT_SECRET,
       DYNAMODB_ENDPOINT: table.dynamoUrl,
       DESK_ADDRESS: 'world-desk@newsroom.example',
       SENDER_ADDRESS: 'tipline@newsroom.example',
@@ -279,6 +291,7 @@ describe('follow-up by receipt: GET /receipts/{code} and POST /receipts/{code}/m
         TIPS_TABLE: table.tableName,
         GUARD_TABLE: 'no-such-guard-table',
         CLIENT_HASH_SECRET: SECRET,
+        RECEIPT_HASH_SECRET: RECEIPT_SECRET,
         DYNAMODB_ENDPOINT: table.dynamoUrl,
       }),
       table.dynamo,

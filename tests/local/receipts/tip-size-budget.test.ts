@@ -19,7 +19,13 @@ import { SIZE_ATTRIBUTE, storedTipItem } from '#core/tips/tip-store';
 import { receiptsFromConfig } from '../../../functions/receipts/wiring';
 import { ensureTable, guardTableInput } from '../../../local/stack/tables';
 import { httpEvent } from '../../support/events';
-import { makeTestTable, type TestTable, validTip } from '../../support/local-env';
+import {
+  makeTestTable,
+  TEST_RECEIPT_HASH_SECRET,
+  type TestTable,
+  testReceiptKeys,
+  validTip,
+} from '../../support/local-env';
 
 const SECRET = 'test-client-hash-secret-0123456789abcdef';
 
@@ -27,7 +33,11 @@ describe('a size budget per tip: reader messages and triage keep the item under 
   let table: TestTable;
   let receipts: ReturnType<typeof receiptsFromConfig>;
 
-  const submit = () => makeSubmitTip({ store: table.store })(validTip()).then((r) => r.tip);
+  const submit = () =>
+    makeSubmitTip({ store: table.store, receiptKeys: testReceiptKeys })(validTip()).then((r) => ({
+      ...r.tip,
+      receipt: r.receipt,
+    }));
   const addMessage = async (code: string, message: string) => {
     const event = httpEvent({
       path: `/receipts/${code}/messages`,
@@ -57,17 +67,16 @@ describe('a size budget per tip: reader messages and triage keep the item under 
   };
   /** A tip written before tips kept their size (no SIZE_ATTRIBUTE), straight into the table. */
   const legacyTip = async (overrides: Partial<TipRecord>) => {
-    const tip = await submit();
+    const { receipt: _submitted, ...shape } = await submit();
     // Its own id and receipt: the submitted tip only lends its shape.
-    const item = storedTipItem({
-      ...tip,
-      ...overrides,
-      id: `01LEGACY${randomUUID().slice(0, 8)}`,
-      receipt: newReceiptCode(),
-    });
+    const receipt = newReceiptCode();
+    const item = storedTipItem(
+      { ...shape, ...overrides, id: `01LEGACY${randomUUID().slice(0, 8)}` },
+      testReceiptKeys.lookupKey(receipt),
+    );
     delete item[SIZE_ATTRIBUTE];
     await table.dynamo.doc.send(new PutCommand({ TableName: table.tableName, Item: item }));
-    return item as unknown as TipRecord;
+    return { ...(item as unknown as TipRecord), receipt };
   };
 
   beforeAll(async () => {
@@ -80,6 +89,7 @@ describe('a size budget per tip: reader messages and triage keep the item under 
         TIPS_TABLE: table.tableName,
         GUARD_TABLE: guardTable,
         CLIENT_HASH_SECRET: SECRET,
+        RECEIPT_HASH_SECRET: TEST_RECEIPT_HASH_SECRET,
         DYNAMODB_ENDPOINT: table.dynamoUrl,
       }),
       table.dynamo,

@@ -52,13 +52,14 @@ describe('the local stack keeps its data in DATA_DIR across a restart', () => {
 
     expect(await getItem(second, id)).toMatchObject({
       id,
-      receipt,
       message: tip.message,
       name: 'Rinkēvičs',
       status: 'new',
     });
     // The alert went out before the stop and is recorded: the restart does not resend it.
     expect((await getItem(second, id))?.alertedAt).toEqual(expect.any(String));
+    // The receipt, kept only as its keyed hash, still finds the tip after the restart.
+    expect((await fetch(`${second.apiUrl}/receipts/${receipt}`)).status).toBe(200);
     const health = await fetch(`${second.apiUrl}/health`);
     expect(health.status).toBe(200);
   });

@@ -6,7 +6,7 @@ import { type ListQuery, makeListTips } from '#core/staff/list-tips';
 import type { TipStatus } from '#core/tips/tip-record';
 import type { TipTopic } from '#core/tips/tip-schema';
 import { makeTipStore } from '#core/tips/tip-store';
-import { makeTestTable, type TestTable } from '../../support/local-env';
+import { makeTestTable, type TestTable, testReceiptKeys } from '../../support/local-env';
 import { batchWriteTips, seedTip } from '../../support/staff-seed';
 
 const STATUSES: TipStatus[] = ['in-review', 'dismissed', 'published', 'new'];
@@ -39,6 +39,7 @@ describe('read capacity of a filtered first page does not grow with the table', 
   async function measure() {
     const store = makeTipStore({ doc: table.dynamo.doc, tableName: table.tableName });
     const listTips = makeListTips({
+      receiptKeys: testReceiptKeys,
       store,
       cursors: makeCursorCodec('capacity-test-cursor-key-0123456789abcdef'),
     });
@@ -99,6 +100,7 @@ describe('read capacity of a filtered first page does not grow with the table', 
       { step: 'initialize', name: 'countCommands' },
     );
     const listTips = makeListTips({
+      receiptKeys: testReceiptKeys,
       store: makeTipStore({ doc, tableName: table.tableName }),
       cursors: makeCursorCodec('capacity-test-cursor-key-0123456789abcdef'),
     });

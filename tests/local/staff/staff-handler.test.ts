@@ -7,7 +7,7 @@ import { makeTriageTip } from '#core/staff/triage-tip';
 import type { TipRecord } from '#core/tips/tip-record';
 import { makeStaffHandler } from '../../../functions/staff/make-staff-handler';
 import { httpEvent } from '../../support/events';
-import { makeTestTable, type TestTable } from '../../support/local-env';
+import { makeTestTable, type TestTable, testReceiptKeys } from '../../support/local-env';
 import { capturingLogger, quietLogger } from '../../support/quiet-logger';
 import { batchWriteTips, seedTip } from '../../support/staff-seed';
 
@@ -64,6 +64,7 @@ describe('the staff handler (Lambda entry, real dynalite)', () => {
   const deps = (logger = quietLogger()) => ({
     store: table.store,
     listTips: makeListTips({
+      receiptKeys: testReceiptKeys,
       store: table.store,
       cursors: makeCursorCodec('handler-test-cursor-key-0123456789abcdef'),
     }),

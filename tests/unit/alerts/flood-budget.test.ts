@@ -10,7 +10,7 @@ import { notifierConfigSchema } from '#core/config/notifier-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { RECEIPT_RATE } from '#core/receipts/receipt-guard';
 
-const STORE = { TIPS_TABLE: 'tips' };
+const STORE = { TIPS_TABLE: 'tips', RECEIPT_HASH_SECRET: 'x'.repeat(32) };
 
 describe('the flood budget: one client cannot trip the breaker alone', () => {
   it('holds for the functions as they start with no settings (their schema defaults)', () => {

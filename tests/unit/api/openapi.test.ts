@@ -136,11 +136,27 @@ describe('the OpenAPI document', () => {
     });
     expect(schemas.TipSummary).toMatchObject({
       additionalProperties: false,
-      required: expect.arrayContaining(['id', 'receipt', 'status', 'excerpt', 'version']),
+      required: expect.arrayContaining(['id', 'status', 'excerpt', 'version']),
     });
     expect(Object.keys(schemas.TipSummary?.properties as object)).not.toContain('email');
+    // The receipt code is the reader's credential: no staff answer carries it.
+    for (const staffSchema of ['TipSummary', 'Tip']) {
+      expect(Object.keys(schemas[staffSchema]?.properties as object)).not.toContain('receipt');
+    }
     expect(schemas.Error).toMatchObject({ required: ['error', 'message'], additionalProperties: {} });
     expect(schemas.ValidationError).toMatchObject({ required: expect.arrayContaining(['issues']) });
+  });
+
+  it('documents the staff lookup by receipt code on GET /tips, from the zod schema', () => {
+    const list = (
+      openApiDocument() as {
+        paths: Record<string, { get: { parameters: { name: string; schema: Record<string, unknown> }[] } }>;
+      }
+    ).paths['/tips']?.get;
+    const receipt = list?.parameters.find((p) => p.name === 'receipt');
+
+    expect(receipt?.schema).toMatchObject({ type: 'string', maxLength: 200 });
+    expect(String(receipt?.schema.description)).toMatch(/never with a filter or a cursor/);
   });
 
   it('documents the tip submission from the zod schema (enums, limits, no unknown fields)', () => {
@@ -166,7 +182,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('is served at GET /openapi.json by the intake function', async () => {
-    const intake = intakeFromConfig(loadConfig(intakeConfigSchema, { TIPS_TABLE: 'tips-openapi' }));
+    const intake = intakeFromConfig(
+      loadConfig(intakeConfigSchema, { TIPS_TABLE: 'tips-openapi', RECEIPT_HASH_SECRET: 'x'.repeat(32) }),
+    );
 
     const res = await intake(httpEvent({ method: 'GET', path: '/openapi.json', headers: {} }));
 

@@ -63,6 +63,7 @@ const MINIMAL_ENV = {
   CURSOR_SECRET: SECRET,
   GUARD_TABLE: 'guard',
   CLIENT_HASH_SECRET: SECRET,
+  RECEIPT_HASH_SECRET: SECRET,
 };
 const READERS: [FunctionName, z.ZodObject][] = [
   ['intake', intakeConfigSchema],

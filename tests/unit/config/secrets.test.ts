@@ -36,7 +36,7 @@ describe('secrets: the value locally, the ARN in AWS, exactly one', () => {
     const read = readerOf({ [CURSOR_ARN]: VALUE });
     const config = await loadConfigWithSecrets(
       staffConfigSchema,
-      { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: CURSOR_ARN },
+      { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: CURSOR_ARN, RECEIPT_HASH_SECRET: VALUE },
       read,
     );
     expect(config.CURSOR_SECRET).toBe(VALUE);
@@ -47,7 +47,7 @@ describe('secrets: the value locally, the ARN in AWS, exactly one', () => {
     const read = readerOf({});
     const config = await loadConfigWithSecrets(
       staffConfigSchema,
-      { TIPS_TABLE: 'tips', CURSOR_SECRET: VALUE },
+      { TIPS_TABLE: 'tips', CURSOR_SECRET: VALUE, RECEIPT_HASH_SECRET: VALUE },
       read,
     );
     expect(config.CURSOR_SECRET).toBe(VALUE);
@@ -85,7 +85,11 @@ describe('secrets: the value locally, the ARN in AWS, exactly one', () => {
   it('names the value variable when the secret read is too short to be a key', async () => {
     const read = readerOf({ [CURSOR_ARN]: 'short' });
     await expect(
-      loadConfigWithSecrets(staffConfigSchema, { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: CURSOR_ARN }, read),
+      loadConfigWithSecrets(
+        staffConfigSchema,
+        { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: CURSOR_ARN, RECEIPT_HASH_SECRET: VALUE },
+        read,
+      ),
     ).rejects.toThrow(/CURSOR_SECRET: must be a random secret of at least 32 characters/);
   });
 

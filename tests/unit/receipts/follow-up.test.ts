@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { READER_STATUS, readerAnswer, readerMessageSchema } from '#core/receipts/follow-up';
 import { TIP_STATUSES } from '#core/tips/tip-record';
 
+const CODE = 'ABCD-EFGH-JKMN';
 const tip = {
   id: '01KAAAAAAAAAAAAAAAAAAAAAAA',
-  receipt: 'ABCD-EFGH-JKMN',
   kind: 'question' as const,
   topic: 'europe' as const,
   createdAt: '2026-11-20T09:30:00.000Z',
@@ -20,7 +20,7 @@ describe("the reader's view of a tip", () => {
     ['published', 'closed'],
     ['dismissed', 'closed'],
   ] as const)('shows %s as %s', (status, words) => {
-    expect(readerAnswer({ ...tip, status, history: [] }).status).toBe(words);
+    expect(readerAnswer({ ...tip, status, history: [] }, CODE).status).toBe(words);
   });
 
   it('maps every status there is (a new status cannot slip through unmapped)', () => {
@@ -28,18 +28,21 @@ describe("the reader's view of a tip", () => {
   });
 
   it('shows replies and counts the reader messages, but never notes, staff names or the reader text', () => {
-    const answer = readerAnswer({
-      ...tip,
-      status: 'in-review',
-      history: [
-        { at: '2026-11-20T09:30:00.000Z', by: 'reader', action: 'received', to: 'new' },
-        { at: '2026-11-20T10:00:00.000Z', by: 'alice', action: 'note', note: 'source seems credible' },
-        { at: '2026-11-20T11:00:00.000Z', by: 'reader', action: 'reader-message', note: 'my phone is new' },
-        { at: '2026-11-20T12:00:00.000Z', by: 'alice', action: 'reply', note: 'Thanks, we are on it.' },
-      ],
-    });
+    const answer = readerAnswer(
+      {
+        ...tip,
+        status: 'in-review',
+        history: [
+          { at: '2026-11-20T09:30:00.000Z', by: 'reader', action: 'received', to: 'new' },
+          { at: '2026-11-20T10:00:00.000Z', by: 'alice', action: 'note', note: 'source seems credible' },
+          { at: '2026-11-20T11:00:00.000Z', by: 'reader', action: 'reader-message', note: 'my phone is new' },
+          { at: '2026-11-20T12:00:00.000Z', by: 'alice', action: 'reply', note: 'Thanks, we are on it.' },
+        ],
+      },
+      CODE,
+    );
     expect(answer).toEqual({
-      receipt: tip.receipt,
+      receipt: CODE,
       kind: 'question',
       status: 'being looked at',
       explanation: 'An editor is looking at your message.',

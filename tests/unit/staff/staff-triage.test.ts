@@ -5,7 +5,6 @@ import { TIP_STATUSES, type TipRecord } from '#core/tips/tip-record';
 
 const tip = (over: Partial<TipRecord> = {}): TipRecord => ({
   id: '01KDVKAJS0JCPVCBP08PMQX13Q',
-  receipt: 'ABCD-EFGH-JKMN',
   createdAt: '2026-11-25T09:00:00.000Z',
   kind: 'tip',
   topic: 'europe',

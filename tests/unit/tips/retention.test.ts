@@ -26,7 +26,7 @@ describe('retention policy', () => {
   });
 
   it('reads RETENTION_POLICY from config, defaulting when unset, and names the variable when bad', () => {
-    const base = { TIPS_TABLE: 'tips-test' };
+    const base = { TIPS_TABLE: 'tips-test', RECEIPT_HASH_SECRET: 'x'.repeat(32) };
     expect(loadConfig(intakeConfigSchema, base).RETENTION_POLICY).toEqual(DEFAULT_RETENTION);
     const custom = loadConfig(intakeConfigSchema, {
       ...base,
