@@ -1,19 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TipRecord } from '#core/tips/tip-record';
 import { runTipsCli } from '../../../local/cli/tips-commands';
+import { capture } from '../../support/capture-stream';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip } from '../../support/staff-seed';
-
-function capture(tty = false) {
-  const stream = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
-  let text = '';
-  stream.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
-  if (tty) stream.isTTY = true;
-  return { stream, text: () => text };
-}
 
 /** What a terminal would act on: C0 controls but newline and tab, DEL, C1 controls, bidi controls and marks. */
 const TERMINAL_ACTIVE =

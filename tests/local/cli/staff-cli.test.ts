@@ -1,23 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TipRecord } from '#core/tips/tip-record';
 import { runTipsCli } from '../../../local/cli/tips-commands';
+import { capture } from '../../support/capture-stream';
 import { validTip } from '../../support/local-env';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip, tipsOverTime } from '../../support/staff-seed';
-
-function capture(tty = false) {
-  const stream = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
-  let text = '';
-  stream.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
-  if (tty) stream.isTTY = true;
-  return { stream, text: () => text };
-}
 
 describe('npm run tips -- list|show|set|export', () => {
   let s: StaffStack;
