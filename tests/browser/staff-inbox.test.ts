@@ -4,7 +4,7 @@ import { makeDynamoClients } from '#core/platform/aws-clients';
 import { type LocalStack, startLocalStack } from '../../local/stack/stack';
 import { validTip } from '../support/local-env';
 import { batchWriteTips, tipsOverTime } from '../support/staff-seed';
-import { launchChromium, seriousA11yViolations } from './browser-support';
+import { seriousA11yViolations, startBrowserStack, stopBrowserStack } from './browser-support';
 
 const XSS = '<img src=x onerror="window.__xss = true">';
 
@@ -25,14 +25,7 @@ describe('the staff inbox in Chromium', () => {
   }
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startLocalStack({
-        external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-        tableName: `browser-inbox-${Date.now()}`,
-        retryDelayMs: 20,
-      }),
-      launchChromium(),
-    ]);
+    ({ stack, browser } = await startBrowserStack('browser-inbox'));
     await submit({
       topic: 'europe',
       subject: 'Ferry strike',
@@ -54,10 +47,7 @@ describe('the staff inbox in Chromium', () => {
       message: `Script test ${XSS} ${word}-xss`,
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  afterAll(() => stopBrowserStack({ stack, browser }));
 
   /** A browser context for one editor. `bypassCSP` lets a test prove escaping alone keeps markup inert. */
   async function editor(options: { bypassCSP?: boolean } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
