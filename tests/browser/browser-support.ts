@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { inject } from 'vitest';
 import { launchChromium } from '../../local/stack/chromium';
-import { type LocalStack, startLocalStack } from '../../local/stack/stack';
+import type { LocalStack } from '../../local/stack/stack';
+import { startTestStack } from '../support/test-stack';
 
 export { CHROMIUM_PATH, launchChromium } from '../../local/stack/chromium';
 
@@ -18,11 +18,7 @@ export interface BrowserStack {
  */
 export async function startBrowserStack(tablePrefix: string): Promise<BrowserStack> {
   const [stack, browser] = await Promise.all([
-    startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `${tablePrefix}-${Date.now()}`,
-      retryDelayMs: 20,
-    }),
+    startTestStack(tablePrefix, { retryDelayMs: 20 }),
     launchChromium(),
   ]);
   return { stack, browser };

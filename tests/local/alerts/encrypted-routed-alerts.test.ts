@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import * as openpgp from 'openpgp';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
 import { makeSubmitTip } from '#core/intake/submit-tip';
@@ -9,7 +9,6 @@ import { makeSesClient } from '#core/platform/aws-clients';
 import type { TipRecord } from '#core/tips/tip-record';
 import { makeNotifierHandler } from '../../../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig } from '../../../functions/notifier/wiring';
-import { startLocalStack } from '../../../local/stack/stack';
 import { insertRecord } from '../../../local/stack/stream-feed';
 import {
   eventually,
@@ -21,6 +20,7 @@ import {
   validTip,
 } from '../../support/local-env';
 import { decodedParts, recordRawSends } from '../../support/pgp-mail';
+import { startTestStack } from '../../support/test-stack';
 
 const WORLD = 'world-desk@newsroom.example';
 // The SES emulator's mailbox is shared by every test file: each run's desks are its own.
@@ -177,9 +177,7 @@ describe('routing and encryption through the whole local stack (POST /tips → s
   it('sends a Russia-Ukraine tip to the Ukraine team encrypted, and a Europe tip to the world desk', async () => {
     const desk = `ukraine-e2e-${randomUUID().slice(0, 8)}@newsroom.example`;
     const keys = await openpgp.generateKey({ userIDs: [{ email: desk }], format: 'armored' });
-    const stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `routing-e2e-${Date.now()}`,
+    const stack = await startTestStack('routing-e2e', {
       retryDelayMs: 20,
       deskAddress: WORLD,
       env: {

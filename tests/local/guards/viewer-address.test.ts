@@ -1,9 +1,10 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '#core/guards/client-address';
 import { RECEIPT_RATE } from '#core/receipts/receipt-guard';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { validTip } from '../../support/local-env';
+import { startTestStack } from '../../support/test-stack';
 
 const ORIGIN_SECRET = 'local-test-origin-verify-secret-0123456789';
 
@@ -52,9 +53,7 @@ describe('the per-client limit keys on the viewer address only when the request 
   beforeAll(async () => {
     vi.stubEnv('LOG_LEVEL', 'SILENT');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `viewer-address-${Date.now()}`,
+    stack = await startTestStack('viewer-address', {
       env: { RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '600', ORIGIN_VERIFY_SECRET: ORIGIN_SECRET },
     });
   });

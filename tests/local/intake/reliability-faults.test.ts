@@ -6,10 +6,11 @@ import { makeDynamoClients } from '#core/platform/aws-clients';
 import { makeTipStore } from '#core/tips/tip-store';
 import { redrive } from '../../../local/cli/redrive';
 import { freePort, type RunningServer, startSesEmulator } from '../../../local/stack/emulators';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { readMailbox, validTip } from '../../support/local-env';
 import { makeReliableIntake, parse, postTipEvent, TEST_SECRET } from '../../support/reliability-helpers';
 import { storeTip } from '../../support/stream-records';
+import { startTestStack } from '../../support/test-stack';
 
 /** A fault dynalite cannot produce: DynamoDB throttling, injected as the SDK would raise it. */
 function throttle(
@@ -101,9 +102,8 @@ describe('SES down mid-run, then back: every alert delivered exactly once after 
     // Our own emulator on a fixed port, so it can be stopped and started again at the same address.
     sesPort = await freePort();
     ses = await startSesEmulator({ port: sesPort });
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: ses.url },
-      tableName: `ses-fault-${Date.now()}`,
+    stack = await startTestStack('ses-fault', {
+      sesUrl: ses.url,
       retryDelayMs: 20,
     });
   });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redrive } from '../../../local/cli/redrive';
 import { freePort, type RunningServer, startSesEmulator } from '../../../local/stack/emulators';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { readMailbox, validTip } from '../../support/local-env';
+import { startTestStack } from '../../support/test-stack';
 
 /** Everything written to stdout/stderr or the console while `run` runs: every Powertools line lands here. */
 async function captureOutput(run: () => Promise<void>): Promise<string> {
@@ -83,9 +84,8 @@ describe('no tip text or contact details in any log line', () => {
     };
 
     const output = await captureOutput(async () => {
-      stack = await startLocalStack({
-        external: { dynamoUrl: inject('dynamoUrl'), sesUrl: ses.url },
-        tableName: `pii-${Date.now()}`,
+      stack = await startTestStack('pii', {
+        sesUrl: ses.url,
         retryDelayMs: 20,
         env: { FLOOD_MAX_ALERTS: '2', FLOOD_WINDOW_SECONDS: '4' },
       });

@@ -1,9 +1,10 @@
 import { request } from 'node:http';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LOCAL_TOKEN_PATH } from '../../../local/stack/local-token';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
+import { startTestStack } from '../../support/test-stack';
 
 interface Reply {
   status: number;
@@ -43,11 +44,7 @@ describe('POST /local/token answers only a same-origin JSON request to the stack
   let browser: Record<string, string>;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `local-token-${Date.now()}`,
-      retryDelayMs: 20,
-    });
+    stack = await startTestStack('local-token', { retryDelayMs: 20 });
     port = Number(new URL(stack.apiUrl).port);
     own = `127.0.0.1:${port}`;
     browser = {
