@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '#core/config/load-config';
@@ -11,7 +10,6 @@ import type { TipRecord } from '#core/tips/tip-record';
 import { makeNotifierHandler } from '../../../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig } from '../../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../../functions/receipts/wiring';
-import { insertRecord } from '../../../local/stack/stream-feed';
 import { ensureTable, guardTableInput } from '../../../local/stack/tables';
 import { httpEvent } from '../../support/events';
 import {
@@ -24,6 +22,7 @@ import {
   validTip,
 } from '../../support/local-env';
 import { decodedParts, gpgDecrypt, recordRawSends } from '../../support/pgp-mail';
+import { makeSubmitAndNotify, type SubmitAndNotify } from '../../support/stream-records';
 
 const SENDER = 'tipline@newsroom.example';
 const INBOX = 'https://inbox.example/staff';
@@ -51,7 +50,7 @@ describe('flood digests: one per desk, routed and encrypted like the alerts they
   let now = new Date('2026-12-02T10:00:05Z');
   const clock = () => now;
   let notify: ReturnType<typeof makeNotifierHandler>;
-  let seq = 0;
+  let submitAndNotify: SubmitAndNotify;
 
   const mailTo = async (desk: string): Promise<Email[]> =>
     (await readMailbox()).filter((e) => e.destination.to.includes(desk)) as Email[];
@@ -83,17 +82,8 @@ describe('flood digests: one per desk, routed and encrypted like the alerts they
     const ses = makeSesClient({ region: 'us-east-1', endpoint: config.SES_ENDPOINT });
     rawSends = recordRawSends(ses);
     notify = makeNotifierHandler(notifierDepsFromConfig(config, { dynamo: table.dynamo, ses, clock }));
+    submitAndNotify = makeSubmitAndNotify(table.store, notify);
   });
-
-  async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord & { receipt: string }> {
-    const { tip, receipt } = await makeSubmitTip({ store: table.store, receiptKeys: testReceiptKeys })(input);
-    seq += 1;
-    const result = await notify({
-      Records: [insertRecord(marshall(tip, { removeUndefinedValues: true }) as never, String(seq))],
-    });
-    expect(result.batchItemFailures).toEqual([]);
-    return { ...tip, receipt };
-  }
 
   it('sends each desk its own digest: the PGP desk an encrypted one that gpg opens, the plain desk none of its tips', async () => {
     // The first two tips take the window's individual alerts; the next six are held.
