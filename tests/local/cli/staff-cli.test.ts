@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TipRecord } from '#core/tips/tip-record';
-import { runTipsCli } from '../../../local/cli/tips-commands';
-import { capture } from '../../support/capture-stream';
 import { validTip } from '../../support/local-env';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip, tipsOverTime } from '../../support/staff-seed';
+import { runTipsCliOn } from '../../support/tips-cli';
 
 describe('npm run tips -- list|show|set|export', () => {
   let s: StaffStack;
@@ -29,17 +28,7 @@ describe('npm run tips -- list|show|set|export', () => {
     await s?.stop();
   });
 
-  async function run(args: string[], { tty = false } = {}) {
-    const out = capture();
-    const err = capture(tty);
-    const token = (s.auth.authorization ?? '').replace('Bearer ', '');
-    const code = await runTipsCli([...args, '--url', s.stack.apiUrl, '--token', token], {
-      stdout: out.stream,
-      stderr: err.stream,
-      env: {},
-    });
-    return { code, stdout: out.text(), stderr: err.text() };
-  }
+  const run = (args: string[], { tty = false } = {}) => runTipsCliOn(s, args, { stderrTty: tty });
 
   it('list prints a readable table, newest first, and says how to get the next page', async () => {
     const { code, stdout, stderr } = await run(['list', '--limit', '3']);
