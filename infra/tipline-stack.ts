@@ -160,8 +160,9 @@ export class TiplineStack extends Stack {
         ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
-      // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints; and
-      // CloudFront's origin value, on whose presence the viewer address is trusted (infra/edge.ts).
+      // Keys the client hash (never a raw IP), the form tokens and fingerprints; CloudFront's
+      // origin value, on whose presence the viewer address is trusted (infra/edge.ts); and the
+      // receipt codes' keyed hash (a new tip's, and the seal of its idempotent replay).
       secrets: this.secrets.forFunction(
         ENV.CLIENT_HASH_SECRET,
         ENV.ORIGIN_VERIFY_SECRET,
