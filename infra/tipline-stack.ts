@@ -98,7 +98,7 @@ export class TiplineStack extends Stack {
       deskAddress: config.deskAddress,
       senderAddress: config.senderAddress,
       extraEnvironment: {
-        ...config.notifierEnvironment,
+        ...config.deskEnvironment,
         ...config.floodEnvironment,
         // Flood digests link each tip to its page in the inbox.
         [ENV.STAFF_INBOX_URL]: `${this.edge.url}staff`,
@@ -235,10 +235,11 @@ export class TiplineStack extends Stack {
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
-        // A reader's added message sends the routed desk a notice (without the reader's words).
+        // A reader's added message sends the routed desk a notice (without the reader's words),
+        // encrypted for a desk with a key, as its alerts.
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,
-        ...(this.config.deskRouting ? { [ENV.DESK_ROUTING]: this.config.deskRouting } : {}),
+        ...this.config.deskEnvironment,
         // Its notices go through the notifier's flood breaker: the same limit and window.
         ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
