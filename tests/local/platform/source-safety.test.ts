@@ -9,6 +9,7 @@ import { makeDynamoClients } from '#core/platform/aws-clients';
 import { TOPIC_LABELS } from '#core/tips/tip-schema';
 import { runTipsCli } from '../../../local/cli/tips-commands';
 import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import { captureOutput } from '../../support/capture-output';
 import { readMailbox, type StoredEmail, validTip } from '../../support/local-env';
 import { decodedParts, gpgDecrypt } from '../../support/pgp-mail';
 
@@ -66,30 +67,6 @@ function call(
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** Everything written to stdout/stderr or the console while `run` runs: every Powertools line lands here. */
-async function captureOutput(run: () => Promise<void>): Promise<string> {
-  const chunks: string[] = [];
-  const keep = (chunk: unknown) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-    return true;
-  };
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(keep),
-    vi.spyOn(process.stderr, 'write').mockImplementation(keep),
-    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
-      vi
-        .spyOn(console, m)
-        .mockImplementation((...args: unknown[]) => void keep(`${args.map(String).join(' ')}\n`)),
-    ),
-  ];
-  try {
-    await run();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return chunks.join('');
 }
 
 /** Every way a receipt code could be written down: as given, lower case, without dashes, and its bare SHA-256. */
