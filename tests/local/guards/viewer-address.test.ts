@@ -1,9 +1,9 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '#core/guards/client-address';
 import { RECEIPT_RATE } from '#core/receipts/receipt-guard';
 import type { LocalStack } from '../../../local/stack/stack';
 import { validTip } from '../../support/local-env';
+import { rawRequest } from '../../support/raw-request';
 import { startTestStack } from '../../support/test-stack';
 
 const ORIGIN_SECRET = 'local-test-origin-verify-secret-0123456789';
@@ -18,18 +18,11 @@ function send(
   const bodyHeaders: Record<string, string | number> = body
     ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
     : {};
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, stack.apiUrl),
-      { method, localAddress: from, headers: { ...bodyHeaders, ...headers } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return rawRequest(
+    new URL(path, stack.apiUrl),
+    { method, localAddress: from, headers: { ...bodyHeaders, ...headers } },
+    body,
+  ).then((answer) => answer.status);
 }
 
 const postTip = (stack: LocalStack, from: string, headers: Record<string, string> = {}) =>

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { type AttributeValue, ListTablesCommand, paginateScan } from '@aws-sdk/client-dynamodb';
 import * as openpgp from 'openpgp';
@@ -12,6 +11,7 @@ import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
 import { captureOutput } from '../../support/capture-output';
 import { readMailbox, type StoredEmail, validTip } from '../../support/local-env';
 import { decodedParts, gpgDecrypt } from '../../support/pgp-mail';
+import { type RawAnswer, rawRequest } from '../../support/raw-request';
 
 /**
  * Issue 11's combined check, against the stack as `npm start` runs it (its own dynalite and SES
@@ -30,12 +30,6 @@ const PGP_TOPIC = 'russia-ukraine-war';
 
 type Email = StoredEmail & { attachments?: { contentType: string; content: string }[] };
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
 /** One request from a local address of its own: the gateway takes sourceIp from the connection. */
 function call(
   apiUrl: string,
@@ -43,30 +37,16 @@ function call(
   method: 'GET' | 'POST',
   path: string,
   { headers = {}, body }: { headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, apiUrl),
-      {
-        method,
-        localAddress: from,
-        headers: { ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}), ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+): Promise<RawAnswer> {
+  return rawRequest(
+    new URL(path, apiUrl),
+    {
+      method,
+      localAddress: from,
+      headers: { ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}), ...headers },
+    },
+    body,
+  );
 }
 
 /** Every way a receipt code could be written down: as given, lower case, without dashes, and its bare SHA-256. */
