@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
@@ -22,6 +22,7 @@ import {
   validTip,
 } from '../../support/local-env';
 import { decodedParts, gpgDecrypt, recordRawSends } from '../../support/pgp-mail';
+import { silenceFunctions } from '../../support/quiet-logger';
 import { makeSubmitAndNotify, type SubmitAndNotify } from '../../support/stream-records';
 
 const SENDER = 'tipline@newsroom.example';
@@ -56,8 +57,7 @@ describe('flood digests: one per desk, routed and encrypted like the alerts they
     (await readMailbox()).filter((e) => e.destination.to.includes(desk)) as Email[];
 
   beforeAll(async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
     table = await makeTestTable('digest');
     guardTable = `guard-${randomUUID().slice(0, 8)}`;
     await ensureTable(table.dynamo.client, guardTableInput(guardTable));
@@ -183,8 +183,7 @@ describe('reader-message notices go through the flood breaker', () => {
   const DESK = `notices-${run}@newsroom.example`;
 
   it('40 messages on one tip within a window are one notice, and the digest says the reader wrote again', async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
     const table = await makeTestTable('notices');
     const guardTable = `guard-${randomUUID().slice(0, 8)}`;
     await ensureTable(table.dynamo.client, guardTableInput(guardTable));

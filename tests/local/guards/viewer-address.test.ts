@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '#core/guards/client-address';
 import { RECEIPT_RATE } from '#core/receipts/receipt-guard';
 import type { LocalStack } from '../../../local/stack/stack';
 import { validTip } from '../../support/local-env';
+import { silenceFunctions } from '../../support/quiet-logger';
 import { rawRequest } from '../../support/raw-request';
 import { startTestStack } from '../../support/test-stack';
 
@@ -44,8 +45,7 @@ describe('the per-client limit keys on the viewer address only when the request 
   let stack: LocalStack;
 
   beforeAll(async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
     stack = await startTestStack('viewer-address', {
       env: { RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '600', ORIGIN_VERIFY_SECRET: ORIGIN_SECRET },
     });
