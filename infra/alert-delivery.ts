@@ -2,7 +2,6 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -108,24 +107,9 @@ export class AlertDelivery extends Construct {
     });
 
     // Only what the notifier calls: read the tip, mark it alerted, send from the sender identity.
-    this.notifier.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        resources: [props.table.tableArn],
-      }),
-    );
+    this.notifier.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [props.table.tableArn]);
     // Flood windows and digests (one BatchGet per invocation), per-tip failure counters.
-    this.notifier.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
-        resources: [props.guardTable.tableArn],
-      }),
-    );
-    this.notifier.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [this.senderIdentity.emailIdentityArn],
-      }),
-    );
+    this.notifier.allow(['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [props.guardTable.tableArn]);
+    this.notifier.allow(['ses:SendEmail'], [this.senderIdentity.emailIdentityArn]);
   }
 }

@@ -119,6 +119,14 @@ export class TiplineFunction extends NodejsFunction {
     dropRedundantRoleDependency(this, role);
   }
 
+  /**
+   * One statement of this function's role: `actions` on `resources` only, under `conditions`
+   * when given. Least privilege is spelled out call by call, each with why it is needed.
+   */
+  allow(actions: string[], resources: string[], conditions?: Record<string, unknown>): void {
+    this.addToRolePolicy(new PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
+  }
+
   /** GetSecretValue on this one secret (not DescribeSecret, not a wildcard), and its key via Secrets Manager only. */
   private grantSecretRead(role: Role, secret: ISecret): void {
     role.addToPolicy(

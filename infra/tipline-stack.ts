@@ -1,5 +1,4 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -171,26 +170,17 @@ export class TiplineStack extends Stack {
       logKey: this.key,
     });
     // PutItem stores a tip (conditionally: never an overwrite); DescribeTable is /health's probe.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:DescribeTable'],
-        resources: [table.tableArn],
-      }),
-    );
+    fn.allow(['dynamodb:PutItem', 'dynamodb:DescribeTable'], [table.tableArn]);
     // Powertools idempotency: put the in-progress record, read it, complete it, delete it on error.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [idempotency.tableArn],
-      }),
+    fn.allow(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      [idempotency.tableArn],
     );
     // The rate log (conditional UpdateItem; GetItem to prune a full one), message fingerprints
     // and form-token nonces (conditional Put, Delete to undo).
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-        resources: [guard.tableArn],
-      }),
+    fn.allow(
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      [guard.tableArn],
     );
     return fn;
   }
@@ -209,19 +199,12 @@ export class TiplineStack extends Stack {
       logKey: this.key,
     });
     // Read and triage only: a tip is created by intake alone and never deleted by an editor.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        resources: [table.tableArn],
-      }),
-    );
+    fn.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]);
     // Every list page is a Query on one of the list indexes, never on the table itself or a
     // Scan; GET /tips?receipt= is one Query on the receipt index (by the code's keyed hash).
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [...LIST_INDEXES, RECEIPT_INDEX].map((i) => `${table.tableArn}/index/${i.indexName}`),
-      }),
+    fn.allow(
+      ['dynamodb:Query'],
+      [...LIST_INDEXES, RECEIPT_INDEX].map((i) => `${table.tableArn}/index/${i.indexName}`),
     );
     return fn;
   }
@@ -251,40 +234,19 @@ export class TiplineStack extends Stack {
       ),
       logKey: this.key,
     });
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [this.alerts.senderIdentity.emailIdentityArn],
-      }),
-    );
+    fn.allow(['ses:SendEmail'], [this.alerts.senderIdentity.emailIdentityArn]);
     // One Query on the receipt index finds the tip; a reader's message is appended in one UpdateItem.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [`${table.tableArn}/index/${RECEIPT_INDEX.indexName}`],
-      }),
-    );
+    fn.allow(['dynamodb:Query'], [`${table.tableArn}/index/${RECEIPT_INDEX.indexName}`]);
     // Only the attributes a reader's entry touches (the key, history, version, the size count, the
     // receipt key its condition checks): a receipts function turned against the table cannot rewrite a tip's
     // status, contact details, retention or legal hold. ReturnValues NONE: the write returns no
     // attribute the receipt index does not already show.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:UpdateItem'],
-        resources: [table.tableArn],
-        conditions: {
-          'ForAllValues:StringEquals': { 'dynamodb:Attributes': Object.values(READER_ENTRY_ATTRIBUTES) },
-          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
-        },
-      }),
-    );
+    fn.allow(['dynamodb:UpdateItem'], [table.tableArn], {
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': Object.values(READER_ENTRY_ATTRIBUTES) },
+      StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+    });
     // Its per-client rate log, apart from intake's: a conditional UpdateItem; GetItem to prune a full one.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        resources: [guard.tableArn],
-      }),
-    );
+    fn.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [guard.tableArn]);
     return fn;
   }
 }

@@ -1,8 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../local/stack/chromium';
+import type { LocalStack } from '../../local/stack/stack';
+import { startTestStack } from '../support/test-stack';
 
 export { CHROMIUM_PATH, launchChromium } from '../../local/stack/chromium';
+
+export interface BrowserStack {
+  stack: LocalStack;
+  browser: Browser;
+}
+
+/**
+ * What a browser test file starts before its tests: the local stack on this run's dynalite and
+ * SES emulator (its own table, `<prefix>-<time>`) and one Chromium, side by side.
+ */
+export async function startBrowserStack(tablePrefix: string): Promise<BrowserStack> {
+  const [stack, browser] = await Promise.all([
+    startTestStack(tablePrefix, { retryDelayMs: 20 }),
+    launchChromium(),
+  ]);
+  return { stack, browser };
+}
+
+/** Closes what startBrowserStack started; either may be missing when the start itself failed. */
+export async function stopBrowserStack({ stack, browser }: Partial<BrowserStack>): Promise<void> {
+  await browser?.close();
+  await stack?.stop();
+}
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

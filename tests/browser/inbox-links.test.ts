@@ -1,29 +1,19 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
-import { type LocalStack, startLocalStack } from '../../local/stack/stack';
+import type { LocalStack } from '../../local/stack/stack';
 import { validTip } from '../support/local-env';
 import { batchWriteTips, seedTip } from '../support/staff-seed';
-import { launchChromium } from './browser-support';
+import { startBrowserStack, stopBrowserStack } from './browser-support';
 
 describe('the inbox shows where a reader’s link really goes', () => {
   let stack: LocalStack;
   let browser: Browser;
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startLocalStack({
-        external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-        tableName: `browser-links-${Date.now()}`,
-        retryDelayMs: 20,
-      }),
-      launchChromium(),
-    ]);
+    ({ stack, browser } = await startBrowserStack('browser-links'));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  afterAll(() => stopBrowserStack({ stack, browser }));
 
   async function linkFactOf(id: string) {
     const ctx = await browser.newContext();

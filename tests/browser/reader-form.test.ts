@@ -1,27 +1,17 @@
 import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/stack/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack/stack';
 import { emailsMentioning, eventually } from '../support/local-env';
-import { launchChromium, seriousA11yViolations } from './browser-support';
+import { seriousA11yViolations, startBrowserStack, stopBrowserStack } from './browser-support';
 
 describe('the reader form in Chromium', () => {
   let stack: LocalStack;
   let browser: Browser;
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startLocalStack({
-        external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-        tableName: `browser-form-${Date.now()}`,
-        retryDelayMs: 20,
-      }),
-      launchChromium(),
-    ]);
+    ({ stack, browser } = await startBrowserStack('browser-form'));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  afterAll(() => stopBrowserStack({ stack, browser }));
 
   async function withContext<T>(
     options: { javaScriptEnabled?: boolean; width?: number; bypassCSP?: boolean },

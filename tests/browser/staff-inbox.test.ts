@@ -1,10 +1,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
-import { type LocalStack, startLocalStack } from '../../local/stack/stack';
+import type { LocalStack } from '../../local/stack/stack';
 import { validTip } from '../support/local-env';
 import { batchWriteTips, tipsOverTime } from '../support/staff-seed';
-import { launchChromium, seriousA11yViolations } from './browser-support';
+import { startTestStack } from '../support/test-stack';
+import { seriousA11yViolations, startBrowserStack, stopBrowserStack } from './browser-support';
 
 const XSS = '<img src=x onerror="window.__xss = true">';
 
@@ -25,14 +26,7 @@ describe('the staff inbox in Chromium', () => {
   }
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startLocalStack({
-        external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-        tableName: `browser-inbox-${Date.now()}`,
-        retryDelayMs: 20,
-      }),
-      launchChromium(),
-    ]);
+    ({ stack, browser } = await startBrowserStack('browser-inbox'));
     await submit({
       topic: 'europe',
       subject: 'Ferry strike',
@@ -54,10 +48,7 @@ describe('the staff inbox in Chromium', () => {
       message: `Script test ${XSS} ${word}-xss`,
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  afterAll(() => stopBrowserStack({ stack, browser }));
 
   /** A browser context for one editor. `bypassCSP` lets a test prove escaping alone keeps markup inert. */
   async function editor(options: { bypassCSP?: boolean } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
@@ -215,11 +206,7 @@ describe('the staff inbox in Chromium', () => {
 
   it('signs in through the hosted UI with the code grant and PKCE, leaving no code or token in the address', async () => {
     // A stack whose staff page signs in as in AWS, against the local issuer's /oauth2 endpoints.
-    const hosted = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `browser-hosted-${Date.now()}`,
-      hostedSignIn: true,
-    });
+    const hosted = await startTestStack('browser-hosted', { hostedSignIn: true });
     const { ctx, page } = await editor();
     try {
       const authorizeRequests: URL[] = [];

@@ -7,6 +7,15 @@ export function quietLogger(serviceName = 'tipline-test'): Logger {
 }
 
 /**
+ * The functions a test builds after this (handlers, stacks) log nothing and publish no metrics:
+ * Powertools reads both variables when it makes its logger and metrics. vitest undoes the stubs.
+ */
+export function silenceFunctions(): void {
+  vi.stubEnv('LOG_LEVEL', 'SILENT');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+}
+
+/**
  * A real logger at DEBUG whose lines are captured (Powertools writes JSON lines to stdout and stderr):
  * for asserting what a handler logs, and that it never logs a tip's text or contact details.
  */

@@ -8,6 +8,7 @@ import type { ApiErrorBody as ApiError } from '#core/api/response-schemas';
 import type { TipSummary as Summary, TipList } from '#core/staff/tip-summary';
 import { linkHost } from '#core/tips/text-safety';
 import type { TipRecord as Tip } from '#core/tips/tip-record';
+import { el } from './dom';
 
 declare const __TRANSITIONS__: Record<string, string[]>;
 declare const __TOPICS__: Record<string, string>;
@@ -18,13 +19,6 @@ const BASELINE_KEY = 'tipline.baselineId';
 const PAGE_SIZE = 20;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 function say(text: string) {
   $('status-line').textContent = text;

@@ -10,6 +10,7 @@ import {
   nextSteps,
   sentence,
 } from '../shared/reader-copy';
+import { el } from './dom';
 
 /** Compiled at build time from the zod schema (build-assets.ts → rules-from-schema.ts). */
 declare const __TIP_RULES__: ClientRules;
@@ -18,13 +19,6 @@ declare const __MESSAGE_MIN__: number;
 
 const form = document.getElementById('tip-form') as HTMLFormElement | null;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 function announce(text: string) {
   const live = $('announce');

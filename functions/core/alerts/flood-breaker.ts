@@ -41,45 +41,64 @@ export function makeFloodBreaker({
 }: FloodBreakerProps) {
   const windowOf = (date: Date) => Math.floor(date.getTime() / 1000 / windowSeconds);
 
-  return {
-    windowSeconds,
-
-    /** 'send' an individual alert, or 'held' for the window's digest. */
-    async admit(tipId: string): Promise<'send' | 'held'> {
-      const now = clock();
-      const window = windowOf(now);
-      const expiresAt = (window + 1) * windowSeconds + KEEP_SECONDS;
-      try {
-        // The tips sent individually this window, as a set: a retried record (SES failed) finds
-        // its tip already admitted and sends again, instead of counting twice.
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: `flood#${window}` },
-            UpdateExpression: 'ADD sent :id SET expiresAt = if_not_exists(expiresAt, :expires)',
-            ConditionExpression: 'attribute_not_exists(sent) OR size(sent) < :max OR contains(sent, :tipId)',
-            ExpressionAttributeValues: {
-              ':id': new Set([tipId]),
-              ':tipId': tipId,
-              ':max': maxAlerts,
-              ':expires': expiresAt,
-            },
-          }),
-        );
-        return 'send';
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-      // A string set: a retried record lists its tip once.
+  /**
+   * Adds `member` to this window's `sent` set when `condition` holds ('send'); otherwise lists
+   * the tip under `digestField` of the window's digest ('held'). String sets both: a retried
+   * record adds nothing twice.
+   */
+  async function admitOrHold(
+    tipId: string,
+    member: string,
+    condition: string,
+    digestField: 'tipIds' | 'noticeIds',
+  ): Promise<'send' | 'held'> {
+    const window = windowOf(clock());
+    const expiresAt = (window + 1) * windowSeconds + KEEP_SECONDS;
+    try {
       await doc.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: { pk: `digest#${window}` },
-          UpdateExpression: 'ADD tipIds :id SET expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeValues: { ':id': new Set([tipId]), ':expires': expiresAt },
+          Key: { pk: `flood#${window}` },
+          UpdateExpression: 'ADD sent :member SET expiresAt = if_not_exists(expiresAt, :expires)',
+          ConditionExpression: condition,
+          ExpressionAttributeValues: {
+            ':member': new Set([member]),
+            ':m': member,
+            ':max': maxAlerts,
+            ':expires': expiresAt,
+          },
         }),
       );
-      return 'held';
+      return 'send';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `digest#${window}` },
+        UpdateExpression: `ADD ${digestField} :id SET expiresAt = if_not_exists(expiresAt, :expires)`,
+        ExpressionAttributeValues: { ':id': new Set([tipId]), ':expires': expiresAt },
+      }),
+    );
+    return 'held';
+  }
+
+  return {
+    windowSeconds,
+
+    /**
+     * 'send' an individual alert, or 'held' for the window's digest. The tips sent this window
+     * are a set: a retried record (SES failed) finds its tip already admitted and sends again,
+     * instead of counting twice.
+     */
+    admit(tipId: string): Promise<'send' | 'held'> {
+      return admitOrHold(
+        tipId,
+        tipId,
+        'attribute_not_exists(sent) OR size(sent) < :max OR contains(sent, :m)',
+        'tipIds',
+      );
     },
 
     /**
@@ -87,39 +106,13 @@ export function makeFloodBreaker({
      * window has room (it counts against `maxAlerts` like an alert), else 'held' for the digest,
      * which lists the tip once however many messages its reader added.
      */
-    async admitNotice(tipId: string): Promise<'send' | 'held'> {
-      const window = windowOf(clock());
-      const expiresAt = (window + 1) * windowSeconds + KEEP_SECONDS;
-      const key = `notice#${tipId}`;
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: `flood#${window}` },
-            UpdateExpression: 'ADD sent :key SET expiresAt = if_not_exists(expiresAt, :expires)',
-            ConditionExpression:
-              '(attribute_not_exists(sent) OR size(sent) < :max) AND NOT contains(sent, :k)',
-            ExpressionAttributeValues: {
-              ':key': new Set([key]),
-              ':k': key,
-              ':max': maxAlerts,
-              ':expires': expiresAt,
-            },
-          }),
-        );
-        return 'send';
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { pk: `digest#${window}` },
-          UpdateExpression: 'ADD noticeIds :id SET expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeValues: { ':id': new Set([tipId]), ':expires': expiresAt },
-        }),
+    admitNotice(tipId: string): Promise<'send' | 'held'> {
+      return admitOrHold(
+        tipId,
+        `notice#${tipId}`,
+        '(attribute_not_exists(sent) OR size(sent) < :max) AND NOT contains(sent, :m)',
+        'noticeIds',
       );
-      return 'held';
     },
 
     /** Digests of closed windows (and of the current one when `includeCurrent`) not yet sent. */

@@ -30,6 +30,14 @@ function schemaOf(schema: z.ZodType): JsonSchema {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonContent = (schema: JsonSchema) => ({ 'application/json': { schema } });
+/** A reader's POST body: JSON from a script, or the same fields form-encoded from a page without one. */
+const readerPostBody = (schemaName: string) => ({
+  required: true,
+  content: {
+    'application/json': { schema: ref(schemaName) },
+    'application/x-www-form-urlencoded': { schema: ref(schemaName) },
+  },
+});
 
 const HEADERS: Record<ErrorHeader, { description: string; schema: JsonSchema }> = {
   'Retry-After': {
@@ -217,13 +225,7 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
         schema: { type: 'string', maxLength: 200 },
       },
     ],
-    requestBody: {
-      required: true,
-      content: {
-        'application/json': { schema: ref('TipSubmission') },
-        'application/x-www-form-urlencoded': { schema: ref('TipSubmission') },
-      },
-    },
+    requestBody: readerPostBody('TipSubmission'),
     responses: {
       201: {
         description: 'Stored. A form post with Accept: text/html gets the receipt page instead',
@@ -375,13 +377,7 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     description:
       'The desk is told a message arrived (without its text). A wrong code is 404 even with a bad body; a tip takes a limited number of messages (409 `conversation_full`) and bytes (413 `tip_too_large`: send a new tip).',
     parameters: [codeParam],
-    requestBody: {
-      required: true,
-      content: {
-        'application/json': { schema: ref('ReaderMessage') },
-        'application/x-www-form-urlencoded': { schema: ref('ReaderMessage') },
-      },
-    },
+    requestBody: readerPostBody('ReaderMessage'),
     responses: {
       201: { description: 'Added to the tip', content: jsonContent(ref('ReceiptAnswer')) },
       ...errors(...PUBLIC_WRITE_ERRORS, 'not_found', 'conversation_full', 'tip_too_large'),

@@ -53,6 +53,18 @@ export abstract class HttpError extends Error {
   }
 }
 
+/**
+ * An error whose answer says when to try again: `Retry-After`, in seconds. The header list and
+ * its value are kept together here, so a subclass cannot document the header and not send it.
+ */
+abstract class RetryLaterError extends HttpError {
+  static override readonly headers: readonly ErrorHeader[] = ['Retry-After'];
+  abstract readonly retryAfterSeconds: number;
+  override headerValues() {
+    return { 'Retry-After': String(this.retryAfterSeconds) };
+  }
+}
+
 /** An answer lists at most this many issues, and says how many there were in all. */
 export const MAX_ISSUES_SHOWN = 20;
 /** A path or message is cut to this many characters: an unknown field's name is the client's own text. */
@@ -183,17 +195,13 @@ export class InvalidTransitionError extends HttpError {
 }
 
 /** The same idempotency key is being processed right now (a double click, a hasty retry). */
-export class IdempotencyInProgressError extends HttpError {
+export class IdempotencyInProgressError extends RetryLaterError {
   static override readonly status = 409;
   static override readonly code = 'in_progress';
-  static override readonly headers = ['Retry-After'] as const;
   override name = 'IdempotencyInProgressError';
   readonly retryAfterSeconds = 1;
   constructor() {
     super('the same submission is being processed right now; retry in a second for its result');
-  }
-  override headerValues() {
-    return { 'Retry-After': String(this.retryAfterSeconds) };
   }
 }
 
@@ -274,16 +282,12 @@ export class PreconditionRequiredError extends HttpError {
   override name = 'PreconditionRequiredError';
 }
 
-export class RateLimitedError extends HttpError {
+export class RateLimitedError extends RetryLaterError {
   static override readonly status = 429;
   static override readonly code = 'rate_limited';
-  static override readonly headers = ['Retry-After'] as const;
   override name = 'RateLimitedError';
   constructor(readonly retryAfterSeconds: number) {
     super('too many submissions from this client; try again later');
-  }
-  override headerValues() {
-    return { 'Retry-After': String(this.retryAfterSeconds) };
   }
 }
 
@@ -307,10 +311,9 @@ export class InternalError extends HttpError {
 }
 
 /** The store could not be written or read (throttled, down, timed out): retryable. */
-export class StoreUnavailableError extends HttpError {
+export class StoreUnavailableError extends RetryLaterError {
   static override readonly status = 503;
   static override readonly code = 'unavailable';
-  static override readonly headers = ['Retry-After'] as const;
   static override readonly genericMessage: string = 'the tip store is unavailable; try again shortly';
   override name = 'StoreUnavailableError';
   constructor(
@@ -318,9 +321,6 @@ export class StoreUnavailableError extends HttpError {
     options?: ErrorOptions,
   ) {
     super('the tip store is unavailable', options);
-  }
-  override headerValues() {
-    return { 'Retry-After': String(this.retryAfterSeconds) };
   }
 }
 

@@ -4,7 +4,7 @@ import { itemBytes, listAppendBytes } from '#core/tips/item-size';
 import type { ReceiptKeys } from '#core/tips/receipt-key';
 import { RECEIPT_INDEX, TIPS_TABLE_KEY } from '#core/tips/table-design';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
-import { isConditionFailure, SIZE_ATTRIBUTE, toStoreError } from '#core/tips/tip-store';
+import { isConditionFailure, receiptIndexQuery, SIZE_ATTRIBUTE, toStoreError } from '#core/tips/tip-store';
 
 /** What the receipt index holds of a tip: only what a reader's follow-up needs (never the code). */
 export type ReceiptView = Pick<
@@ -73,14 +73,7 @@ export function makeReceiptStore({
     async findByReceipt(code) {
       try {
         const { Items = [] } = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: RECEIPT_INDEX.indexName,
-            KeyConditionExpression: '#k = :k',
-            ExpressionAttributeNames: { '#k': RECEIPT_INDEX.partitionKey },
-            ExpressionAttributeValues: { ':k': receiptKeys.lookupKey(code) },
-            Limit: 1,
-          }),
+          new QueryCommand(receiptIndexQuery(tableName, receiptKeys.lookupKey(code))),
         );
         const [item] = Items;
         return item ? toReceiptView(item) : undefined;

@@ -3,6 +3,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StoreUnavailableError, TipTooLargeError } from '#core/http/errors';
@@ -119,6 +120,21 @@ export function toStoreError(err: unknown): unknown {
  * the receipts function can keep a tip under its budget with a condition, without reading the
  * parts of a tip it must not see.
  */
+/**
+ * The one read of the receipt index: the tip (at most one) whose stored receipt key is
+ * `lookupKey`. Staff lookup and the reader's follow-up both find a tip this way.
+ */
+export function receiptIndexQuery(tableName: string, lookupKey: string): QueryCommandInput {
+  return {
+    TableName: tableName,
+    IndexName: RECEIPT_INDEX.indexName,
+    KeyConditionExpression: '#k = :k',
+    ExpressionAttributeNames: { '#k': RECEIPT_INDEX.partitionKey },
+    ExpressionAttributeValues: { ':k': lookupKey },
+    Limit: 1,
+  };
+}
+
 export const SIZE_ATTRIBUTE = 'itemBytes';
 // The size attribute's own name and value (a number under 10^6: 3 digit pairs + 2).
 const SIZE_ATTRIBUTE_BYTES = SIZE_ATTRIBUTE.length + 5;
@@ -196,16 +212,7 @@ export function makeTipStore({ doc, tableName }: TipStoreProps): TipStore {
     async findByReceiptKey(lookupKey) {
       let id: unknown;
       try {
-        const { Items = [] } = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: RECEIPT_INDEX.indexName,
-            KeyConditionExpression: '#k = :k',
-            ExpressionAttributeNames: { '#k': RECEIPT_INDEX.partitionKey },
-            ExpressionAttributeValues: { ':k': lookupKey },
-            Limit: 1,
-          }),
-        );
+        const { Items = [] } = await doc.send(new QueryCommand(receiptIndexQuery(tableName, lookupKey)));
         id = Items[0]?.id;
       } catch (err) {
         throw toStoreError(err);

@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deskAlertEmail } from '#core/alerts/desk-alert-email';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { tipRecord } from '../../support/alert-fixtures';
 import { emailsMentioning, eventually, validTip } from '../../support/local-env';
+import { startTestStack } from '../../support/test-stack';
 
 describe('a desk alert shows a link’s real host, marked as the reader’s', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `alert-link-${Date.now()}`,
-      retryDelayMs: 20,
-    });
+    stack = await startTestStack('alert-link', { retryDelayMs: 20 });
   });
   afterAll(async () => stack?.stop());
 

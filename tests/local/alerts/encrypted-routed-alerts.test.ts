@@ -1,26 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import * as openpgp from 'openpgp';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
-import { makeSubmitTip } from '#core/intake/submit-tip';
 import { makeSesClient } from '#core/platform/aws-clients';
 import type { TipRecord } from '#core/tips/tip-record';
 import { makeNotifierHandler } from '../../../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig } from '../../../functions/notifier/wiring';
-import { startLocalStack } from '../../../local/stack/stack';
-import { insertRecord } from '../../../local/stack/stream-feed';
 import {
   eventually,
   makeTestTable,
   readMailbox,
   type StoredEmail,
   type TestTable,
-  testReceiptKeys,
   validTip,
 } from '../../support/local-env';
 import { decodedParts, recordRawSends } from '../../support/pgp-mail';
+import { makeSubmitAndNotify, type SubmitAndNotify } from '../../support/stream-records';
+import { startTestStack } from '../../support/test-stack';
 
 const WORLD = 'world-desk@newsroom.example';
 // The SES emulator's mailbox is shared by every test file: each run's desks are its own.
@@ -33,7 +30,7 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
   let rawSends: string[];
   let notify: ReturnType<typeof makeNotifierHandler>;
   let privateKey: string;
-  let seq = 0;
+  let submitAndNotify: SubmitAndNotify;
 
   beforeAll(async () => {
     table = await makeTestTable('routing');
@@ -60,17 +57,8 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
     const ses = makeSesClient({ region: 'us-east-1', endpoint: config.SES_ENDPOINT });
     rawSends = recordRawSends(ses);
     notify = makeNotifierHandler(notifierDepsFromConfig(config, { dynamo: table.dynamo, ses }));
+    submitAndNotify = makeSubmitAndNotify(table.store, notify);
   });
-
-  async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord & { receipt: string }> {
-    const { tip, receipt } = await makeSubmitTip({ store: table.store, receiptKeys: testReceiptKeys })(input);
-    seq += 1;
-    const result = await notify({
-      Records: [insertRecord(marshall(tip, { removeUndefinedValues: true }) as never, String(seq))],
-    });
-    expect(result.batchItemFailures).toEqual([]);
-    return { ...tip, receipt };
-  }
 
   async function mailFor(tip: TipRecord): Promise<StoredEmail[]> {
     // Plain alerts name the tip id in their text; encrypted ones are found by recipient and time below.
@@ -177,9 +165,7 @@ describe('routing and encryption through the whole local stack (POST /tips → s
   it('sends a Russia-Ukraine tip to the Ukraine team encrypted, and a Europe tip to the world desk', async () => {
     const desk = `ukraine-e2e-${randomUUID().slice(0, 8)}@newsroom.example`;
     const keys = await openpgp.generateKey({ userIDs: [{ email: desk }], format: 'armored' });
-    const stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `routing-e2e-${Date.now()}`,
+    const stack = await startTestStack('routing-e2e', {
       retryDelayMs: 20,
       deskAddress: WORLD,
       env: {

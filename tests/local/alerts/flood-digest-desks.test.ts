@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import * as openpgp from 'openpgp';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
@@ -11,7 +10,6 @@ import type { TipRecord } from '#core/tips/tip-record';
 import { makeNotifierHandler } from '../../../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig } from '../../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../../functions/receipts/wiring';
-import { insertRecord } from '../../../local/stack/stream-feed';
 import { ensureTable, guardTableInput } from '../../../local/stack/tables';
 import { httpEvent } from '../../support/events';
 import {
@@ -24,6 +22,8 @@ import {
   validTip,
 } from '../../support/local-env';
 import { decodedParts, gpgDecrypt, recordRawSends } from '../../support/pgp-mail';
+import { silenceFunctions } from '../../support/quiet-logger';
+import { makeSubmitAndNotify, type SubmitAndNotify } from '../../support/stream-records';
 
 const SENDER = 'tipline@newsroom.example';
 const INBOX = 'https://inbox.example/staff';
@@ -51,14 +51,13 @@ describe('flood digests: one per desk, routed and encrypted like the alerts they
   let now = new Date('2026-12-02T10:00:05Z');
   const clock = () => now;
   let notify: ReturnType<typeof makeNotifierHandler>;
-  let seq = 0;
+  let submitAndNotify: SubmitAndNotify;
 
   const mailTo = async (desk: string): Promise<Email[]> =>
     (await readMailbox()).filter((e) => e.destination.to.includes(desk)) as Email[];
 
   beforeAll(async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
     table = await makeTestTable('digest');
     guardTable = `guard-${randomUUID().slice(0, 8)}`;
     await ensureTable(table.dynamo.client, guardTableInput(guardTable));
@@ -83,17 +82,8 @@ describe('flood digests: one per desk, routed and encrypted like the alerts they
     const ses = makeSesClient({ region: 'us-east-1', endpoint: config.SES_ENDPOINT });
     rawSends = recordRawSends(ses);
     notify = makeNotifierHandler(notifierDepsFromConfig(config, { dynamo: table.dynamo, ses, clock }));
+    submitAndNotify = makeSubmitAndNotify(table.store, notify);
   });
-
-  async function submitAndNotify(input: Record<string, unknown>): Promise<TipRecord & { receipt: string }> {
-    const { tip, receipt } = await makeSubmitTip({ store: table.store, receiptKeys: testReceiptKeys })(input);
-    seq += 1;
-    const result = await notify({
-      Records: [insertRecord(marshall(tip, { removeUndefinedValues: true }) as never, String(seq))],
-    });
-    expect(result.batchItemFailures).toEqual([]);
-    return { ...tip, receipt };
-  }
 
   it('sends each desk its own digest: the PGP desk an encrypted one that gpg opens, the plain desk none of its tips', async () => {
     // The first two tips take the window's individual alerts; the next six are held.
@@ -193,8 +183,7 @@ describe('reader-message notices go through the flood breaker', () => {
   const DESK = `notices-${run}@newsroom.example`;
 
   it('40 messages on one tip within a window are one notice, and the digest says the reader wrote again', async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
     const table = await makeTestTable('notices');
     const guardTable = `guard-${randomUUID().slice(0, 8)}`;
     await ensureTable(table.dynamo.client, guardTableInput(guardTable));

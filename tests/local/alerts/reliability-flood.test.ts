@@ -1,8 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { readMailbox, validTip } from '../../support/local-env';
+import { silenceFunctions } from '../../support/quiet-logger';
+import { startTestStack } from '../../support/test-stack';
 
 const WINDOW_S = 8;
 const MAX_ALERTS = 3;
@@ -17,11 +19,8 @@ describe('flood breaker: over N alerts in the window → one digest, then normal
   let stack: LocalStack;
 
   beforeAll(async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `flood-${Date.now()}`,
+    silenceFunctions();
+    stack = await startTestStack('flood', {
       retryDelayMs: 20,
       env: { FLOOD_MAX_ALERTS: String(MAX_ALERTS), FLOOD_WINDOW_SECONDS: String(WINDOW_S) },
     });

@@ -1,19 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TipRecord } from '#core/tips/tip-record';
-import { runTipsCli } from '../../../local/cli/tips-commands';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip } from '../../support/staff-seed';
-
-function capture(tty = false) {
-  const stream = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
-  let text = '';
-  stream.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
-  if (tty) stream.isTTY = true;
-  return { stream, text: () => text };
-}
+import { runTipsCliOn } from '../../support/tips-cli';
 
 /** What a terminal would act on: C0 controls but newline and tab, DEL, C1 controls, bidi controls and marks. */
 const TERMINAL_ACTIVE =
@@ -57,17 +46,7 @@ describe('npm run tips prints nothing a terminal would act on, whatever is store
   });
   afterAll(async () => s?.stop());
 
-  async function run(args: string[], { tty = false } = {}) {
-    const out = capture(tty);
-    const err = capture();
-    const token = (s.auth.authorization ?? '').replace('Bearer ', '');
-    const code = await runTipsCli([...args, '--url', s.stack.apiUrl, '--token', token], {
-      stdout: out.stream,
-      stderr: err.stream,
-      env: {},
-    });
-    return { code, stdout: out.text(), stderr: err.text() };
-  }
+  const run = (args: string[], { tty = false } = {}) => runTipsCliOn(s, args, { stdoutTty: tty });
 
   it.each([
     ['list', ['list']],

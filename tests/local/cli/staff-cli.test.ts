@@ -1,23 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TipRecord } from '#core/tips/tip-record';
-import { runTipsCli } from '../../../local/cli/tips-commands';
 import { validTip } from '../../support/local-env';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip, tipsOverTime } from '../../support/staff-seed';
-
-function capture(tty = false) {
-  const stream = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
-  let text = '';
-  stream.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
-  if (tty) stream.isTTY = true;
-  return { stream, text: () => text };
-}
+import { runTipsCliOn } from '../../support/tips-cli';
 
 describe('npm run tips -- list|show|set|export', () => {
   let s: StaffStack;
@@ -39,17 +28,7 @@ describe('npm run tips -- list|show|set|export', () => {
     await s?.stop();
   });
 
-  async function run(args: string[], { tty = false } = {}) {
-    const out = capture();
-    const err = capture(tty);
-    const token = (s.auth.authorization ?? '').replace('Bearer ', '');
-    const code = await runTipsCli([...args, '--url', s.stack.apiUrl, '--token', token], {
-      stdout: out.stream,
-      stderr: err.stream,
-      env: {},
-    });
-    return { code, stdout: out.text(), stderr: err.text() };
-  }
+  const run = (args: string[], { tty = false } = {}) => runTipsCliOn(s, args, { stderrTty: tty });
 
   it('list prints a readable table, newest first, and says how to get the next page', async () => {
     const { code, stdout, stderr } = await run(['list', '--limit', '3']);

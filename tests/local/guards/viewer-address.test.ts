@@ -1,9 +1,11 @@
-import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '#core/guards/client-address';
 import { RECEIPT_RATE } from '#core/receipts/receipt-guard';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { validTip } from '../../support/local-env';
+import { silenceFunctions } from '../../support/quiet-logger';
+import { rawRequest } from '../../support/raw-request';
+import { startTestStack } from '../../support/test-stack';
 
 const ORIGIN_SECRET = 'local-test-origin-verify-secret-0123456789';
 
@@ -17,18 +19,11 @@ function send(
   const bodyHeaders: Record<string, string | number> = body
     ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
     : {};
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, stack.apiUrl),
-      { method, localAddress: from, headers: { ...bodyHeaders, ...headers } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return rawRequest(
+    new URL(path, stack.apiUrl),
+    { method, localAddress: from, headers: { ...bodyHeaders, ...headers } },
+    body,
+  ).then((answer) => answer.status);
 }
 
 const postTip = (stack: LocalStack, from: string, headers: Record<string, string> = {}) =>
@@ -50,11 +45,8 @@ describe('the per-client limit keys on the viewer address only when the request 
   let stack: LocalStack;
 
   beforeAll(async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `viewer-address-${Date.now()}`,
+    silenceFunctions();
+    stack = await startTestStack('viewer-address', {
       env: { RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '600', ORIGIN_VERIFY_SECRET: ORIGIN_SECRET },
     });
   });

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validationErrorBodySchema } from '#core/api/response-schemas';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { validTip } from '../../support/local-env';
+import { startTestStack } from '../../support/test-stack';
 
 describe('validation answers stay small whatever the body holds (through the local gateway)', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `error-size-${Date.now()}`,
-      retryDelayMs: 20,
-    });
+    stack = await startTestStack('error-size', { retryDelayMs: 20 });
   });
   afterAll(async () => stack?.stop());
 

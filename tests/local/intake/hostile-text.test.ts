@@ -1,8 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { validTip } from '../../support/local-env';
+import { startTestStack } from '../../support/test-stack';
 
 interface Issue {
   path: string;
@@ -13,11 +14,7 @@ describe('hostile text and links through the local stack (gateway → intake →
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `hostile-${Date.now()}`,
-      retryDelayMs: 20,
-    });
+    stack = await startTestStack('hostile', { retryDelayMs: 20 });
   });
   afterAll(async () => stack?.stop());
 

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TIP_TOPICS } from '#core/tips/tip-schema';
 import { httpEvent } from '../../support/events';
 import { testReceiptKeys } from '../../support/local-env';
+import { silenceFunctions } from '../../support/quiet-logger';
 import { makeReliableIntake, type ReliableIntake } from '../../support/reliability-helpers';
 
 const text = fc.oneof(
@@ -115,8 +116,7 @@ describe('intake fuzz: thousands of generated bodies, headers and media types', 
   let intake: ReliableIntake;
 
   beforeAll(async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
     intake = await makeReliableIntake({ RATE_LIMIT_MAX: '1000000' });
   });
 

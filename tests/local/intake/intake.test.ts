@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formToObject } from '#core/http/form-body';
 import { MAX_BODY_BYTES } from '#core/http/request';
 import { makeSubmitTip } from '#core/intake/submit-tip';
@@ -12,7 +12,7 @@ import { fieldIssues, tipSubmissionSchema } from '#core/tips/tip-schema';
 import { makeTipStore } from '#core/tips/tip-store';
 import { type IntakeHandler, makeIntakeHandler } from '../../../functions/intake/make-intake-handler';
 import { freePort } from '../../../local/stack/emulators';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { httpEvent } from '../../support/events';
 import {
   emailsMentioning,
@@ -23,6 +23,7 @@ import {
   validTip,
 } from '../../support/local-env';
 import { capturingLogger, quietLogger } from '../../support/quiet-logger';
+import { startTestStack } from '../../support/test-stack';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -502,11 +503,7 @@ describe('intake through the local gateway (real HTTP)', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `intake-gw-${Date.now()}`,
-      retryDelayMs: 20,
-    });
+    stack = await startTestStack('intake-gw', { retryDelayMs: 20 });
   });
   afterAll(async () => stack?.stop());
 

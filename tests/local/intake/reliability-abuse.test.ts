@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeFormTokens } from '#core/guards/form-token';
 import { httpEvent } from '../../support/events';
 import { testReceiptKeys, validTip } from '../../support/local-env';
+import { silenceFunctions } from '../../support/quiet-logger';
 import {
   makeReliableIntake,
   parse,
@@ -12,8 +13,7 @@ import {
 
 describe('abuse defences at intake', () => {
   beforeAll(() => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
   });
 
   describe('rate limit per client (a keyed hash of the source IP)', () => {

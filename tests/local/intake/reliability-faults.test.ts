@@ -1,15 +1,17 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeFormTokens } from '#core/guards/form-token';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { makeTipStore } from '#core/tips/tip-store';
 import { redrive } from '../../../local/cli/redrive';
 import { freePort, type RunningServer, startSesEmulator } from '../../../local/stack/emulators';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { readMailbox, validTip } from '../../support/local-env';
+import { silenceFunctions } from '../../support/quiet-logger';
 import { makeReliableIntake, parse, postTipEvent, TEST_SECRET } from '../../support/reliability-helpers';
 import { storeTip } from '../../support/stream-records';
+import { startTestStack } from '../../support/test-stack';
 
 /** A fault dynalite cannot produce: DynamoDB throttling, injected as the SDK would raise it. */
 function throttle(
@@ -33,8 +35,7 @@ function throttle(
 
 describe('store faults: 503 + Retry-After, nothing half-written', () => {
   beforeAll(() => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
   });
 
   it('a throttled tips table gives 503, leaves no tip, no in-progress mark, no fingerprint, no used token; the retry succeeds', async () => {
@@ -96,14 +97,12 @@ describe('SES down mid-run, then back: every alert delivered exactly once after 
   let sesPort: number;
 
   beforeAll(async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
     // Our own emulator on a fixed port, so it can be stopped and started again at the same address.
     sesPort = await freePort();
     ses = await startSesEmulator({ port: sesPort });
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: ses.url },
-      tableName: `ses-fault-${Date.now()}`,
+    stack = await startTestStack('ses-fault', {
+      sesUrl: ses.url,
       retryDelayMs: 20,
     });
   });

@@ -1,7 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { validTip } from '../../support/local-env';
+import { silenceFunctions } from '../../support/quiet-logger';
 import {
   makeReliableIntake,
   parse,
@@ -13,8 +14,7 @@ describe('idempotent intake (Powertools idempotency on dynalite)', () => {
   let intake: ReliableIntake;
 
   beforeAll(async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
     intake = await makeReliableIntake();
   });
 
@@ -178,8 +178,7 @@ describe('idempotent intake (Powertools idempotency on dynalite)', () => {
 
 describe('a twin that outlasts the wait', () => {
   it('gets 409 + Retry-After (a page for the form) while the first is still being stored; one tip', async () => {
-    vi.stubEnv('LOG_LEVEL', 'SILENT');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    silenceFunctions();
     const slow = makeDynamoClients({ region: 'us-east-1', endpoint: inject('dynamoUrl') });
     const intake = await makeReliableIntake({}, slow);
     // A store that takes 3 s to write a tip: longer than a twin waits for its answer (2 s).

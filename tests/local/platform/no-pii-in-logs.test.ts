@@ -1,33 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redrive } from '../../../local/cli/redrive';
 import { freePort, type RunningServer, startSesEmulator } from '../../../local/stack/emulators';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
+import { captureOutput } from '../../support/capture-output';
 import { readMailbox, validTip } from '../../support/local-env';
-
-/** Everything written to stdout/stderr or the console while `run` runs: every Powertools line lands here. */
-async function captureOutput(run: () => Promise<void>): Promise<string> {
-  const chunks: string[] = [];
-  const keep = (chunk: unknown) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-    return true;
-  };
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(keep),
-    vi.spyOn(process.stderr, 'write').mockImplementation(keep),
-    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
-      vi
-        .spyOn(console, m)
-        .mockImplementation((...args: unknown[]) => void keep(`${args.map(String).join(' ')}\n`)),
-    ),
-  ];
-  try {
-    await run();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return chunks.join('');
-}
+import { startTestStack } from '../../support/test-stack';
 
 const untilNextWindow = () => new Promise((r) => setTimeout(r, 4_000 - (Date.now() % 4_000) + 50));
 
@@ -83,9 +61,8 @@ describe('no tip text or contact details in any log line', () => {
     };
 
     const output = await captureOutput(async () => {
-      stack = await startLocalStack({
-        external: { dynamoUrl: inject('dynamoUrl'), sesUrl: ses.url },
-        tableName: `pii-${Date.now()}`,
+      stack = await startTestStack('pii', {
+        sesUrl: ses.url,
         retryDelayMs: 20,
         env: { FLOOD_MAX_ALERTS: '2', FLOOD_WINDOW_SECONDS: '4' },
       });

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { type AttributeValue, ListTablesCommand, paginateScan } from '@aws-sdk/client-dynamodb';
 import * as openpgp from 'openpgp';
@@ -9,8 +8,10 @@ import { makeDynamoClients } from '#core/platform/aws-clients';
 import { TOPIC_LABELS } from '#core/tips/tip-schema';
 import { runTipsCli } from '../../../local/cli/tips-commands';
 import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import { captureOutput } from '../../support/capture-output';
 import { readMailbox, type StoredEmail, validTip } from '../../support/local-env';
 import { decodedParts, gpgDecrypt } from '../../support/pgp-mail';
+import { type RawAnswer, rawRequest } from '../../support/raw-request';
 
 /**
  * Issue 11's combined check, against the stack as `npm start` runs it (its own dynalite and SES
@@ -29,12 +30,6 @@ const PGP_TOPIC = 'russia-ukraine-war';
 
 type Email = StoredEmail & { attachments?: { contentType: string; content: string }[] };
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
 /** One request from a local address of its own: the gateway takes sourceIp from the connection. */
 function call(
   apiUrl: string,
@@ -42,54 +37,16 @@ function call(
   method: 'GET' | 'POST',
   path: string,
   { headers = {}, body }: { headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, apiUrl),
-      {
-        method,
-        localAddress: from,
-        headers: { ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}), ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Everything written to stdout/stderr or the console while `run` runs: every Powertools line lands here. */
-async function captureOutput(run: () => Promise<void>): Promise<string> {
-  const chunks: string[] = [];
-  const keep = (chunk: unknown) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-    return true;
-  };
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(keep),
-    vi.spyOn(process.stderr, 'write').mockImplementation(keep),
-    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
-      vi
-        .spyOn(console, m)
-        .mockImplementation((...args: unknown[]) => void keep(`${args.map(String).join(' ')}\n`)),
-    ),
-  ];
-  try {
-    await run();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return chunks.join('');
+): Promise<RawAnswer> {
+  return rawRequest(
+    new URL(path, apiUrl),
+    {
+      method,
+      localAddress: from,
+      headers: { ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}), ...headers },
+    },
+    body,
+  );
 }
 
 /** Every way a receipt code could be written down: as given, lower case, without dashes, and its bare SHA-256. */

@@ -1,8 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { validTip } from '../../support/local-env';
+import { startTestStack } from '../../support/test-stack';
 
 /** A tip's JSON with `bytes` where the message says MARK: bytes no JSON.stringify would write. */
 function tipWithBytes(bytes: number[]): Buffer {
@@ -16,11 +17,7 @@ describe('the local gateway passes bodies to the function as API Gateway does', 
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `gateway-body-${Date.now()}`,
-      retryDelayMs: 20,
-    });
+    stack = await startTestStack('gateway-body', { retryDelayMs: 20 });
   });
   afterAll(async () => stack?.stop());
 

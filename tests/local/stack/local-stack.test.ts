@@ -1,18 +1,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { emailsMentioning, eventually, validTip } from '../../support/local-env';
+import { startTestStack } from '../../support/test-stack';
 
 describe('the local stack end to end: gateway → intake → dynalite → stream feed → notifier → SES', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `e2e-${Date.now()}`,
-      retryDelayMs: 20,
-    });
+    stack = await startTestStack('e2e', { retryDelayMs: 20 });
   });
   afterAll(async () => stack?.stop());
 

@@ -1,9 +1,10 @@
-import { request } from 'node:http';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LOCAL_TOKEN_PATH } from '../../../local/stack/local-token';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
+import { rawRequest } from '../../support/raw-request';
+import { startTestStack } from '../../support/test-stack';
 
 interface Reply {
   status: number;
@@ -12,27 +13,18 @@ interface Reply {
 }
 
 /** A POST with exactly these headers (fetch would not let a test set Host or Sec-Fetch-Site). */
-function post(port: number, headers: Record<string, string>, body = JSON.stringify({ user: 'alice' })) {
-  return new Promise<Reply>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: LOCAL_TOKEN_PATH, headers, setHost: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: res.headers['content-type'],
-            body: res.headers['content-type']?.startsWith('application/json')
-              ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Reply['body'])
-              : {},
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+async function post(port: number, headers: Record<string, string>, body = JSON.stringify({ user: 'alice' })) {
+  const res = await rawRequest(
+    new URL(`http://127.0.0.1:${port}${LOCAL_TOKEN_PATH}`),
+    { method: 'POST', headers, setHost: false },
+    body,
+  );
+  const type = res.headers['content-type'];
+  return {
+    status: res.status,
+    type,
+    body: type?.startsWith('application/json') ? (JSON.parse(res.text) as Reply['body']) : {},
+  } satisfies Reply;
 }
 
 describe('POST /local/token answers only a same-origin JSON request to the stack itself', () => {
@@ -43,11 +35,7 @@ describe('POST /local/token answers only a same-origin JSON request to the stack
   let browser: Record<string, string>;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `local-token-${Date.now()}`,
-      retryDelayMs: 20,
-    });
+    stack = await startTestStack('local-token', { retryDelayMs: 20 });
     port = Number(new URL(stack.apiUrl).port);
     own = `127.0.0.1:${port}`;
     browser = {

@@ -10,21 +10,18 @@ import {
   type JWTPayload,
   SignJWT,
 } from 'jose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF_SCOPE } from '#core/staff/staff-claims';
-import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import type { LocalStack } from '../../../local/stack/stack';
 import { CLOCK_SKEW_SECONDS, loadOrCreateKeys, mintToken } from '../../../local/stack/token-issuer';
+import { startTestStack } from '../../support/test-stack';
 
 describe('staff routes behind the local JWT authorizer (as API Gateway + Cognito)', () => {
   let stack: LocalStack;
   let tipId: string;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
-      tableName: `staff-auth-${Date.now()}`,
-      retryDelayMs: 20,
-    });
+    stack = await startTestStack('staff-auth', { retryDelayMs: 20 });
     const res = await fetch(`${stack.apiUrl}/tips`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
