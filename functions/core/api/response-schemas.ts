@@ -64,7 +64,7 @@ export const invalidTransitionBodySchema = errorBodySchema.extend({
   currentVersion: z.int(),
 });
 
-const tooLarge = (code: 'payload_too_large' | 'export_too_large') =>
+const tooLarge = (code: 'payload_too_large' | 'export_too_large' | 'tip_too_large') =>
   errorBodySchema.extend({ error: z.literal(code), limitBytes: z.int().min(1) });
 
 export const internalErrorBodySchema = errorBodySchema.extend({
@@ -82,6 +82,7 @@ export const ERROR_BODY_SCHEMAS = {
   invalid_transition: { name: 'InvalidTransition', schema: invalidTransitionBodySchema },
   payload_too_large: { name: 'PayloadTooLarge', schema: tooLarge('payload_too_large') },
   export_too_large: { name: 'ExportTooLarge', schema: tooLarge('export_too_large') },
+  tip_too_large: { name: 'TipTooLarge', schema: tooLarge('tip_too_large') },
   internal: { name: 'InternalError', schema: internalErrorBodySchema },
 } satisfies Partial<Record<ErrorCode, { name: string; schema: z.ZodType }>>;
 

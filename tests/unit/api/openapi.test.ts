@@ -1,6 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument, UNDOCUMENTED } from '#core/api/openapi';
+import { ERROR_BODY_SCHEMAS } from '#core/api/response-schemas';
 import { ROUTES } from '#core/api/routes';
 import { intakeConfigSchema } from '#core/config/intake-config';
 import { loadConfig } from '#core/config/load-config';
@@ -93,6 +94,16 @@ describe('the OpenAPI document', () => {
         'invalid_cursor',
       ]),
     );
+  });
+
+  it('describes the body of every error that adds fields of its own (details)', () => {
+    const withDetails = HTTP_ERRORS.filter(
+      // StoreUnhealthyError shares `unavailable` with StoreUnavailableError: its `ok: false` is
+      // GET /health's, said in that route's description and admitted by the open error body.
+      (e) => e !== errorModule.StoreUnhealthyError && e.prototype.details !== HttpError.prototype.details,
+    ).map((e) => e.code);
+    expect(withDetails.length).toBeGreaterThan(3);
+    expect(withDetails.filter((code) => !(code in ERROR_BODY_SCHEMAS))).toEqual([]);
   });
 
   it('lists every registered error code under its status, and no code that is not registered', () => {
