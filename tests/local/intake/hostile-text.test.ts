@@ -62,6 +62,16 @@ describe('hostile text and links through the local stack (gateway → intake →
   });
 
   it.each([
+    ['an encoded @ in the host', 'https://newsroom.example%40evil.example/'],
+    ['an encoded slash in the host', 'https://newsroom.example%2fevil.example/'],
+    ['a space in the host', 'https://news room.example/'],
+    ['a broken escape in the host', 'https://%zz/'],
+  ])('refuses a link the URL parser cannot parse (%s) with 400, never 500', async (_, sourceUrl) => {
+    const issues = await issuesOf(await submit({ sourceUrl }));
+    expect(issues).toEqual([{ path: 'sourceUrl', message: 'the link must be an http(s) address' }]);
+  });
+
+  it.each([
     ['a mixed-script look-alike host', 'https://аpple.com/login', 'https://xn--pple-43d.com/login'],
     ['upper case and dot segments', 'HTTPS://News.Example.ORG/a/../b?q=1', 'https://news.example.org/b?q=1'],
   ])('stores a link with %s as its normalised href', async (_, sourceUrl, href) => {
