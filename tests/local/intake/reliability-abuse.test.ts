@@ -241,6 +241,8 @@ describe('abuse defences at intake', () => {
       ['U+200B', (m: string) => m.replace(' ', ' \u200b')],
       ['U+2060', (m: string) => m.replace('a', 'a\u2060')],
       ['a Cyrillic look-alike', (m: string) => m.replace('o', '\u043e')],
+      ['U+2800 (braille blank) at the end', (m: string) => `${m}\u2800`],
+      ['a combining dot above an i', (m: string) => m.replace('i', 'i\u0307')],
     ])('a copy edited with %s is still a duplicate', async (_what, edit) => {
       const tip = validTip({ message: `Port of Izmail closed at dawn, ${Math.random()}` });
       await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.30' }));
