@@ -86,9 +86,24 @@ describe('hostile text and links through the local stack (gateway → intake →
     ['subject', '\u200fPort closures'],
     ['name', 'Ana\u2060Reader'],
     ['name', 'Ana\u202eredaeR'],
+    // Invisible but not Cf: default-ignorable letters and marks.
+    ['name', 'Ana\u3164'],
+    ['subject', 'Port\u115fclosures'],
+    ['name', 'Ana\u034fReader'],
+    ['subject', 'Port closures\ufe0f'],
   ])('refuses a %s with an invisible format character', async (field, value) => {
     const issues = await issuesOf(await submit({ [field]: value }));
     expect(issues).toEqual([{ path: field, message: expect.stringMatching(/invisible formatting/) }]);
+  });
+
+  it.each([
+    ['a heart with its emoji presentation selector', 'Ana \u2764\ufe0f'],
+    ['a keycap', 'Desk 1\ufe0f\u20e3'],
+    ['a rainbow flag', 'Ana \u{1f3f3}\ufe0f\u200d\u{1f308}'],
+    ['an ideographic variation sequence', '\u845b\u{e0100}飾'],
+  ])('keeps a name with %s', async (_, name) => {
+    const res = await submit({ name });
+    expect(res.status).toBe(201);
   });
 
   it('keeps a name with an emoji ZWJ sequence', async () => {
