@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TipRecord } from '#core/tips/tip-record';
 import { runTipsCli } from '../../../local/cli/tips-commands';
@@ -39,7 +39,7 @@ describe('npm run tips -- list|show|set|export', () => {
     await s?.stop();
   });
 
-  async function run(args: string[], { tty = false } = {}) {
+  async function run(args: string[], { tty = false, stdin }: { tty?: boolean; stdin?: string } = {}) {
     const out = capture();
     const err = capture(tty);
     const token = (s.auth.authorization ?? '').replace('Bearer ', '');
@@ -47,6 +47,7 @@ describe('npm run tips -- list|show|set|export', () => {
       stdout: out.stream,
       stderr: err.stream,
       env: {},
+      ...(stdin !== undefined ? { stdin: Readable.from([stdin]) } : {}),
     });
     return { code, stdout: out.text(), stderr: err.text() };
   }
@@ -90,6 +91,24 @@ describe('npm run tips -- list|show|set|export', () => {
     expect(shown.stdout).toContain(id);
     for (const out of [found.stdout, shown.stdout, shownJson.stdout]) expect(out).not.toContain(receipt);
     expect(shown.stdout).not.toMatch(/receipt/i);
+  });
+
+  it('list --receipt - reads the code from stdin, so it stays out of the shell history', async () => {
+    const posted = await fetch(`${s.stack.apiUrl}/tips`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validTip({ subject: 'Reader on the phone again' })),
+    });
+    const { id, receipt } = (await posted.json()) as { id: string; receipt: string };
+
+    const found = await run(['list', '--receipt', '-'], { stdin: `${receipt}\n` });
+    const empty = await run(['list', '--receipt', '-'], { stdin: '\n' });
+
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain(id);
+    expect(found.stdout).not.toContain(receipt);
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toContain('no code on stdin');
   });
 
   it('set changes a tip with the version it read, show prints it with its history', async () => {
