@@ -42,6 +42,12 @@ const MARKS = /\p{Mn}/gu;
 // Blank glyphs that are neither white space nor default-ignorable (U+2800 BRAILLE PATTERN
 // BLANK is the usual "invisible character" of spam): read as a space.
 const BLANKS = /[\u2800\u3000]/g;
+// Latin letter small capitals (`ᴘᴏʀᴛ` for `port`): no case mapping and no confusables entry
+// takes them to their letters, so this does.
+const SMALL_CAPITALS: Record<string, string> = Object.fromEntries(
+  [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ'].map((c, i) => [c, 'abcdefghijklmnopqrstuvwyz'[i] as string]),
+);
+const SMALL_CAPITAL = new RegExp(`[${Object.keys(SMALL_CAPITALS).join('')}]`, 'gu');
 
 /**
  * What the duplicate check compares, never what is stored: a copy with other case, spacing,
@@ -62,6 +68,7 @@ export async function normaliseMessage(message: string): Promise<string> {
     .replace(INVISIBLE, '')
     .replace(MARKS, '')
     .normalize('NFKC')
+    .replace(SMALL_CAPITAL, (c) => SMALL_CAPITALS[c] ?? c)
     .toLowerCase()
     .toUpperCase();
   return unhomoglyph(capitals).toLowerCase().replace(/\s+/g, ' ').trim();

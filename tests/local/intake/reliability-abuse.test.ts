@@ -257,6 +257,7 @@ describe('abuse defences at intake', () => {
       ['a Cyrillic look-alike', (m: string) => m.replace('o', '\u043e')],
       ['U+2800 (braille blank) at the end', (m: string) => `${m}\u2800`],
       ['a combining dot above an i', (m: string) => m.replace('i', 'i\u0307')],
+      ['Latin small capitals', (m: string) => m.replace('Port', 'ᴘᴏʀᴛ')],
     ])('a copy edited with %s is still a duplicate', async (_what, edit) => {
       const tip = validTip({ message: `Port of Izmail closed at dawn, ${Math.random()}` });
       await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.30' }));
