@@ -148,8 +148,8 @@ type ContextConfig = z.infer<typeof stackConfigSchema>;
 export interface StackConfig extends ContextConfig {
   /** Settings every function that writes tips must share (retention is applied on each write). */
   storeEnvironment: Partial<Record<EnvName, string>>;
-  /** The notifier's desk routing and PGP keys. */
-  notifierEnvironment: Partial<Record<EnvName, string>>;
+  /** The desk routing and PGP keys: the notifier (alerts, digests) and receipts (notices) share them. */
+  deskEnvironment: Partial<Record<EnvName, string>>;
   /** Intake's per-client limit, when given. */
   intakeEnvironment: Partial<Record<EnvName, string>>;
   /** The flood breaker's limit and window, when given: the notifier and receipts share them. */
@@ -174,12 +174,12 @@ export function readStackConfig(node: Node): StackConfig {
     throw new Error(`invalid Tipline stack configuration: ${inconsistent.join('; ')}`);
   const defined = (entries: [EnvName, string | undefined][]) =>
     Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as Partial<Record<EnvName, string>>;
-  const notifierEnvironment = defined([
+  const deskEnvironment = defined([
     [ENV.DESK_ROUTING, c.deskRouting],
     [ENV.DESK_PGP_KEYS, c.deskPgpKeys],
   ]);
-  const size = Object.entries(notifierEnvironment).reduce((n, [k, v]) => n + k.length + (v?.length ?? 0), 0);
-  // Leaves room for the notifier's other variables (table names, addresses, queue URL).
+  const size = Object.entries(deskEnvironment).reduce((n, [k, v]) => n + k.length + (v?.length ?? 0), 0);
+  // Leaves room for the notifier's and receipts' other variables (table names, addresses, queue URL).
   if (size > LAMBDA_ENV_LIMIT_BYTES - 1024) {
     throw new Error(
       `invalid Tipline stack configuration: context "deskPgpKeys" and "deskRouting" take ${size} bytes of the notifier's 4 KB environment; use ed25519 keys (about 600 bytes armored) rather than RSA`,
@@ -204,7 +204,7 @@ export function readStackConfig(node: Node): StackConfig {
   return {
     ...c,
     storeEnvironment: defined([[ENV.RETENTION_POLICY, c.retentionPolicy]]),
-    notifierEnvironment,
+    deskEnvironment,
     intakeEnvironment: defined([
       [ENV.RATE_LIMIT_MAX, text(c.rateLimitMax)],
       [ENV.RATE_LIMIT_WINDOW_SECONDS, text(c.rateLimitWindowSeconds)],

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
@@ -116,6 +116,7 @@ export class TiplineFunction extends NodejsFunction {
       },
     });
     for (const secret of Object.values(props.secrets ?? {})) this.grantSecretRead(role, secret);
+    dropRedundantRoleDependency(this, role);
   }
 
   /** GetSecretValue on this one secret (not DescribeSecret, not a wildcard), and its key via Secrets Manager only. */
@@ -187,4 +188,26 @@ function checkProps(id: string, props: TiplineFunctionProps): string {
     fail('esbuild is not installed in the project (npm ci): Tipline bundles locally, never in Docker');
   }
   return entry;
+}
+
+/**
+ * lambda.Function makes the function DependsOn its role although its `Role` property already
+ * references it (Fn::GetAtt), which cfn-lint reports (W3005) on every function. The dependency
+ * on the role's policies is real (a grant must exist before the first invocation) and stays;
+ * only the role itself is taken out, once synth has turned construct dependencies into DependsOn.
+ */
+function dropRedundantRoleDependency(fn: NodejsFunction, role: Role): void {
+  const cfnFunction = fn.node.defaultChild as CfnResource;
+  const cfnRole = role.node.defaultChild as CfnResource;
+  cfnFunction.addOverride(
+    'DependsOn',
+    Lazy.list({
+      produce: () =>
+        cfnFunction
+          .obtainDependencies()
+          .filter((d): d is CfnResource => d instanceof CfnResource && d !== cfnRole)
+          .map((d) => d.logicalId)
+          .sort(),
+    }),
+  );
 }

@@ -98,7 +98,7 @@ export class TiplineStack extends Stack {
       deskAddress: config.deskAddress,
       senderAddress: config.senderAddress,
       extraEnvironment: {
-        ...config.notifierEnvironment,
+        ...config.deskEnvironment,
         ...config.floodEnvironment,
         // Flood digests link each tip to its page in the inbox.
         [ENV.STAFF_INBOX_URL]: `${this.edge.url}staff`,
@@ -160,8 +160,9 @@ export class TiplineStack extends Stack {
         ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
-      // Keys the client hash (never a raw IP), the form's signed timestamp and fingerprints; and
-      // CloudFront's origin value, on whose presence the viewer address is trusted (infra/edge.ts).
+      // Keys the client hash (never a raw IP), the form tokens and fingerprints; CloudFront's
+      // origin value, on whose presence the viewer address is trusted (infra/edge.ts); and the
+      // receipt codes' keyed hash (a new tip's, and the seal of its idempotent replay).
       secrets: this.secrets.forFunction(
         ENV.CLIENT_HASH_SECRET,
         ENV.ORIGIN_VERIFY_SECRET,
@@ -234,10 +235,11 @@ export class TiplineStack extends Stack {
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.GUARD_TABLE]: guard.tableName,
-        // A reader's added message sends the routed desk a notice (without the reader's words).
+        // A reader's added message sends the routed desk a notice (without the reader's words),
+        // encrypted for a desk with a key, as its alerts.
         [ENV.DESK_ADDRESS]: this.config.deskAddress,
         [ENV.SENDER_ADDRESS]: this.config.senderAddress,
-        ...(this.config.deskRouting ? { [ENV.DESK_ROUTING]: this.config.deskRouting } : {}),
+        ...this.config.deskEnvironment,
         // Its notices go through the notifier's flood breaker: the same limit and window.
         ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,

@@ -1,3 +1,4 @@
+import { deskEncryptorFromConfig, makeDeskSend } from '#core/alerts/desk-delivery';
 import { makeFloodBreaker } from '#core/alerts/flood-breaker';
 import { makeMailer } from '#core/alerts/mailer';
 import { makeReaderMessageNotifier, type NotifyDesk } from '#core/alerts/reader-message-notice';
@@ -59,9 +60,11 @@ function deskNotifier(
     ses: makeSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }),
     from,
   });
+  const routing = config.DESK_ROUTING ?? { default: [desk], rules: [] };
   return makeReaderMessageNotifier({
-    send: (to, content) => mailer.send(to, content),
-    routing: config.DESK_ROUTING ?? { default: [desk], rules: [] },
+    // Encrypted for the desks with a key, as the notifier's alerts and digests to them.
+    send: makeDeskSend({ mailer, from, ...deskEncryptorFromConfig(routing, config.DESK_PGP_KEYS) }),
+    routing,
     breaker: makeFloodBreaker({
       doc: dynamo.doc,
       tableName: config.GUARD_TABLE,

@@ -108,12 +108,13 @@ describe('routing, encrypted alerts and retention from context', () => {
     expect(JSON.parse(env[ENV.DESK_PGP_KEYS])).toEqual({ 'ukraine-team@example.org': PGP_KEY });
   });
 
-  test("receipts routes a reader message's desk notice by the same table, never with the desk keys", () => {
+  test("receipts routes a reader message's desk notice by the same table, and encrypts it with the same desk keys", () => {
     const env = props(stack.receipts).Environment.Variables;
     expect(JSON.parse(env[ENV.DESK_ROUTING])).toEqual(ROUTING);
     expect(env[ENV.DESK_ADDRESS]).toBe(TEST_CONTEXT.deskAddress);
     expect(env[ENV.SENDER_ADDRESS]).toBe(TEST_CONTEXT.senderAddress);
-    expect(env[ENV.DESK_PGP_KEYS]).toBeUndefined();
+    // The notice names the tip and its topic: a keyed desk gets it encrypted, as its alerts.
+    expect(JSON.parse(env[ENV.DESK_PGP_KEYS])).toEqual({ 'ukraine-team@example.org': PGP_KEY });
   });
 
   test('every function that writes tips applies the same retention policy', () => {

@@ -1,7 +1,7 @@
 import { ENV } from '#core/config/env-names';
 import { ConfigError } from '#core/config/load-config';
 import type { TipRecord } from '#core/tips/tip-record';
-import { deskAlertEmail } from './desk-alert-email';
+import { deskAlertEmail, type EmailContent } from './desk-alert-email';
 import { allDeskAddresses, type DeskRouting, routeTip } from './desk-routing';
 import { type DigestDelivery, makeDigestDelivery } from './flood-digest';
 import type { Mailer, RawMailer } from './mailer';
@@ -29,38 +29,44 @@ export interface Delivery {
 }
 
 /**
- * Sends one tip's alert to the desks routing names: one plain email to every desk without
- * a key, and one PGP/MIME email per desk with a key (each desk has its own key, and a
- * desk's copy must not depend on another desk's key being valid).
+ * Sends one email's content to the given desks: one plain email to every desk without a key,
+ * and one PGP/MIME email per desk with a key (each desk has its own key, and a desk's copy must
+ * not depend on another desk's key being valid). An encrypted copy's outer subject is
+ * `outerSubject`: the content's own subject travels only inside the encryption.
  */
-export function makeDeskDelivery({
+export function makeDeskSend({
   mailer,
   from,
-  routing,
   encryptor,
   clock = () => new Date(),
-}: DeskDeliveryDeps) {
-  return async function deliver(tip: TipRecord): Promise<Delivery[]> {
-    const desks = routeTip(routing, tip);
+}: Omit<DeskDeliveryDeps, 'routing'>) {
+  return async function send(
+    desks: string[],
+    content: EmailContent,
+    outerSubject: string,
+  ): Promise<Delivery[]> {
     const keyed = encryptor ? desks.filter((d) => encryptor.hasKey(d)) : [];
     const plain = desks.filter((d) => !keyed.includes(d));
-    const content = deskAlertEmail(tip);
     const sent: Delivery[] = [];
     if (plain.length > 0) {
       sent.push({ to: plain, encrypted: false, messageId: await mailer.send(plain, content) });
     }
     for (const desk of keyed) {
       const armored = await (encryptor as AlertEncryptor).encryptFor(desk, content);
-      const mime = pgpMimeMessage({
-        from,
-        to: [desk],
-        subject: encryptedSubject(tip.kind),
-        armored,
-        date: clock(),
-      });
+      const mime = pgpMimeMessage({ from, to: [desk], subject: outerSubject, armored, date: clock() });
       sent.push({ to: [desk], encrypted: true, messageId: await mailer.sendRaw([desk], mime) });
     }
     return sent;
+  };
+}
+
+export type DeskSend = ReturnType<typeof makeDeskSend>;
+
+/** Sends one tip's alert to the desks routing names, encrypted for those with a key (makeDeskSend). */
+export function makeDeskDelivery({ routing, ...deps }: DeskDeliveryDeps) {
+  const send = makeDeskSend(deps);
+  return async function deliver(tip: TipRecord): Promise<Delivery[]> {
+    return send(routeTip(routing, tip), deskAlertEmail(tip), encryptedSubject(tip.kind));
   };
 }
 
@@ -94,17 +100,28 @@ export function desksFromConfig({ routing, deskAddress, deskKeys, mailer, from, 
   deliverDigest: DigestDelivery;
 } {
   const table = routing ?? { default: [deskAddress], rules: [] };
-  const known = allDeskAddresses(table).map((a) => a.toLowerCase());
+  const encryptor = deskEncryptorFromConfig(table, deskKeys);
+  return {
+    deliver: makeDeskDelivery({ mailer, from, routing: table, ...encryptor }),
+    deliverDigest: makeDigestDelivery({ mailer, from, routing: table, inboxUrl, ...encryptor }),
+  };
+}
+
+/**
+ * The encryptor of DESK_PGP_KEYS for a routing table (none without keys). A key for an address
+ * routing never uses is a typo that would leave a desk in the clear, so it fails the cold start,
+ * naming the variable. The notifier (alerts, digests) and receipts (notices) share it.
+ */
+export function deskEncryptorFromConfig(
+  routing: DeskRouting,
+  deskKeys: DeskKeys | undefined,
+): { encryptor?: AlertEncryptor } {
+  const known = allDeskAddresses(routing).map((a) => a.toLowerCase());
   const stray = Object.keys(deskKeys ?? {}).filter((a) => !known.includes(a.toLowerCase()));
   if (stray.length > 0) {
     throw new ConfigError(
       `invalid configuration: ${ENV.DESK_PGP_KEYS}: ${stray.length} key(s) for an address no route sends to`,
     );
   }
-  const encryptor =
-    deskKeys && Object.keys(deskKeys).length > 0 ? { encryptor: makeAlertEncryptor(deskKeys) } : {};
-  return {
-    deliver: makeDeskDelivery({ mailer, from, routing: table, ...encryptor }),
-    deliverDigest: makeDigestDelivery({ mailer, from, routing: table, inboxUrl, ...encryptor }),
-  };
+  return deskKeys && Object.keys(deskKeys).length > 0 ? { encryptor: makeAlertEncryptor(deskKeys) } : {};
 }

@@ -7,8 +7,9 @@ import type { FloodBreaker } from './flood-breaker';
 
 /**
  * The desk's notice that a reader added to their tip. It carries no reader text at all (only
- * the tip id, kind, topic and date), so it needs no encryption and leaks nothing to a mail
- * server even for desks whose alerts are encrypted: the message itself is read in the inbox.
+ * the tip id, kind, topic and date): the message itself is read in the inbox. A desk with a
+ * PGP key still gets it encrypted, as its alerts and digests: in the clear, the tip id and topic
+ * would tell a mail server which tips that desk holds and that their readers are active.
  */
 export function readerMessageNotice(
   tip: Pick<TipRecord, 'id' | 'kind' | 'topic' | 'createdAt'>,
@@ -34,8 +35,12 @@ ${lines
   return { subject, text: lines.join('\n'), html };
 }
 
+/** The outer subject of an encrypted notice: nothing of the tip. */
+export const ENCRYPTED_NOTICE_SUBJECT = '[Tipline] The reader added a message · encrypted';
+
 export interface ReaderMessageNotifierDeps {
-  send(to: string[], content: EmailContent): Promise<string>;
+  /** Sends to the routed desks, PGP/MIME under `outerSubject` to a desk with a key (makeDeskSend). */
+  send(to: string[], content: EmailContent, outerSubject: string): Promise<unknown>;
   routing: DeskRouting;
   /**
    * The notifier's flood breaker (the same guard-table windows): at most one notice per tip per
@@ -48,15 +53,15 @@ export interface ReaderMessageNotifierDeps {
 /**
  * Sends the notice to the desks the tip routes to (the same routing as its alert), unless the
  * breaker holds it: then the window's digest says "new reader message on <id>" instead, so
- * 40 messages on one tip are one notice, not 40 emails. Resolves to the message id, or
- * undefined when held.
+ * 40 messages on one tip are one notice, not 40 emails. Resolves to whether it was sent or held.
  */
 export function makeReaderMessageNotifier({ send, routing, breaker }: ReaderMessageNotifierDeps) {
   return async function notifyDesk(
     tip: Pick<TipRecord, 'id' | 'kind' | 'topic' | 'createdAt'>,
-  ): Promise<string | undefined> {
-    if (breaker && (await breaker.admitNotice(tip.id)) === 'held') return undefined;
-    return send(routeTip(routing, tip), readerMessageNotice(tip));
+  ): Promise<'sent' | 'held'> {
+    if (breaker && (await breaker.admitNotice(tip.id)) === 'held') return 'held';
+    await send(routeTip(routing, tip), readerMessageNotice(tip), ENCRYPTED_NOTICE_SUBJECT);
+    return 'sent';
   };
 }
 

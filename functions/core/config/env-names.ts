@@ -44,13 +44,14 @@ export const ENV = {
   /** Intake: Powertools idempotency table (key `id` S, TTL attribute `expiration`). */
   IDEMPOTENCY_TABLE: 'IDEMPOTENCY_TABLE',
   /**
-   * Intake + notifier: counters of the abuse defences (key `pk` S, TTL attribute `expiresAt`):
-   * rate-limit windows, message fingerprints, flood-breaker windows and digests, alert failures.
+   * Intake, notifier and receipts: counters of the abuse defences (key `pk` S, TTL attribute `expiresAt`):
+   * per-client rate logs, message fingerprints, used form-token nonces, flood-breaker windows and
+   * digests, alert failures.
    */
   GUARD_TABLE: 'GUARD_TABLE',
   /**
    * Intake and receipts: HMAC key (at least 32 random characters) for the client key (a hash of the source IP,
-   * so no raw IP is stored or logged), the form's signed timestamp and message fingerprints.
+   * so no raw IP is stored or logged), the form tokens and message fingerprints.
    */
   CLIENT_HASH_SECRET: 'CLIENT_HASH_SECRET',
   /** In AWS instead of CLIENT_HASH_SECRET: the ARN of the Secrets Manager secret that holds it. */

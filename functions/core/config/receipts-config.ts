@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { deskRoutingSchema, jsonEnv } from '#core/alerts/desk-routing';
+import { deskKeysSchema } from '#core/alerts/pgp-alert';
 import { ENV } from './env-names';
 import { floodConfigShape } from './notifier-config';
 import { optionalSecretShape, secretShape } from './secrets';
@@ -19,6 +20,8 @@ export const receiptsConfigSchema = z.object({
   [ENV.SENDER_ADDRESS]: z.email('must be the sender email address verified in SES').optional(),
   [ENV.SES_ENDPOINT]: optionalUrl,
   [ENV.DESK_ROUTING]: jsonEnv(deskRoutingSchema).optional(),
+  // A desk with a key gets its notices encrypted, as its alerts (the notice names the tip and topic).
+  [ENV.DESK_PGP_KEYS]: deskKeysSchema.optional(),
   // The notices go through the notifier's flood breaker (in GUARD_TABLE): same window, same limit.
   ...floodConfigShape,
 });

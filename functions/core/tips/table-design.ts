@@ -79,7 +79,10 @@ export const RECEIPT_INDEX = {
   projected: ['receipt', 'kind', 'topic', 'status', 'createdAt', 'history', 'version'],
 } as const;
 
-/** Written with the tip (the keyed hash of its code, receipt-key.ts); never rewritten. */
+/**
+ * Written with the tip (the keyed hash of its code, receipt-key.ts); rewritten only by
+ * `npm run migrate:receipts`, once, on a tip stored before keyed hashes.
+ */
 export function receiptIndexAttributes(lookupKey: string): Record<string, string> {
   return { [RECEIPT_INDEX.partitionKey]: lookupKey };
 }
