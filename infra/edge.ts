@@ -145,6 +145,11 @@ export class TiplineEdge extends Construct {
       },
       webAclId: this.webAcl.attrArn,
       httpVersion: HttpVersion.HTTP2_AND_3,
+      // IPv4 only: WAF's rate-based rules count each address alone and cannot count an IPv6
+      // prefix, and one client holds a whole /64 (2^64 addresses), so over IPv6 the per-IP limits
+      // would stop no one and one client could fill the shared stage throttles again. IPv6-only
+      // networks still reach the distribution through their NAT64 gateways.
+      enableIpv6: false,
       // Readers write in from everywhere a world desk covers.
       priceClass: PriceClass.PRICE_CLASS_ALL,
       // Access logs would record every reader's IP address (nag-acknowledgements.ts).

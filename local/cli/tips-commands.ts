@@ -18,6 +18,8 @@ export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** Where `--receipt -` reads the code from. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export class CliError extends Error {
@@ -34,7 +36,9 @@ export const USAGE = `usage: npm run tips -- <command> [options]
 
 commands
   list   [filters] [--limit n] [--cursor c] [--all]   tips, newest first
-  list   --receipt CODE                               the tip of the receipt code a reader reads out
+  list   --receipt -                                  the tip of the receipt code a reader reads out,
+                                                      read from stdin (so it stays out of shell history)
+  list   --receipt CODE                               the same, the code on the command line
   show   <id>                                          one tip with its history
   set    <id> [--status s] [--assignee name | --unassign] [--tags a,b] [--note text] [--version n]
   export [filters] [--format csv|jsonl] [--out file]  every matching tip (stdout by default)
@@ -201,10 +205,28 @@ export function formatTip(tip: TipRecord): string {
   return `${head}\n\nmessage\n${message}\n\nhistory\n${history.join('\n')}\n`;
 }
 
+/**
+ * The code a reader reads out is their only credential: typed on the command line it stays in
+ * the shell's history and shows in the process list, so `-` reads it from stdin instead
+ * (`read -rs CODE` and a pipe, or typed at the prompt of an interactive terminal).
+ */
+async function receiptCode(value: string, io: CliIo): Promise<string> {
+  if (value !== '-') return value;
+  if (!io.stdin) throw new CliError('--receipt -: no stdin to read the code from');
+  let text = '';
+  for await (const chunk of io.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  const code = text.split('\n')[0]?.trim() ?? '';
+  if (code === '') throw new CliError('--receipt -: no code on stdin');
+  return code;
+}
+
 async function list(api: Api, values: Values, io: CliIo) {
   const params = filterParams(values);
   if (values.limit) params.set('limit', values.limit);
-  if (values.receipt !== undefined) params.set('receipt', values.receipt);
+  if (values.receipt !== undefined) params.set('receipt', await receiptCode(values.receipt, io));
   let cursor = values.cursor ?? null;
   const all: TipSummary[] = [];
   do {

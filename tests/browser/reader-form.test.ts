@@ -245,6 +245,23 @@ describe('the reader form in Chromium', () => {
     });
   });
 
+  it('the follow-up page without JavaScript never puts a typed receipt code in the address', async () => {
+    await withContext({ javaScriptEnabled: false }, async (ctx) => {
+      const page = await ctx.newPage();
+      await page.goto(`${stack.apiUrl}/follow-up`);
+      await page.getByLabel('Receipt code').fill('7KQ4-M9XD-2HPA');
+
+      await Promise.all([
+        page.waitForEvent('framenavigated'),
+        page.getByLabel('Receipt code').press('Enter'),
+      ]);
+
+      // A form without a method would GET /follow-up?code=…: the reader's credential in the
+      // address bar, the history and every synced device.
+      expect(page.url()).not.toMatch(/7KQ4|M9XD|2HPA/i);
+    });
+  });
+
   it('works at 360 px wide without sideways scrolling, and loads under 50 KB', async () => {
     await withContext({ width: 360 }, async (ctx) => {
       const page = await ctx.newPage();

@@ -38,6 +38,10 @@ describe('WAF web ACL in front of the API', () => {
     });
   });
 
+  test('the distribution takes IPv4 only: a per-IP limit means nothing when one client holds a /64', () => {
+    expect(distribution?.Properties.DistributionConfig.IPV6Enabled).toBe(false);
+  });
+
   test('a general per-IP rate-based rule with the limit and window from context', () => {
     expect(ruleNamed('AllRoutesPerIp')?.Statement).toEqual({
       RateBasedStatement: { Limit: 240, EvaluationWindowSec: 120, AggregateKeyType: 'IP' },

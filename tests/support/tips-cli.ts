@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { runTipsCli } from '../../local/cli/tips-commands';
 import type { StaffStack } from './staff-client';
 
@@ -16,12 +16,13 @@ function capture(tty = false) {
 /**
  * `npm run tips -- <args>` against the staff stack `s`, signed in with its editor's token and
  * with no environment of its own; what it printed comes back. `stdoutTty`/`stderrTty` make that
- * stream look like a terminal (the CLI colours and sizes its output for one).
+ * stream look like a terminal (the CLI colours and sizes its output for one); `stdin` is what the
+ * CLI reads when an argument is `-`.
  */
 export async function runTipsCliOn(
   s: StaffStack,
   args: string[],
-  { stdoutTty = false, stderrTty = false } = {},
+  { stdoutTty = false, stderrTty = false, stdin }: { stdoutTty?: boolean; stderrTty?: boolean; stdin?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = capture(stdoutTty);
   const err = capture(stderrTty);
@@ -30,6 +31,7 @@ export async function runTipsCliOn(
     stdout: out.stream,
     stderr: err.stream,
     env: {},
+    ...(stdin !== undefined ? { stdin: Readable.from([stdin]) } : {}),
   });
   return { code, stdout: out.text(), stderr: err.text() };
 }

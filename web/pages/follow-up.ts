@@ -6,7 +6,8 @@ import { page } from './reader-form';
  * The reader's follow-up page: check a receipt code, read the desk's replies, add a message.
  * A static shell; follow-up-client.ts talks to GET/POST /receipts/{code} and writes every
  * answer with textContent. The code stays out of this page's address, so it is not kept in
- * the browser's history.
+ * the browser's history: its fields have no `name`, so a form submitted before the script runs
+ * (or with JavaScript off, as in Tor Browser's safest level) sends nothing in the URL.
  */
 export function followUpPage(): string {
   return page(
@@ -18,7 +19,7 @@ export function followUpPage(): string {
 <form id="check" novalidate>
 <label for="code">Receipt code</label>
 <p class="hint" id="code-hint">12 letters and digits, like 7KQ4-M9XD-2HPA. Dashes and capitals are optional.</p>
-<input type="text" id="code" name="code" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="20" aria-describedby="code-hint">
+<input type="text" id="code" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="20" aria-describedby="code-hint">
 <p class="error" id="code-error" hidden></p>
 <div class="actions"><button type="submit" id="check-button">Check</button></div>
 </form>
@@ -32,7 +33,7 @@ export function followUpPage(): string {
 <form id="add" novalidate>
 <h3>Add something</h3>
 <label for="more">Anything you want to add to your message</label>
-<textarea id="more" name="message" rows="5" maxlength="${READER_MESSAGE_LIMITS.max}" aria-describedby="more-hint"></textarea>
+<textarea id="more" rows="5" maxlength="${READER_MESSAGE_LIMITS.max}" aria-describedby="more-hint"></textarea>
 <p class="hint" id="more-hint">Editors see it with your first message. You have added <span id="added">0</span> so far.</p>
 <p class="error" id="more-error" hidden></p>
 <div class="actions"><button type="submit" id="add-button">Add to my message</button><span id="more-done" class="saved"></span></div>

@@ -13,6 +13,8 @@ export const READER_FORM_PROBLEMS: Partial<Record<ErrorCode, string>> = {
   rate_limited: 'Too many messages were sent from your connection. Please try again later.',
   in_progress:
     'We are still saving the message you sent a moment ago. Send it again in a few seconds: it will not be stored twice.',
+  receipt_unavailable:
+    'We already received this message and stored it, but we can no longer show its receipt code. Nothing was lost. To follow up on it, send a new message.',
   // A browser gets a page even when the body could not be read (never raw JSON).
   payload_too_large: 'Your message is too long to send. Please shorten it and send it again.',
   malformed_body: 'Your browser sent the form in a way we could not read.',

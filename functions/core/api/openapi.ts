@@ -239,7 +239,7 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
         },
         content: { ...jsonContent(ref('Accepted')), ...html },
       },
-      ...errors(...PUBLIC_WRITE_ERRORS, 'in_progress', 'idempotency_key_reused'),
+      ...errors(...PUBLIC_WRITE_ERRORS, 'in_progress', 'receipt_unavailable', 'idempotency_key_reused'),
     },
   },
   'GET /health': {

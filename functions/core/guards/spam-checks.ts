@@ -36,10 +36,22 @@ export interface SpamChecksProps {
 // Format characters (U+200B, U+2060, U+202E...) and the other default-ignorables (variation
 // selectors, U+3164 HANGUL FILLER...) render as nothing: inserting them must not make a copy new.
 const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+// Combining marks, once letters are decomposed: a dot above an `i`, a dot below a Latin letter,
+// an Arabic vowel sign are next to invisible added to a copy; the fold drops them all.
+const MARKS = /\p{Mn}/gu;
+// Blank glyphs that are neither white space nor default-ignorable (U+2800 BRAILLE PATTERN
+// BLANK is the usual "invisible character" of spam): read as a space.
+const BLANKS = /[\u2800\u3000]/g;
+// Latin letter small capitals (`ᴘᴏʀᴛ` for `port`): no case mapping and no confusables entry
+// takes them to their letters, so this does.
+const SMALL_CAPITALS: Record<string, string> = Object.fromEntries(
+  [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ'].map((c, i) => [c, 'abcdefghijklmnopqrstuvwyz'[i] as string]),
+);
+const SMALL_CAPITAL = new RegExp(`[${Object.keys(SMALL_CAPITALS).join('')}]`, 'gu');
 
 /**
  * What the duplicate check compares, never what is stored: a copy with other case, spacing,
- * compatibility forms (NFKC), invisible characters or look-alike letters from another script
+ * compatibility forms (NFKC), combining marks, blank or invisible characters or look-alike letters from another script
  * (Cyrillic `е` for Latin `e`, Greek `Α` for `A`: Unicode's confusables skeleton, UTS #39)
  * folds to the same text. The fold is lossy on purpose (a Ukrainian message folds to a Latin
  * jumble), which is why only its keyed hash is kept.
@@ -50,7 +62,15 @@ export async function normaliseMessage(message: string): Promise<string> {
   // One case first (lower then upper: `ß` and the like settle), then the skeleton of the
   // capitals: it is case-sensitive, and capitals are where Cyrillic and Greek look Latin
   // (`Т Н Е Р О С` → `T H E P O C`; lower-case Greek `τ` would map to `ᴛ`, not `t`).
-  const capitals = message.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().toUpperCase();
+  const capitals = message
+    .replace(BLANKS, ' ')
+    .normalize('NFKD')
+    .replace(INVISIBLE, '')
+    .replace(MARKS, '')
+    .normalize('NFKC')
+    .replace(SMALL_CAPITAL, (c) => SMALL_CAPITALS[c] ?? c)
+    .toLowerCase()
+    .toUpperCase();
   return unhomoglyph(capitals).toLowerCase().replace(/\s+/g, ' ').trim();
 }
 

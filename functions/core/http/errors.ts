@@ -205,6 +205,25 @@ export class IdempotencyInProgressError extends RetryLaterError {
   }
 }
 
+/**
+ * A retry of a submit that was stored, whose receipt code can no longer be shown: its
+ * idempotency record holds the code sealed with RECEIPT_HASH_SECRET, and that secret changed
+ * since (a rotation, or two containers that disagree during one). Replaying is impossible and
+ * storing the tip again would make a second one, so the answer says it was received. The code is
+ * never recoverable from the record (that is the point of sealing it).
+ */
+export class ReceiptUnavailableError extends HttpError {
+  static override readonly status = 409;
+  static override readonly code = 'receipt_unavailable';
+  override name = 'ReceiptUnavailableError';
+  constructor(options?: ErrorOptions) {
+    super(
+      'this submission was already received and stored, but its receipt code can no longer be shown; to follow up, send a new tip',
+      options,
+    );
+  }
+}
+
 /** A tip's history is full: its follow-up takes no more reader messages (items are capped at 400 KB). */
 export class ConversationFullError extends HttpError {
   static override readonly status = 409;
@@ -348,6 +367,7 @@ export const HTTP_ERRORS = [
   VersionConflictError,
   InvalidTransitionError,
   IdempotencyInProgressError,
+  ReceiptUnavailableError,
   ConversationFullError,
   TipTooLargeError,
   PayloadTooLargeError,

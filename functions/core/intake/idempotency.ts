@@ -5,6 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
+  ReceiptUnavailableError,
   StoreUnavailableError,
   ValidationError,
 } from '#core/http/errors';
@@ -47,7 +48,13 @@ function unsealed(stored: StoredSubmitReceipt | SubmitReceipt, keys: ReceiptKeys
   // unless npm run migrate:receipts deleted it) holds the code in clear: replay it as it is.
   if (!('sealedReceipt' in stored)) return stored;
   const { sealedReceipt, ...rest } = stored;
-  return { ...rest, receipt: keys.unseal(sealedReceipt, rest.id) };
+  try {
+    return { ...rest, receipt: keys.unseal(sealedReceipt, rest.id) };
+  } catch (err) {
+    // Sealed under another RECEIPT_HASH_SECRET (rotated within the window): the tip exists, so
+    // the retry must neither store it again nor be a 500.
+    throw new ReceiptUnavailableError({ cause: err });
+  }
 }
 
 /**

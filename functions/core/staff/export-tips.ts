@@ -53,9 +53,10 @@ export const CSV_COLUMNS = [
  * (the list separator of many locales), `,`, tab, or a line break. A file opened with another
  * delimiter than the one it was written with turns `Shipping news;=1+1;` into a cell `=1+1`.
  * Quotes may stand between: split on `;`, the escaped `;""=1` reads as an empty quoted `""`
- * followed by `=1`, which a spreadsheet runs as well.
+ * followed by `=1`, which a spreadsheet runs as well. So may spaces (any Unicode space): a
+ * reader that trims them (LibreOffice's "Trim spaces", many import tools) turns `; =1+1` into `=1+1`.
  */
-const FORMULA_AFTER_SPLIT = /(?<=(?:^|[;,\t\r\n])"*)[=+\-@\t\r]/g;
+const FORMULA_AFTER_SPLIT = /(?<=(?:^|[;,\t\r\n])[\p{Zs}"]*)[=+\-@\t\r]/gu;
 
 /**
  * A cell a spreadsheet will not run, whichever delimiter it splits on: every formula

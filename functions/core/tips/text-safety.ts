@@ -39,8 +39,13 @@ export const MESSAGE_TEXT_PROBLEM =
 
 /**
  * A one-line field (subject, name): no control character (Cc), no line or paragraph
- * separator, and no format character (Cf: bidi marks and controls, zero-width spaces and
- * joiners, soft hyphen, BOM…) with two exceptions that writing needs:
+ * separator, no format character (Cf: bidi marks and controls, zero-width spaces and joiners,
+ * soft hyphen, BOM…) and no other character that renders as nothing (Unicode's
+ * Default_Ignorable_Code_Point: U+3164 HANGUL FILLER, U+034F COMBINING GRAPHEME JOINER,
+ * variation selectors…), with the exceptions that writing needs:
+ * - a variation selector where it selects something: VS15/VS16 after an emoji or a keycap
+ *   digit (❤️, 1️⃣), an ideographic variation selector after a Han character, a Mongolian free
+ *   variation selector after a Mongolian letter;
  * - a zero-width joiner between two emoji, which is how 👩‍💻 or 🏳️‍🌈 is written (a skin-tone
  *   modifier or VS16 may stand between the emoji and the ZWJ);
  * - a zero-width non-joiner or joiner between two letters of a script whose spelling needs it
@@ -52,7 +57,10 @@ export const MESSAGE_TEXT_PROBLEM =
 const JOINING_SCRIPTS =
   '\\p{sc=Arabic}\\p{sc=Syriac}\\p{sc=Devanagari}\\p{sc=Bengali}\\p{sc=Gurmukhi}\\p{sc=Gujarati}\\p{sc=Oriya}\\p{sc=Tamil}\\p{sc=Telugu}\\p{sc=Kannada}\\p{sc=Malayalam}\\p{sc=Sinhala}';
 export const ONE_LINE_TEXT = new RegExp(
-  '^(?:[^\\p{Cc}\\p{Cf}\\u2028\\u2029]' +
+  '^(?:[^\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}\\u2028\\u2029]' +
+    '|(?<=[\\p{Extended_Pictographic}0-9#*])[\\u{fe0e}\\u{fe0f}]' +
+    '|(?<=\\p{sc=Han})[\\u{e0100}-\\u{e01ef}]' +
+    '|(?<=\\p{sc=Mongolian})[\\u180b-\\u180d\\u180f]' +
     '|(?<=\\p{Extended_Pictographic}[\\u{fe0f}\\u{1f3fb}-\\u{1f3ff}]?)\\u200d(?=\\p{Extended_Pictographic})' +
     `|(?<=[${JOINING_SCRIPTS}]\\p{M}*)[\\u200c\\u200d](?=[${JOINING_SCRIPTS}]))*$`,
   'u',

@@ -111,7 +111,10 @@ export const tipSubmissionSchema = z
       .regex(LINK_WITHOUT_USERINFO, LINK_USERINFO_PROBLEM)
       .pipe(z.url({ protocol: /^https?$/, normalize: true, error: LINK_PROTOCOL_PROBLEM }))
       // The authority on userinfo is the parser itself: the pattern above is the form's copy.
+      // z.url's issue does not stop this check: a value the parser refuses (`%40` or a space in
+      // the host) arrives here unparsed, and has its one issue already.
       .refine((href) => {
+        if (!URL.canParse(href)) return true;
         const url = new URL(href);
         return url.username === '' && url.password === '';
       }, LINK_USERINFO_PROBLEM)

@@ -28,7 +28,8 @@ describe('npm run tips -- list|show|set|export', () => {
     await s?.stop();
   });
 
-  const run = (args: string[], { tty = false } = {}) => runTipsCliOn(s, args, { stderrTty: tty });
+  const run = (args: string[], { tty = false, stdin }: { tty?: boolean; stdin?: string } = {}) =>
+    runTipsCliOn(s, args, { stderrTty: tty, ...(stdin !== undefined ? { stdin } : {}) });
 
   it('list prints a readable table, newest first, and says how to get the next page', async () => {
     const { code, stdout, stderr } = await run(['list', '--limit', '3']);
@@ -69,6 +70,24 @@ describe('npm run tips -- list|show|set|export', () => {
     expect(shown.stdout).toContain(id);
     for (const out of [found.stdout, shown.stdout, shownJson.stdout]) expect(out).not.toContain(receipt);
     expect(shown.stdout).not.toMatch(/receipt/i);
+  });
+
+  it('list --receipt - reads the code from stdin, so it stays out of the shell history', async () => {
+    const posted = await fetch(`${s.stack.apiUrl}/tips`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validTip({ subject: 'Reader on the phone again' })),
+    });
+    const { id, receipt } = (await posted.json()) as { id: string; receipt: string };
+
+    const found = await run(['list', '--receipt', '-'], { stdin: `${receipt}\n` });
+    const empty = await run(['list', '--receipt', '-'], { stdin: '\n' });
+
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain(id);
+    expect(found.stdout).not.toContain(receipt);
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toContain('no code on stdin');
   });
 
   it('set changes a tip with the version it read, show prints it with its history', async () => {

@@ -59,6 +59,16 @@ describe('hostile text and links through the local stack (gateway → intake →
   });
 
   it.each([
+    ['an encoded @ in the host', 'https://newsroom.example%40evil.example/'],
+    ['an encoded slash in the host', 'https://newsroom.example%2fevil.example/'],
+    ['a space in the host', 'https://news room.example/'],
+    ['a broken escape in the host', 'https://%zz/'],
+  ])('refuses a link the URL parser cannot parse (%s) with 400, never 500', async (_, sourceUrl) => {
+    const issues = await issuesOf(await submit({ sourceUrl }));
+    expect(issues).toEqual([{ path: 'sourceUrl', message: 'the link must be an http(s) address' }]);
+  });
+
+  it.each([
     ['a mixed-script look-alike host', 'https://аpple.com/login', 'https://xn--pple-43d.com/login'],
     ['upper case and dot segments', 'HTTPS://News.Example.ORG/a/../b?q=1', 'https://news.example.org/b?q=1'],
   ])('stores a link with %s as its normalised href', async (_, sourceUrl, href) => {
@@ -73,9 +83,24 @@ describe('hostile text and links through the local stack (gateway → intake →
     ['subject', '\u200fPort closures'],
     ['name', 'Ana\u2060Reader'],
     ['name', 'Ana\u202eredaeR'],
+    // Invisible but not Cf: default-ignorable letters and marks.
+    ['name', 'Ana\u3164'],
+    ['subject', 'Port\u115fclosures'],
+    ['name', 'Ana\u034fReader'],
+    ['subject', 'Port closures\ufe0f'],
   ])('refuses a %s with an invisible format character', async (field, value) => {
     const issues = await issuesOf(await submit({ [field]: value }));
     expect(issues).toEqual([{ path: field, message: expect.stringMatching(/invisible formatting/) }]);
+  });
+
+  it.each([
+    ['a heart with its emoji presentation selector', 'Ana \u2764\ufe0f'],
+    ['a keycap', 'Desk 1\ufe0f\u20e3'],
+    ['a rainbow flag', 'Ana \u{1f3f3}\ufe0f\u200d\u{1f308}'],
+    ['an ideographic variation sequence', '\u845b\u{e0100}飾'],
+  ])('keeps a name with %s', async (_, name) => {
+    const res = await submit({ name });
+    expect(res.status).toBe(201);
   });
 
   it('keeps a name with an emoji ZWJ sequence', async () => {

@@ -208,6 +208,20 @@ describe('abuse defences at intake', () => {
       expect(remembered?.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 45 * 60);
     });
 
+    it('one token posted 5 times at once (other messages, other clients) stores one new tip', async () => {
+      const formToken = tokens(Date.now() - 10_000).issue();
+
+      const responses = await Promise.all(
+        [60, 61, 62, 63, 64].map((n) =>
+          intake.handler(postTipEvent(validTip({ formToken }), { sourceIp: `198.51.100.${n}` })),
+        ),
+      );
+
+      const stored = await Promise.all(responses.map((r) => storedTip(parse(r.body).id)));
+      expect(stored.filter((t) => t.status === 'new')).toHaveLength(1);
+      expect(stored.filter((t) => t.quarantineReason === 'reused-form-token')).toHaveLength(4);
+    });
+
     it('a filled honeypot is quarantined and does not claim the message fingerprint', async () => {
       const tip = validTip();
       const bot = await intake.handler(
@@ -241,6 +255,9 @@ describe('abuse defences at intake', () => {
       ['U+200B', (m: string) => m.replace(' ', ' \u200b')],
       ['U+2060', (m: string) => m.replace('a', 'a\u2060')],
       ['a Cyrillic look-alike', (m: string) => m.replace('o', '\u043e')],
+      ['U+2800 (braille blank) at the end', (m: string) => `${m}\u2800`],
+      ['a combining dot above an i', (m: string) => m.replace('i', 'i\u0307')],
+      ['Latin small capitals', (m: string) => m.replace('Port', 'ᴘᴏʀᴛ')],
     ])('a copy edited with %s is still a duplicate', async (_what, edit) => {
       const tip = validTip({ message: `Port of Izmail closed at dawn, ${Math.random()}` });
       await intake.handler(postTipEvent(tip, { sourceIp: '198.51.100.30' }));

@@ -1,6 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { intakeConfigSchema } from '#core/config/intake-config';
+import { loadConfig } from '#core/config/load-config';
 import { makeDynamoClients } from '#core/platform/aws-clients';
+import { intakeFromConfig } from '../../../functions/intake/wiring';
 import { validTip } from '../../support/local-env';
 import { silenceFunctions } from '../../support/quiet-logger';
 import {
@@ -140,6 +143,29 @@ describe('idempotent intake (Powertools idempotency on dynalite)', () => {
 
     expect(replay.statusCode).toBe(201);
     expect(parse(replay.body)).toEqual({ ...first, receipt: 'LEGA-CY22-CODE' });
+  });
+
+  it('answers a retry whose sealed receipt no longer unseals (RECEIPT_HASH_SECRET rotated) with 409, storing nothing', async () => {
+    const tip = validTip();
+    const headers = { 'idempotency-key': `rotated-${Date.now()}` };
+    const first = parse((await intake.handler(postTipEvent(tip, { headers }))).body);
+    // A container started after the rotation: same tables, another receipt secret.
+    const rotated = intakeFromConfig(
+      loadConfig(intakeConfigSchema, {
+        ...intake.env,
+        RECEIPT_HASH_SECRET: 'rotated-receipt-secret-0123456789abcdef',
+      }),
+      intake.table.dynamo,
+    );
+
+    const retry = await rotated(postTipEvent(tip, { headers }));
+    const again = await rotated(postTipEvent(tip, { headers }));
+
+    expect(retry.statusCode).toBe(409);
+    expect(parse(retry.body)).toMatchObject({ error: 'receipt_unavailable' });
+    expect(retry.body).not.toContain(first.receipt as string);
+    expect(again.statusCode).toBe(409);
+    expect(await tipsWith(tip.message)).toHaveLength(1);
   });
 
   it('refuses a key reused for a different body with 422 and stores nothing for it', async () => {

@@ -117,6 +117,25 @@ describe('a size budget per tip: reader messages and triage keep the item under 
     expect(counted).toBeGreaterThanOrEqual(bytes);
   });
 
+  it('messages racing for the last of the budget: the conditional write lets through what fits, no more', async () => {
+    const tip = await submit();
+    const message = '北'.repeat(4_990);
+    // Filled one by one to just under the budget (the next one is refused)...
+    const answers = await fill(tip.receipt, message, 32);
+    expect(answers.at(-1)?.status).toBe(413);
+    // ...then a shorter message fits once more, and ten of them race for that room.
+    const raced = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => addMessage(tip.receipt, `${i} ${'北'.repeat(2_000)}`)),
+    );
+
+    const statuses = raced.map((a) => a.status);
+    expect(statuses.every((s) => s === 201 || s === 413)).toBe(true);
+    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(2);
+    const { bytes, counted } = await storedBytes(tip.id);
+    expect(bytes).toBeLessThanOrEqual(TIP_BUDGET_BYTES);
+    expect(counted).toBeGreaterThanOrEqual(bytes);
+  });
+
   it('60 messages of 5,000 UTF-16 units of emoji (10 KB each): refused with 413, not stored past the budget', async () => {
     const tip = await submit();
 

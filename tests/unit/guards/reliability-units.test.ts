@@ -115,6 +115,9 @@ describe('what makes two submissions the same', () => {
     ['Greek capitals (Τ, Η, Ε)', '\u03a4\u0397\u0395 PORT IS CLOSED'],
     ['Cyrillic capitals (Т, Н, Е, Р, О)', '\u0422\u041d\u0415 \u0420\u041eRT IS CLOSED'],
     ['fullwidth letters (NFKC)', '\uff54\uff48\uff45 port is closed'],
+    ['a braille blank for a space, and one at the end', 'the\u2800port is closed\u2800'],
+    ['combining marks (a dot above an i, a dot below a t)', 'the port i\u0307s clo\u0323sed'],
+    ['Latin small capitals', 'the ᴘᴏʀᴛ is ᴄʟᴏꜱᴇᴅ'],
   ])('a copy edited with %s folds to the same fingerprint text', async (_what, copy) => {
     expect(await normaliseMessage(copy)).toBe(await normaliseMessage('the port is closed'));
   });
