@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+
+/**
+ * Real files as a source's phone or laptop would send them, built at test time with ffmpeg and
+ * tagged with exiftool, and exiftool again as the independent reader of what a cleaned file
+ * still carries.
+ */
+
+/** What the fixtures carry that gives the source away. */
+export const SOURCE = {
+  name: 'Yulia Kovalenko',
+  serial: 'SN4417ZX9',
+  lensSerial: 'LS7781QK',
+  software: 'Kovalenko Office Suite',
+  latitude: '48.5069',
+  longitude: '35.0452',
+} as const;
+
+const dir = mkdtempSync(join(tmpdir(), 'tipline-attachments-'));
+let counter = 0;
+
+function path(ext: string): string {
+  counter += 1;
+  return join(dir, `f${counter}.${ext}`);
+}
+
+function run(cmd: string, args: string[]): void {
+  execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** A still picture, left half red and right half blue, so a rotation shows in the pixels. */
+function halves(ext: string, width: number, height: number): string {
+  const out = path(ext);
+  const half = `size=${width / 2}x${height}`;
+  run('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y'],
+    ...[
+      '-f',
+      'lavfi',
+      '-i',
+      `color=red:${half},format=rgb24`,
+      '-f',
+      'lavfi',
+      '-i',
+      `color=blue:${half},format=rgb24`,
+    ],
+    ...['-filter_complex', 'hstack', '-frames:v', '1', out],
+  ]);
+  return out;
+}
+
+const CAMERA_TAGS = [
+  `-Artist=${SOURCE.name}`,
+  `-OwnerName=${SOURCE.name}`,
+  `-Copyright=${SOURCE.name}`,
+  `-SerialNumber=${SOURCE.serial}`,
+  `-LensSerialNumber=${SOURCE.lensSerial}`,
+  '-Make=Canon',
+  '-Model=EOS 90D',
+  `-Software=${SOURCE.software}`,
+  '-DateTimeOriginal=2026:11:30 09:15:00',
+  `-ImageDescription=${SOURCE.name} on the balcony`,
+  `-GPSLatitude=${SOURCE.latitude}`,
+  '-GPSLatitudeRef=N',
+  `-GPSLongitude=${SOURCE.longitude}`,
+  '-GPSLongitudeRef=E',
+  `-XMP-dc:Creator=${SOURCE.name}`,
+  `-XMP-xmp:CreatorTool=${SOURCE.software}`,
+];
+
+function tag(file: string, tags: string[]): Buffer {
+  run('exiftool', ['-q', '-q', '-overwrite_original', ...tags, file]);
+  return readFileSync(file);
+}
+
+/**
+ * A phone photo: EXIF with GPS, serials, owner and maker, an EXIF thumbnail, XMP, IPTC
+ * (APP13), a JPEG comment, and Orientation 6 (stored 64×48, shown 48×64 turned clockwise).
+ */
+export function sourceJpeg(): Buffer {
+  const thumb = halves('jpg', 16, 12);
+  return tag(halves('jpg', 64, 48), [
+    ...CAMERA_TAGS,
+    `-IPTC:By-line=${SOURCE.name}`,
+    `-IPTC:City=Dnipro`,
+    `-Comment=${SOURCE.name}`,
+    '-Orientation#=6',
+    `-ThumbnailImage<=${thumb}`,
+  ]);
+}
+
+/** A screenshot: tEXt (author, comment), zTXt (a long description), iTXt (a title in Cyrillic, and XMP), tIME, eXIf. */
+export function sourcePng(): Buffer {
+  const file = halves('png', 64, 48);
+  tag(file, [
+    ...CAMERA_TAGS,
+    `-PNG:Author=${SOURCE.name}`,
+    `-PNG:Comment=${SOURCE.name} took this`,
+    '-PNG:ModifyDate=2026:11:30 10:00:00',
+  ]);
+  // -z writes compressed chunks; a long text is worth compressing, so it lands in zTXt.
+  return tag(file, ['-z', `-PNG:Description=${`${SOURCE.name} `.repeat(40)}`, '-PNG:Title=Юлия Коваленко']);
+}
+
+/** A WebP (what messaging apps send): EXIF and XMP chunks. */
+export function sourceWebp(): Buffer {
+  return tag(halves('webp', 64, 48), CAMERA_TAGS);
+}
+
+/** exiftool's reading of some bytes: every tag, each named `Group:Tag`. */
+export function exiftoolRead(bytes: Uint8Array, ext: string): Record<string, unknown> {
+  const file = path(ext);
+  writeFileSync(file, bytes);
+  const out = execFileSync('exiftool', ['-j', '-a', '-G1', '-n', file], { encoding: 'utf8' });
+  const [tags] = JSON.parse(out) as Record<string, unknown>[];
+  return tags ?? {};
+}
+
+/** The chunk, chunk type and segment names (`Group:Tag`) that must not survive cleaning. */
+const IDENTIFYING =
+  /GPS|Serial|Artist|Author|Creator|By-line|Owner|Copyright|Comment|Software|Producer|Make|Model|Description|Title|DateTimeOriginal|ThumbnailImage|City/i;
+
+/** The tags exiftool still finds that could identify a source, with their values. */
+export function identifyingTags(tags: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(tags).filter(
+      ([key]) => IDENTIFYING.test(key) && !key.startsWith('ExifTool:') && !key.startsWith('System:'),
+    ),
+  );
+}
+
+/**
+ * Whether any of the source's strings is anywhere in the bytes: as ASCII/UTF-8, UTF-16 either
+ * way (PDF and EXIF strings may be either), and inside any zlib stream (PNG zTXt, PDF streams).
+ */
+export function findsSourceStrings(bytes: Uint8Array): string[] {
+  const needles = [SOURCE.name, SOURCE.serial, SOURCE.lensSerial, SOURCE.software, 'Юлия'];
+  const haystacks = [Buffer.from(bytes), ...inflatedStreams(Buffer.from(bytes))];
+  const found = new Set<string>();
+  for (const needle of needles) {
+    const forms = [
+      Buffer.from(needle, 'utf8'),
+      Buffer.from(needle, 'utf16le'),
+      Buffer.from(needle, 'utf16le').swap16(),
+    ];
+    if (haystacks.some((h) => forms.some((f) => h.includes(f)))) found.add(needle);
+  }
+  return [...found];
+}
+
+/** Every zlib stream in the file, inflated (a zlib header is 78 01/5E/9C/DA). */
+function inflatedStreams(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length - 1; i++) {
+    if (bytes[i] !== 0x78 || ![0x01, 0x5e, 0x9c, 0xda].includes(bytes[i + 1] ?? 0)) continue;
+    try {
+      out.push(inflateSync(bytes.subarray(i), { finishFlush: 2 }));
+    } catch {
+      // not a stream after all
+    }
+  }
+  return out;
+}
