@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
+import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 
 /**
  * Real files as a source's phone or laptop would send them, built at test time with ffmpeg and
@@ -111,6 +112,53 @@ export function sourceWebp(): Buffer {
   return tag(halves('webp', 64, 48), CAMERA_TAGS);
 }
 
+/**
+ * A document from the source's office: Info (author, creator, producer, title, keywords), a
+ * catalog XMP stream, a page XMP stream, page private data (PieceInfo) and a comment annotation signed with the
+ * name; then edited by exiftool, which appends an incremental update with a new author and
+ * leaves the first revision, name and all, in the file.
+ */
+export async function sourcePdf(): Promise<Buffer> {
+  // updateMetadata off: otherwise pdf-lib writes its own name over the producer set here.
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.setAuthor(SOURCE.name);
+  doc.setCreator(SOURCE.software);
+  doc.setProducer(SOURCE.software);
+  doc.setTitle(`Memo by ${SOURCE.name}`);
+  doc.setKeywords([SOURCE.name, 'ministry']);
+  const page = doc.addPage([300, 200]);
+  page.drawText('Shipment schedule, week 48', {
+    x: 20,
+    y: 150,
+    size: 12,
+    font: await doc.embedFont(StandardFonts.Helvetica),
+  });
+  const { context } = doc;
+  const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>${SOURCE.name}</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>`;
+  doc.catalog.set(
+    PDFName.of('Metadata'),
+    context.register(context.stream(xmp, { Type: 'Metadata', Subtype: 'XML' })),
+  );
+  // A page's own XMP, an indirect stream: removing the key alone would leave the stream written out.
+  const pageXmp = xmp.replace(SOURCE.name, SOURCE.lensSerial);
+  page.node.set(
+    PDFName.of('Metadata'),
+    context.register(context.stream(pageXmp, { Type: 'Metadata', Subtype: 'XML' })),
+  );
+  page.node.set(PDFName.of('PieceInfo'), context.obj({ Office: { Private: PDFString.of(SOURCE.serial) } }));
+  const note = context.obj({
+    Type: 'Annot',
+    Subtype: 'Text',
+    Rect: [10, 10, 30, 30],
+    T: PDFString.of(SOURCE.name),
+    Contents: PDFString.of('see p. 2'),
+  });
+  page.node.set(PDFName.of('Annots'), context.obj([context.register(note)]));
+  const file = path('pdf');
+  writeFileSync(file, await doc.save({ useObjectStreams: false }));
+  return tag(file, ['-PDF:Author=Desk Archive', '-PDF:Creator=Scanner', '-XMP-dc:Creator=Desk Archive']);
+}
+
 /** exiftool's reading of some bytes: every tag, each named `Group:Tag`. */
 export function exiftoolRead(bytes: Uint8Array, ext: string): Record<string, unknown> {
   const file = path(ext);
@@ -135,18 +183,22 @@ export function identifyingTags(tags: Record<string, unknown>): Record<string, u
 
 /**
  * Whether any of the source's strings is anywhere in the bytes: as ASCII/UTF-8, UTF-16 either
- * way (PDF and EXIF strings may be either), and inside any zlib stream (PNG zTXt, PDF streams).
+ * way (PDF and EXIF strings may be either), spelled in hex (PDF hex strings), and inside any zlib
+ * stream (PNG zTXt, PDF streams).
  */
 export function findsSourceStrings(bytes: Uint8Array): string[] {
   const needles = [SOURCE.name, SOURCE.serial, SOURCE.lensSerial, SOURCE.software, 'Юлия'];
   const haystacks = [Buffer.from(bytes), ...inflatedStreams(Buffer.from(bytes))];
   const found = new Set<string>();
   for (const needle of needles) {
-    const forms = [
+    const encodings = [
       Buffer.from(needle, 'utf8'),
       Buffer.from(needle, 'utf16le'),
       Buffer.from(needle, 'utf16le').swap16(),
     ];
+    // PDF hex strings (<FEFF0059...>) spell each encoding out in hex digits, either case.
+    const hex = encodings.map((e) => e.toString('hex')).flatMap((h) => [h, h.toUpperCase()]);
+    const forms = [...encodings, ...hex.map((h) => Buffer.from(h, 'latin1'))];
     if (haystacks.some((h) => forms.some((f) => h.includes(f)))) found.add(needle);
   }
   return [...found];
