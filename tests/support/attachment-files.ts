@@ -159,6 +159,55 @@ export async function sourcePdf(): Promise<Buffer> {
   return tag(file, ['-PDF:Author=Desk Archive', '-PDF:Creator=Scanner', '-XMP-dc:Creator=Desk Archive']);
 }
 
+/**
+ * A phone video: ffmpeg writes a location, artist, comment and encoder as metadata atoms and
+ * a track handler name; exiftool adds Apple-style keys (make, model, author), a UserData GPS
+ * position, a camera serial hash (CAME) and XMP. As `.mov`, ffmpeg writes a QuickTime file.
+ */
+export function sourceMp4(ext: 'mp4' | 'mov' = 'mp4'): Buffer {
+  const file = path(ext);
+  run('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y'],
+    ...[
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:duration=0.5:rate=10',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=duration=0.5',
+    ],
+    ...['-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-c:a', 'aac', '-shortest'],
+    ...[
+      '-metadata',
+      `location=+${SOURCE.latitude}+0${SOURCE.longitude}/`,
+      '-metadata',
+      `artist=${SOURCE.name}`,
+    ],
+    ...['-metadata', `comment=${SOURCE.name}`, '-metadata', `encoder=${SOURCE.software}`],
+    ...['-metadata:s:v:0', `handler_name=${SOURCE.software}`, '-movflags', 'use_metadata_tags', file],
+  ]);
+  return tag(file, [
+    '-Keys:Make=Apple',
+    '-Keys:Model=iPhone 15',
+    `-Keys:Author=${SOURCE.name}`,
+    `-UserData:GPSCoordinates=${SOURCE.latitude} N, ${SOURCE.longitude} E`,
+    `-UserData:SerialNumberHash=${SOURCE.serial}`,
+    `-XMP-dc:Creator=${SOURCE.name}`,
+  ]);
+}
+
+/** A voice note as MP3 with an ID3 artist tag (no audio cleaner yet: it is stored "not cleaned"). */
+export function sourceMp3(): Buffer {
+  const file = path('mp3');
+  run('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=duration=0.2'],
+    ...['-c:a', 'libmp3lame', '-metadata', `artist=${SOURCE.name}`, file],
+  ]);
+  return readFileSync(file);
+}
+
 /** exiftool's reading of some bytes: every tag, each named `Group:Tag`. */
 export function exiftoolRead(bytes: Uint8Array, ext: string): Record<string, unknown> {
   const file = path(ext);
@@ -170,7 +219,7 @@ export function exiftoolRead(bytes: Uint8Array, ext: string): Record<string, unk
 
 /** The chunk, chunk type and segment names (`Group:Tag`) that must not survive cleaning. */
 const IDENTIFYING =
-  /GPS|Serial|Artist|Author|Creator|By-line|Owner|Copyright|Comment|Software|Producer|Make|Model|Description|Title|DateTimeOriginal|ThumbnailImage|City/i;
+  /GPS|Serial|Artist|Author|Creator|By-line|Owner|Copyright|Comment|Software|Producer|Make|Model|Description|Title|DateTimeOriginal|ThumbnailImage|City|Location/i;
 
 /** The tags exiftool still finds that could identify a source, with their values. */
 export function identifyingTags(tags: Record<string, unknown>): Record<string, unknown> {

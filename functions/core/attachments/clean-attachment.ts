@@ -1,5 +1,6 @@
 import { type AttachmentClass, classifyType } from '#core/attachments/classify-type';
 import { cleanImage } from '#core/attachments/clean-image';
+import { cleanMedia } from '#core/attachments/clean-media';
 import { cleanPdf } from '#core/attachments/clean-pdf';
 import {
   AttachmentCleaningError,
@@ -19,9 +20,12 @@ export type AttachmentOutcome =
   | { status: 'not-cleaned'; type: SniffedType; kind: AttachmentClass; reason: string }
   | { status: 'inert'; type: SniffedType; kind: AttachmentClass };
 
-const CLEANERS: Partial<Record<AttachmentClass, (bytes: Uint8Array) => Promise<CleanedFile>>> = {
+const CLEANERS: Partial<
+  Record<AttachmentClass, (bytes: Uint8Array, type: SniffedType) => Promise<CleanedFile>>
+> = {
   image: cleanImage,
   pdf: cleanPdf,
+  media: cleanMedia,
 };
 
 /** Sniffs a file by its bytes, then cleans it if a cleaner for its type exists. */
@@ -34,7 +38,7 @@ export async function cleanAttachment(bytes: Uint8Array): Promise<AttachmentOutc
     return { status: 'not-cleaned', type, kind, reason: 'Tipline cannot clean this type of file' };
   let cleaned: CleanedFile;
   try {
-    cleaned = await cleaner(bytes);
+    cleaned = await cleaner(bytes, type);
   } catch (err) {
     if (!(err instanceof AttachmentCleaningError)) throw err;
     return { status: 'not-cleaned', type, kind, reason: `${err.message}, so it is stored as received` };

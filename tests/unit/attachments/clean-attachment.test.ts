@@ -1,17 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { cleanAttachment } from '#core/attachments/clean-attachment';
-import { findsSourceStrings, sourceJpeg, sourcePdf } from '../../support/attachment-files';
+import {
+  findsSourceStrings,
+  sourceJpeg,
+  sourceMp3,
+  sourceMp4,
+  sourcePdf,
+} from '../../support/attachment-files';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('cleanAttachment', () => {
-  it('cleans a photo and a PDF whatever they are called, and reports what it removed', async () => {
+  it('cleans a photo, a PDF and a video whatever they are called, and reports what it removed', async () => {
     const photo = await cleanAttachment(sourceJpeg());
     const pdf = await cleanAttachment(await sourcePdf());
+    const video = await cleanAttachment(sourceMp4());
 
     expect(photo).toMatchObject({ status: 'cleaned', kind: 'image', type: { mime: 'image/jpeg' } });
     expect(pdf).toMatchObject({ status: 'cleaned', kind: 'pdf', type: { mime: 'application/pdf' } });
-    for (const outcome of [photo, pdf]) {
+    expect(video).toMatchObject({ status: 'cleaned', kind: 'media', type: { mime: 'video/mp4' } });
+    for (const outcome of [photo, pdf, video]) {
       if (outcome.status !== 'cleaned') throw new Error('expected a clean copy');
       expect(findsSourceStrings(outcome.bytes)).toEqual([]);
       expect(outcome.report.removed).toContain('author name');
@@ -28,8 +36,9 @@ describe('cleanAttachment', () => {
     expect(svg).toEqual({ status: 'inert', kind: 'inert', type: { ext: 'svg', mime: 'image/svg+xml' } });
   });
 
-  it('stores what it cannot clean as received, saying why: unknown bytes, a damaged JPEG', async () => {
+  it('stores what it cannot clean as received, saying why: unknown bytes, audio, a damaged JPEG', async () => {
     const unknown = await cleanAttachment(text('minutes of the meeting'));
+    const mp3 = await cleanAttachment(sourceMp3());
     const damaged = await cleanAttachment(sourceJpeg().subarray(0, 600));
 
     expect(unknown).toEqual({
@@ -38,6 +47,7 @@ describe('cleanAttachment', () => {
       type: { ext: 'bin', mime: 'application/octet-stream' },
       reason: 'Tipline cannot clean this type of file',
     });
+    expect(mp3).toMatchObject({ status: 'not-cleaned', kind: 'audio', type: { mime: 'audio/mpeg' } });
     expect(damaged).toMatchObject({ status: 'not-cleaned', kind: 'image', type: { mime: 'image/jpeg' } });
     expect(damaged.status === 'not-cleaned' && damaged.reason).toMatch(/stored as received$/);
   });
