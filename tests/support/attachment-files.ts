@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import sharp from 'sharp';
 
 /**
  * Real files as a source's phone or laptop would send them, built at test time with ffmpeg and
@@ -196,6 +197,20 @@ export function sourceMp4(ext: 'mp4' | 'mov' = 'mp4'): Buffer {
     `-UserData:SerialNumberHash=${SOURCE.serial}`,
     `-XMP-dc:Creator=${SOURCE.name}`,
   ]);
+}
+
+/** A GIF (an animated reaction, a screen recording): a comment extension and XMP. */
+export function sourceGif(): Buffer {
+  return tag(halves('gif', 64, 48), [`-Comment=${SOURCE.name}`, `-XMP-dc:Creator=${SOURCE.name}`]);
+}
+
+/** An AVIF (what newer phones and browsers save): EXIF with GPS and owner, XMP. */
+export async function sourceAvif(): Promise<Buffer> {
+  const file = path('avif');
+  await sharp(halves('png', 64, 48))
+    .avif()
+    .toFile(file);
+  return tag(file, CAMERA_TAGS);
 }
 
 /** A voice note as MP3 with an ID3 artist tag (no audio cleaner yet: it is stored "not cleaned"). */

@@ -4,7 +4,7 @@ import type { Metadata } from 'sharp';
 /**
  * Names, in plain words, the metadata an image carries, from sharp's reading of it (EXIF parsed
  * by exif-reader, XMP, IPTC, PNG text chunks) and from a walk of the container for what sharp
- * does not list (JPEG comment segments, PNG tIME/zTXt chunks, WebP EXIF/XMP chunks). Only for
+ * does not list (JPEG comment segments, PNG tIME/zTXt chunks, GIF comment and XMP extensions). Only for
  * the report: cleaning itself re-encodes the pixels, so it does not depend on this list.
  */
 export function describeImageMetadata(meta: Metadata, bytes: Uint8Array): string[] {
@@ -15,6 +15,7 @@ export function describeImageMetadata(meta: Metadata, bytes: Uint8Array): string
   for (const { keyword } of meta.comments ?? []) found.push(describeTextKeyword(keyword));
   if (meta.format === 'jpeg') found.push(...describeJpegSegments(bytes));
   if (meta.format === 'png') found.push(...describePngChunks(bytes));
+  if (meta.format === 'gif') found.push(...describeGifExtensions(bytes));
   if (meta.icc) found.push('colour profile');
   return found;
 }
@@ -83,4 +84,37 @@ function describePngChunks(bytes: Uint8Array): string[] {
     i += 12 + length;
   }
   return found;
+}
+
+/** GIF blocks: comment extensions (21 FE) and application extensions (21 FF), XMP among them. */
+function describeGifExtensions(bytes: Uint8Array): string[] {
+  const found: string[] = [];
+  const at = (i: number) => bytes[i] ?? 0;
+  const skipSubBlocks = (from: number): number => {
+    let i = from;
+    while (i < bytes.length && at(i) !== 0) i += at(i) + 1;
+    return i + 1;
+  };
+  const flags = at(10);
+  let i = 13 + (flags & 0x80 ? 3 * 2 ** ((flags & 0x07) + 1) : 0);
+  while (i < bytes.length && at(i) !== 0x3b) {
+    if (at(i) === 0x21) {
+      const label = at(i + 1);
+      if (label === 0xfe) found.push('comment');
+      if (label === 0xff) {
+        const app = new TextDecoder('latin1').decode(bytes.subarray(i + 3, i + 14));
+        found.push(
+          app === 'XMP DataXMP' ? 'XMP' : app.startsWith('NETSCAPE') ? 'loop count' : 'application data',
+        );
+      }
+      i = skipSubBlocks(i + 2);
+    } else if (at(i) === 0x2c) {
+      const local = at(i + 9);
+      i += 10 + (local & 0x80 ? 3 * 2 ** ((local & 0x07) + 1) : 0) + 1; // descriptor, colour table, LZW size
+      i = skipSubBlocks(i);
+    } else {
+      break;
+    }
+  }
+  return found.filter((f) => f !== 'loop count');
 }

@@ -6,6 +6,8 @@ import {
   exiftoolRead,
   findsSourceStrings,
   identifyingTags,
+  sourceAvif,
+  sourceGif,
   sourceJpeg,
   sourcePng,
   sourceWebp,
@@ -112,6 +114,26 @@ describe('cleanImage', () => {
       expect.arrayContaining(['GPS position', 'camera serial number', 'author name', 'XMP']),
     );
   });
+
+  it.each([
+    ['gif', 'image/gif', async () => sourceGif()],
+    ['avif', 'image/avif', sourceAvif],
+  ])(
+    'a %s: exiftool finds nothing identifying after, same size, the name nowhere',
+    async (ext, type, make) => {
+      const original = await make();
+      expect(Object.keys(identifyingTags(exiftoolRead(original, ext))).length).toBeGreaterThan(1);
+
+      const { bytes, mime, report } = await cleanImage(original);
+
+      expect(identifyingTags(exiftoolRead(bytes, ext))).toEqual({});
+      expect(findsSourceStrings(bytes)).toEqual([]);
+      expect(exiftoolRead(bytes, ext)).toMatchObject({ 'Composite:ImageSize': '64 48' });
+      expect(mime).toBe(type);
+      expect((await sniffType(bytes)).mime).toBe(type);
+      expect(report.removed).toContain('XMP');
+    },
+  );
 
   it('refuses bytes that only claim to be an image', async () => {
     await expect(cleanImage(new TextEncoder().encode('<html>not a photo</html>'))).rejects.toThrow(
