@@ -103,9 +103,9 @@ function describeGifExtensions(bytes: Uint8Array): string[] {
       if (label === 0xfe) found.push('comment');
       if (label === 0xff) {
         const app = new TextDecoder('latin1').decode(bytes.subarray(i + 3, i + 14));
-        found.push(
-          app === 'XMP DataXMP' ? 'XMP' : app.startsWith('NETSCAPE') ? 'loop count' : 'application data',
-        );
+        // NETSCAPE2.0 is the animation loop count: not metadata.
+        if (app === 'XMP DataXMP') found.push('XMP');
+        else if (!app.startsWith('NETSCAPE')) found.push('application data');
       }
       i = skipSubBlocks(i + 2);
     } else if (at(i) === 0x2c) {
@@ -116,5 +116,5 @@ function describeGifExtensions(bytes: Uint8Array): string[] {
       break;
     }
   }
-  return found.filter((f) => f !== 'loop count');
+  return found;
 }
