@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 
 /**
@@ -155,6 +155,9 @@ export async function sourcePdf(): Promise<Buffer> {
     Contents: PDFString.of('see p. 2'),
   });
   page.node.set(PDFName.of('Annots'), context.obj([context.register(note)]));
+  // A file identifier, as office software writes it (often a hash of path, time and machine).
+  const id = PDFHexString.of(Buffer.from(SOURCE.serial).toString('hex'));
+  context.trailerInfo.ID = context.obj([id, id]);
   const file = path('pdf');
   writeFileSync(file, await doc.save({ useObjectStreams: false }));
   return tag(file, ['-PDF:Author=Desk Archive', '-PDF:Creator=Scanner', '-XMP-dc:Creator=Desk Archive']);

@@ -33,6 +33,7 @@ describe('cleanPdf', () => {
         .match(/startxref/g),
     ).toHaveLength(1);
     expect(mime).toBe('application/pdf');
+    expect(Buffer.from(bytes).toString('latin1')).not.toMatch(/\/ID\s*\[/);
     expect(report.removed).toEqual(
       expect.arrayContaining([
         'author name',
@@ -44,6 +45,7 @@ describe('cleanPdf', () => {
         'earlier revisions',
         'application private data',
         'annotation author names',
+        'file identifier',
       ]),
     );
   });
