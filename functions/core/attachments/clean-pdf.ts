@@ -1,5 +1,15 @@
-import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFObject, PDFRef, PDFStream } from 'pdf-lib';
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  type PDFObject,
+  PDFRawStream,
+  PDFRef,
+  PDFStream,
+} from 'pdf-lib';
 import { AttachmentCleaningError, type CleanedFile, uniqueItems } from '#core/attachments/cleaning-report';
+import { stripJpegMetadata } from '#core/attachments/jpeg-segments';
 
 /** Info dictionary entries, in the words the report uses; any other entry is a custom property. */
 const INFO_WORDS: Record<string, string> = {
@@ -31,8 +41,8 @@ const ANNOTATION_KEYS: Record<string, string> = { T: 'annotation author names', 
  * appends, so the first author's name is still in the file) are not copied. It is written out
  * as one revision. On what was copied, XMP streams, application private data and annotation
  * authors are removed too. Not kept: bookmarks, interactive form fields, links between pages.
- * Left as they are: the text and pictures on the pages (images inside keep their own EXIF, see
- * docs/architecture.md).
+ * JPEG photos placed in the pages lose their EXIF, XMP, IPTC and comments. Left as they are: the
+ * text and pictures on the pages (see docs/architecture.md).
  */
 export async function cleanPdf(bytes: Uint8Array): Promise<CleanedFile> {
   let source: PDFDocument;
@@ -49,7 +59,7 @@ export async function cleanPdf(bytes: Uint8Array): Promise<CleanedFile> {
     // or removed without the password.
     throw new AttachmentCleaningError('the PDF cannot be read', { cause: err });
   }
-  removed.push(...stripMetadataKeys(clean));
+  removed.push(...stripMetadataKeys(clean), ...stripImageMetadata(clean));
 
   const out = await clean.save({ updateFieldAppearances: false });
   return {
@@ -106,6 +116,29 @@ function stripMetadataKeys(doc: PDFDocument): string[] {
   }
   dropUnreachable(doc);
   return removed;
+}
+
+/**
+ * A photo placed in a document keeps its EXIF inside the PDF (a JPEG is stored as it came, a
+ * DCTDecode stream): GPS and serial would survive the document's cleaning. Metadata segments
+ * are cut from each such stream; the pixels are not touched.
+ */
+function stripImageMetadata(doc: PDFDocument): string[] {
+  let removed = 0;
+  for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
+    if (
+      !(object instanceof PDFRawStream) ||
+      object.dict.get(PDFName.of('Filter')) !== PDFName.of('DCTDecode')
+    )
+      continue;
+    const stripped = stripJpegMetadata(object.contents);
+    if (stripped.removed === 0) continue;
+    removed += stripped.removed;
+    const dict = object.dict.clone(doc.context);
+    dict.set(PDFName.of('Length'), doc.context.obj(stripped.bytes.length));
+    doc.context.assign(ref, PDFRawStream.of(dict, stripped.bytes));
+  }
+  return removed > 0 ? ['metadata of photos in the document'] : [];
 }
 
 /**

@@ -1,4 +1,5 @@
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { cleanPdf } from '#core/attachments/clean-pdf';
 import {
@@ -6,6 +7,7 @@ import {
   findsSourceStrings,
   identifyingTags,
   SOURCE,
+  sourceJpeg,
   sourcePdf,
 } from '../../support/attachment-files';
 
@@ -59,6 +61,32 @@ describe('cleanPdf', () => {
     expect(exiftoolRead(bytes, 'pdf')).toMatchObject({ 'PDF:PageCount': 1 });
     expect(clean.getAuthor()).toBeUndefined();
     expect(clean.getProducer()).toBeUndefined();
+  });
+
+  it('a phone photo placed in the document loses its EXIF inside the PDF, and is still the same JPEG', async () => {
+    const doc = await PDFDocument.create({ updateMetadata: false });
+    const source = sourceJpeg();
+    const photo = await doc.embedJpg(source);
+    doc.addPage([100, 100]).drawImage(photo, { x: 0, y: 0, width: 64, height: 48 });
+    const original = await doc.save();
+    expect(findsSourceStrings(original)).toEqual(expect.arrayContaining([SOURCE.name, SOURCE.serial]));
+
+    const { bytes, report } = await cleanPdf(original);
+
+    expect(findsSourceStrings(bytes)).toEqual([]);
+    expect(report.removed).toContain('metadata of photos in the document');
+    const [jpeg] = (await PDFDocument.load(bytes, { updateMetadata: false })).context
+      .enumerateIndirectObjects()
+      .flatMap(([, o]) =>
+        o instanceof PDFRawStream && o.dict.get(PDFName.of('Filter')) === PDFName.of('DCTDecode')
+          ? [o.contents]
+          : [],
+      );
+    if (!jpeg) throw new Error('the photo is gone from the page');
+    expect(identifyingTags(exiftoolRead(jpeg, 'jpg'))).toEqual({});
+    expect(await sharp(jpeg).metadata()).toMatchObject({ format: 'jpeg', width: 64, height: 48 });
+    // Only segments were cut: the pixels decode exactly as before.
+    expect((await sharp(jpeg).raw().toBuffer()).equals(await sharp(source).raw().toBuffer())).toBe(true);
   });
 
   it('refuses bytes that are not a PDF', async () => {
