@@ -69,6 +69,14 @@ function parseBoxes(bytes: Uint8Array): Box[] {
   }
   if (!file.boxes.some((b) => b.type === 'moov'))
     throw new AttachmentCleaningError('the video cannot be read');
+  // mp4box leaves out a box cut short, which would then not be blanked: a file cut inside its
+  // XMP box came out "cleaned" with the name in it. The boxes must cover the file end to end.
+  let end = 0;
+  for (const box of file.boxes) {
+    if (box.start !== end) break;
+    end += box.size ?? 0;
+  }
+  if (end !== bytes.length) throw new AttachmentCleaningError('the video is truncated');
   return file.boxes;
 }
 

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { cleanAttachment } from '#core/attachments/clean-attachment';
+import {
+  findsSourceStrings,
+  sourceJpeg,
+  sourceMp4,
+  sourcePdf,
+  sourcePng,
+  sourceWebp,
+} from '../../support/attachment-files';
+
+/**
+ * An upload cut short (a lost connection, a tampered file) must never come out "cleaned" with
+ * the source's name still in it, and never throw (a thrown error would be a 500, a bug).
+ */
+describe.each([
+  ['JPEG', async () => sourceJpeg()],
+  ['PNG', async () => sourcePng()],
+  ['WebP', async () => sourceWebp()],
+  ['MP4', async () => sourceMp4()],
+  ['PDF', sourcePdf],
+])('a %s cut short', (_name, make) => {
+  it('is cleaned with nothing of the source left, or stored as not cleaned, at every cut', async () => {
+    const whole = await make();
+    const cuts = Array.from({ length: 40 }, (_, i) => Math.floor(((i + 1) * whole.length) / 41));
+
+    for (const cut of cuts) {
+      const outcome = await cleanAttachment(whole.subarray(0, cut));
+      if (outcome.status === 'cleaned')
+        expect({ cut, found: findsSourceStrings(outcome.bytes) }).toEqual({ cut, found: [] });
+      else expect(['not-cleaned', 'inert']).toContain(outcome.status);
+    }
+  });
+});
