@@ -216,6 +216,42 @@ export async function sourceAvif(): Promise<Buffer> {
   return tag(file, CAMERA_TAGS);
 }
 
+/** An animated GIF or WebP of 5 frames, with a comment (GIF) or XMP (WebP) naming the source. */
+export function sourceAnimation(ext: 'gif' | 'webp'): Buffer {
+  const file = path(ext);
+  run('ffmpeg', [
+    ...[
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:duration=0.5:rate=10',
+    ],
+    ...(ext === 'webp' ? ['-loop', '0'] : []),
+    file,
+  ]);
+  return tag(file, ext === 'gif' ? [`-Comment=${SOURCE.name}`] : [`-XMP-dc:Creator=${SOURCE.name}`]);
+}
+
+/** A voice memo as a phone records it (M4A): artist and location atoms. */
+export function sourceM4a(): Buffer {
+  const file = path('m4a');
+  run('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=duration=0.3', '-c:a', 'aac'],
+    ...[
+      '-metadata',
+      `artist=${SOURCE.name}`,
+      '-metadata',
+      `location=+${SOURCE.latitude}+0${SOURCE.longitude}/`,
+    ],
+    ...['-movflags', 'use_metadata_tags', file],
+  ]);
+  return readFileSync(file);
+}
+
 /** A voice note as MP3 with an ID3 artist tag (no audio cleaner yet: it is stored "not cleaned"). */
 export function sourceMp3(): Buffer {
   const file = path('mp3');

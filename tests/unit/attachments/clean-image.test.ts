@@ -6,6 +6,7 @@ import {
   exiftoolRead,
   findsSourceStrings,
   identifyingTags,
+  sourceAnimation,
   sourceAvif,
   sourceGif,
   sourceJpeg,
@@ -132,6 +133,24 @@ describe('cleanImage', () => {
       expect(mime).toBe(type);
       expect((await sniffType(bytes)).mime).toBe(type);
       expect(report.removed).toContain('XMP');
+    },
+  );
+
+  it.each(['gif', 'webp'] as const)(
+    'an animated %s keeps its 5 frames and loses its metadata',
+    async (ext) => {
+      const original = sourceAnimation(ext);
+
+      const { bytes, report } = await cleanImage(original);
+
+      expect(await sharp(bytes, { animated: true }).metadata()).toMatchObject({
+        pages: 5,
+        width: 64,
+        pageHeight: 48,
+      });
+      expect(identifyingTags(exiftoolRead(bytes, ext))).toEqual({});
+      expect(findsSourceStrings(bytes)).toEqual([]);
+      expect(report.removed).toEqual([ext === 'gif' ? 'comment' : 'XMP']);
     },
   );
 

@@ -10,11 +10,18 @@ import {
   findsSourceStrings,
   identifyingTags,
   SOURCE,
+  sourceM4a,
   sourceMp4,
 } from '../../support/attachment-files';
 
 const MP4 = { ext: 'mp4', mime: 'video/mp4' };
 const dir = mkdtempSync(join(tmpdir(), 'tipline-media-'));
+
+function writeTemp(bytes: Uint8Array): string {
+  const file = join(dir, `${Math.random().toString(36).slice(2)}.m4a`);
+  writeFileSync(file, bytes);
+  return file;
+}
 
 /** What ffprobe reads of each stream, and how many frames ffmpeg decodes without an error. */
 function probe(bytes: Uint8Array): { streams: unknown[]; frames: number } {
@@ -93,6 +100,26 @@ describe('cleanMedia', () => {
     expect(findsSourceStrings(bytes)).toEqual([]);
     expect(mime).toBe('video/quicktime');
     expect(probe(bytes)).toEqual(probe(original));
+  });
+
+  it('a voice memo (M4A): location and artist gone, the sound as sent', async () => {
+    const original = sourceM4a();
+    const type = await sniffType(original);
+    expect(type).toEqual({ ext: 'm4a', mime: 'audio/x-m4a' });
+
+    const { bytes, mime, report } = await cleanMedia(original, type);
+
+    expect(identifyingTags(exiftoolRead(bytes, 'm4a'))).toEqual({});
+    expect(findsSourceStrings(bytes)).toEqual([]);
+    expect(mime).toBe('audio/x-m4a');
+    expect(report.removed).toEqual(expect.arrayContaining(['GPS position', 'author name']));
+    expect(
+      execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', writeTemp(bytes)],
+        { encoding: 'utf8' },
+      ).trim(),
+    ).toBe('aac');
   });
 
   it('refuses bytes that are not a movie', async () => {
