@@ -252,14 +252,43 @@ export function sourceM4a(): Buffer {
   return readFileSync(file);
 }
 
-/** A voice note as MP3 with an ID3 artist tag (no audio cleaner yet: it is stored "not cleaned"). */
+/**
+ * A voice note as MP3: ID3v2 (artist, comment, encoder, and the phone photo as cover picture,
+ * GPS and all), an APEv2 tag naming the source, then an ID3v1 tag, as some recorders pile them.
+ */
 export function sourceMp3(): Buffer {
+  const photo = path('jpg');
+  writeFileSync(photo, sourceJpeg());
   const file = path('mp3');
   run('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=duration=0.2'],
-    ...['-c:a', 'libmp3lame', '-metadata', `artist=${SOURCE.name}`, file],
+    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=duration=0.3', '-i', photo],
+    ...['-map', '0:a', '-map', '1:v', '-c:a', 'libmp3lame', '-c:v', 'copy', '-id3v2_version', '3'],
+    ...[
+      '-metadata',
+      `artist=${SOURCE.name}`,
+      '-metadata',
+      `comment=${SOURCE.name}`,
+      '-metadata',
+      `encoder=${SOURCE.software}`,
+    ],
+    file,
   ]);
-  return readFileSync(file);
+  const v1 = Buffer.alloc(128);
+  v1.write('TAG', 0, 'latin1');
+  v1.write(SOURCE.name, 33, 'latin1'); // artist field
+  return Buffer.concat([readFileSync(file), apeTag('Artist', SOURCE.serial), v1]);
+}
+
+/** An APEv2 tag of one item, footer only. */
+function apeTag(key: string, value: string): Buffer {
+  const item = Buffer.concat([Buffer.alloc(8), Buffer.from(`${key}\0${value}`, 'latin1')]);
+  item.writeUInt32LE(Buffer.byteLength(value), 0);
+  const footer = Buffer.alloc(32);
+  footer.write('APETAGEX', 0, 'latin1');
+  footer.writeUInt32LE(2000, 8);
+  footer.writeUInt32LE(item.length + 32, 12);
+  footer.writeUInt32LE(1, 16);
+  return Buffer.concat([item, footer]);
 }
 
 /** exiftool's reading of some bytes: every tag, each named `Group:Tag`. */
@@ -279,7 +308,12 @@ const IDENTIFYING =
 export function identifyingTags(tags: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(tags).filter(
-      ([key]) => IDENTIFYING.test(key) && !key.startsWith('ExifTool:') && !key.startsWith('System:'),
+      ([key]) =>
+        IDENTIFYING.test(key) &&
+        !key.startsWith('ExifTool:') &&
+        !key.startsWith('System:') &&
+        // MPEG frame-header bits (the Copyright flag), not tags.
+        !key.startsWith('MPEG:'),
     ),
   );
 }

@@ -1,4 +1,5 @@
 import { type AttachmentClass, classifyType } from '#core/attachments/classify-type';
+import { cleanAudio } from '#core/attachments/clean-audio';
 import { cleanImage } from '#core/attachments/clean-image';
 import { cleanMedia } from '#core/attachments/clean-media';
 import { cleanPdf } from '#core/attachments/clean-pdf';
@@ -26,6 +27,7 @@ const CLEANERS: Partial<
   image: cleanImage,
   pdf: cleanPdf,
   media: cleanMedia,
+  audio: cleanAudio,
 };
 
 /** Sniffs a file by its bytes, then cleans it if a cleaner for its type exists. */
