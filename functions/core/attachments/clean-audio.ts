@@ -46,9 +46,40 @@ export async function cleanAudio(bytes: Uint8Array, type: SniffedType): Promise<
     }
   }
   if (start >= end) throw new AttachmentCleaningError('the audio holds no sound after its tags');
+  // What is left must be audio frames end to end: a tag cut short (its footer lost) is not
+  // recognised above, and would otherwise come out "cleaned" with the name inside.
+  if (!isFramesOnly(bytes, start, end))
+    throw new AttachmentCleaningError('the audio is cut short or holds unknown data');
   return {
     bytes: bytes.slice(start, end),
     mime: 'audio/mpeg',
     report: { removed: [...removed], notes: ['the sound is as sent'] },
   };
+}
+
+// MPEG audio Layer III bitrates (kbit/s) by bitrate index, for MPEG-1 and for MPEG-2/2.5.
+const BITRATES_V1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
+const BITRATES_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+const SAMPLE_RATES: Record<number, number[]> = {
+  3: [44100, 48000, 32000],
+  2: [22050, 24000, 16000],
+  0: [11025, 12000, 8000],
+};
+
+/** Whether [start, end) is whole Layer III frames, one after another, and nothing else. */
+function isFramesOnly(bytes: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    const b1 = bytes[i + 1] ?? 0;
+    const b2 = bytes[i + 2] ?? 0;
+    if (i + 4 > end || bytes[i] !== 0xff || (b1 & 0xe0) !== 0xe0) return false;
+    const version = (b1 >> 3) & 0x03; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+    const layer = (b1 >> 1) & 0x03; // 1: Layer III
+    const bitrate = (version === 3 ? BITRATES_V1 : BITRATES_V2)[b2 >> 4];
+    const rate = SAMPLE_RATES[version]?.[(b2 >> 2) & 0x03];
+    if (layer !== 1 || !bitrate || !rate) return false;
+    const length = Math.floor(((version === 3 ? 144 : 72) * bitrate * 1000) / rate) + ((b2 >> 1) & 0x01);
+    i += length;
+  }
+  return i === end;
 }

@@ -3,6 +3,7 @@ import { cleanAttachment } from '#core/attachments/clean-attachment';
 import {
   findsSourceStrings,
   sourceJpeg,
+  sourceMp3,
   sourceMp4,
   sourcePdf,
   sourcePng,
@@ -19,10 +20,14 @@ describe.each([
   ['WebP', async () => sourceWebp()],
   ['MP4', async () => sourceMp4()],
   ['PDF', sourcePdf],
+  ['MP3', async () => sourceMp3()],
 ])('a %s cut short', (_name, make) => {
   it('is cleaned with nothing of the source left, or stored as not cleaned, at every cut', async () => {
     const whole = await make();
-    const cuts = Array.from({ length: 40 }, (_, i) => Math.floor(((i + 1) * whole.length) / 41));
+    const spread = Array.from({ length: 40 }, (_, i) => Math.floor(((i + 1) * whole.length) / 41));
+    // Tags and trailers sit at the end (ID3v1, APE, a PDF's last revision): cut there densely too.
+    const nearEnd = Array.from({ length: 30 }, (_, i) => whole.length - 1 - i * 7);
+    const cuts = [...spread, ...nearEnd];
 
     for (const cut of cuts) {
       const outcome = await cleanAttachment(whole.subarray(0, cut));
