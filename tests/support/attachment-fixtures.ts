@@ -61,7 +61,7 @@ export function largestAttachment(n: number): Attachment {
     sizeBytes: Number.MAX_SAFE_INTEGER,
     width: Number.MAX_SAFE_INTEGER,
     height: Number.MAX_SAFE_INTEGER,
-    durationSeconds: Number.MAX_VALUE,
+    durationSeconds: 999_999_999.999_999,
     cleaning: {
       status: 'not-cleaned',
       removed: Array.from({ length: ATTACHMENT_LIMITS.removedItems }, () =>

@@ -89,7 +89,12 @@ export const attachmentSchema = z.object({
   sizeBytes: z.int().min(0).describe('Of the copy staff get (the clean one when cleaned)'),
   width: z.int().min(1).optional().describe('Pixels, for a photo or video whose size is known'),
   height: z.int().min(1).optional(),
-  durationSeconds: z.number().min(0).optional().describe('For a video or audio file whose length is known'),
+  durationSeconds: z
+    .number()
+    .min(0)
+    .max(1e9)
+    .optional()
+    .describe('For a video or audio file whose length is known'),
   cleaning: attachmentCleaningSchema,
   scan: z.object({ status: z.enum(SCAN_STATUSES) }),
   uploadedAt: z.iso.datetime(),
