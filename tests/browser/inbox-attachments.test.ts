@@ -115,6 +115,23 @@ describe('attachments on the inbox tip page in Chromium', () => {
     }
   });
 
+  it("the list counts each tip's files by kind", async () => {
+    const { ctx, page } = await openTip(textOnly.id);
+    try {
+      await page.getByRole('link', { name: '← Back to the list' }).click();
+      await page.getByLabel('Topic').selectOption('russia-ukraine-war');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      const items = page.locator('#tips > li');
+      await expect.poll(() => items.count()).toBe(2);
+      expect(await items.nth(0).textContent()).toContain(
+        '5 attachments (2 photos, 1 video, 1 document, 1 other file)',
+      );
+      expect(await items.nth(1).textContent()).toContain('2 attachments (2 other files)');
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('has no attachments section for a tip without files', async () => {
     const { ctx, page } = await openTip(textOnly.id);
     try {

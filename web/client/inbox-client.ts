@@ -6,7 +6,7 @@
 // Types only (erased from the bundle): the answers' shapes are the server's zod schemas.
 import type { ApiErrorBody as ApiError } from '#core/api/response-schemas';
 import type { Attachment } from '#core/attachments/attachment-record';
-import { durationWords, sizeWords } from '#core/attachments/attachment-words';
+import { attachmentCountLine, durationWords, sizeWords } from '#core/attachments/attachment-words';
 import type { TipSummary as Summary, TipList } from '#core/staff/tip-summary';
 import { linkHost } from '#core/tips/text-safety';
 import type { TipRecord as Tip } from '#core/tips/tip-record';
@@ -200,6 +200,8 @@ function tipItem(tip: Summary): HTMLLIElement {
   meta.prepend(el('span', tip.status, 'status'), ' ');
   li.append(title, meta, el('p', tip.excerpt, 'excerpt'));
   if (tip.tags?.length) li.append(el('p', `Tags: ${tip.tags.join(', ')}`, 'meta'));
+  const files = attachmentCountLine(tip.attachments);
+  if (files) li.append(el('p', files, 'meta'));
   return li;
 }
 
