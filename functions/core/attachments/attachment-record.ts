@@ -135,8 +135,13 @@ export interface AttachmentFacts {
   durationSeconds?: number;
 }
 
+// The record's words are printable ASCII (see ATTACHMENT_LIMITS): anything else a cleaner says
+// becomes '?', so a new word never makes the record unwritable.
 const bounded = (items: readonly string[], count: number, chars: number) =>
-  items.slice(0, count).map((s) => (s.length > chars ? `${s.slice(0, chars - 3)}...` : s));
+  items
+    .slice(0, count)
+    .map((s) => s.replace(/[^\x20-\x7e]/g, '?').trim() || '?')
+    .map((s) => (s.length > chars ? `${s.slice(0, chars - 3)}...` : s));
 
 /**
  * The record of one file from what the cleaner made of it (`cleanAttachment`): no scanner has

@@ -93,4 +93,30 @@ describe('an attachment record: the file as data, never its name or bytes', () =
       cleaning: { status: 'not-cleaned', reason: 'Tipline cannot clean this type of file' },
     });
   });
+
+  it("keeps a cleaner's report within the bounds, whatever it says", () => {
+    const outcome = {
+      status: 'cleaned' as const,
+      type: { ext: 'jpg', mime: 'image/jpeg' },
+      kind: 'image' as const,
+      bytes: new Uint8Array(),
+      report: {
+        removed: [
+          'Kamera-Seriennummer (Ü)',
+          'line\nbreak',
+          'x'.repeat(200),
+          ...Array.from({ length: 30 }, (_, i) => `w${i}`),
+        ],
+        notes: ['re-encoded'],
+      },
+    };
+    const { cleaning } = attachmentFromOutcome(outcome, facts);
+    expect(cleaning.removed).toHaveLength(ATTACHMENT_LIMITS.removedItems);
+    expect(cleaning.removed.slice(0, 3)).toEqual([
+      'Kamera-Seriennummer (?)',
+      'line?break',
+      `${'x'.repeat(ATTACHMENT_LIMITS.removedItem - 3)}...`,
+    ]);
+    expect(cleaning.notes).toEqual(['re-encoded']);
+  });
 });
