@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { durationWords, sizeWords } from '#core/attachments/attachment-words';
 import type { TipSummary } from '#core/staff/tip-summary';
 import { terminalSafe, terminalSafeJson } from '#core/tips/text-safety';
 import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
@@ -202,7 +203,26 @@ export function formatTip(tip: TipRecord): string {
     return `  ${h.at.slice(0, 19).replace('T', ' ')}  ${oneLine(h.by).padEnd(12)} ${oneLine(what)}`;
   });
   const message = terminalSafe(tip.message).replace(/^/gm, '  ');
-  return `${head}\n\nmessage\n${message}\n\nhistory\n${history.join('\n')}\n`;
+  const files = formatAttachments(tip.attachments);
+  return `${head}\n\nmessage\n${message}\n${files}\nhistory\n${history.join('\n')}\n`;
+}
+
+/** One line per file, as the inbox lists them (no file name exists to show); '' without any. */
+function formatAttachments(attachments: TipRecord['attachments']): string {
+  if (!attachments?.length) return '';
+  const lines = attachments.map((a) => {
+    const what = [a.kind, a.mime, sizeWords(a.sizeBytes)];
+    if (a.width && a.height) what.push(`${a.width}x${a.height}`);
+    if (a.durationSeconds !== undefined) what.push(durationWords(a.durationSeconds));
+    const cleaning =
+      a.cleaning?.status === 'cleaned'
+        ? `metadata removed: ${a.cleaning.removed.join(', ') || 'none found'}`
+        : a.cleaning?.status === 'refused-inert'
+          ? 'NOT OPENED: could run or render in a browser'
+          : `NOT CLEANED: ${a.cleaning?.reason ?? 'no reason recorded'}`;
+    return `  ${[a.id, ...what, cleaning, a.scan?.status ?? 'not-scanned'].map(oneLine).join('  ')}`;
+  });
+  return `\nattachments\n${lines.join('\n')}\n`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
+import type { Attachment } from '#core/attachments/attachment-record';
 import { indexAttributes } from '#core/tips/table-design';
 import type { TipRecord, TipStatus } from '#core/tips/tip-record';
 import type { TipKind, TipTopic } from '#core/tips/tip-schema';
@@ -11,6 +12,8 @@ export interface SeedSpec {
   status?: TipStatus;
   message?: string;
   subject?: string;
+  /** The records the cleaner would have written; absent as on a text-only or older tip. */
+  attachments?: Attachment[];
 }
 
 /** A stored tip as intake would write it (version 1, one history entry), at a chosen time. */
@@ -21,6 +24,7 @@ export function seedTip({
   status = 'new',
   message,
   subject,
+  attachments,
 }: SeedSpec): TipRecord {
   const id = ulid(createdAt.getTime());
   const at = createdAt.toISOString();
@@ -35,6 +39,7 @@ export function seedTip({
     status,
     version: 1,
     history: [{ at, by: 'reader', action: 'received', to: status }],
+    ...(attachments !== undefined ? { attachments } : {}),
   };
 }
 

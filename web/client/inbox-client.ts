@@ -5,6 +5,8 @@
  */
 // Types only (erased from the bundle): the answers' shapes are the server's zod schemas.
 import type { ApiErrorBody as ApiError } from '#core/api/response-schemas';
+import type { Attachment } from '#core/attachments/attachment-record';
+import { attachmentCountLine, durationWords, sizeWords } from '#core/attachments/attachment-words';
 import type { TipSummary as Summary, TipList } from '#core/staff/tip-summary';
 import { linkHost } from '#core/tips/text-safety';
 import type { TipRecord as Tip } from '#core/tips/tip-record';
@@ -198,6 +200,8 @@ function tipItem(tip: Summary): HTMLLIElement {
   meta.prepend(el('span', tip.status, 'status'), ' ');
   li.append(title, meta, el('p', tip.excerpt, 'excerpt'));
   if (tip.tags?.length) li.append(el('p', `Tags: ${tip.tags.join(', ')}`, 'meta'));
+  const files = attachmentCountLine(tip.attachments);
+  if (files) li.append(el('p', files, 'meta'));
   return li;
 }
 
@@ -278,6 +282,72 @@ function safeLink(url: string): Node {
   return wrap;
 }
 
+const KIND_LABELS: Record<string, string> = {
+  photo: 'Photo',
+  video: 'Video',
+  audio: 'Audio',
+  document: 'Document',
+  other: 'Other file',
+};
+
+const SCAN_WORDS: Record<string, string> = {
+  'not-scanned': 'Not scanned for malware',
+  pending: 'Malware scan pending',
+  clean: 'Scanned: no malware found',
+  infected: 'The malware scan found something: do not open',
+};
+
+/**
+ * One attachment: what it is, how big, what cleaning made of it, whether it was scanned. Every
+ * value (even the type string and the report, which a writer of the record could get wrong) is
+ * text, never markup, and nothing is fetched or rendered from the file.
+ */
+function attachmentItem(a: Attachment): HTMLLIElement {
+  const li = el('li', undefined, 'attachment');
+  const what = [KIND_LABELS[a.kind] ?? 'Other file', a.mime, sizeWords(a.sizeBytes)];
+  if (a.width && a.height) what.push(`${a.width} × ${a.height} px`);
+  if (a.durationSeconds !== undefined) what.push(durationWords(a.durationSeconds));
+  li.append(el('strong', what.join(' · ')), el('span', ` (id ${a.id})`, 'meta'));
+  const cleaning = a.cleaning ?? { status: 'not-cleaned', removed: [] };
+  if (cleaning.status === 'cleaned') {
+    li.append(
+      el(
+        'p',
+        cleaning.removed.length > 0
+          ? `Metadata removed: ${cleaning.removed.join(', ')}`
+          : 'Cleaned: no metadata found to remove',
+        'cleaned',
+      ),
+    );
+    if (cleaning.notes?.length) li.append(el('p', cleaning.notes.join('; '), 'meta'));
+  } else if (cleaning.status === 'refused-inert') {
+    li.append(
+      el(
+        'p',
+        `Not opened, ever: this file could run or render in a browser${cleaning.reason ? ` (${cleaning.reason})` : ''}`,
+        'warning',
+      ),
+    );
+  } else {
+    li.append(
+      el(
+        'p',
+        `Not cleaned: ${cleaning.reason ?? 'no reason recorded'}. It may still carry who made it and where.`,
+        'warning',
+      ),
+    );
+  }
+  const scan = a.scan?.status ?? 'not-scanned';
+  li.append(el('p', SCAN_WORDS[scan] ?? SCAN_WORDS['not-scanned'], scan === 'infected' ? 'warning' : 'meta'));
+  return li;
+}
+
+function renderAttachments(attachments: Attachment[] | undefined) {
+  const list = $('tip-attachments');
+  list.replaceChildren(...(attachments ?? []).map(attachmentItem));
+  $('tip-files').hidden = list.children.length === 0;
+}
+
 function renderTip(tip: Tip) {
   openTip = tip;
   $('tip-title').textContent = `${tip.subject ?? '(no subject)'} · ${tip.id}`;
@@ -301,6 +371,7 @@ function renderTip(tip: Tip) {
   fact(facts, 'Legal hold', tip.legalHold ? 'yes: kept past retention' : undefined);
   fact(facts, 'Version', String(tip.version));
   $('tip-message').textContent = tip.message;
+  renderAttachments(tip.attachments);
   const history = $('tip-history');
   history.replaceChildren();
   for (const h of [...tip.history].reverse()) {

@@ -72,6 +72,11 @@ ${signIn}
 <dl class="facts" id="tip-facts"></dl>
 <h3>Message</h3>
 <p class="message" id="tip-message"></p>
+<section id="tip-files" hidden aria-labelledby="tip-files-title">
+<h3 id="tip-files-title">Attachments</h3>
+<p class="hint">Listed only: files cannot be opened or downloaded from the inbox yet.</p>
+<ol class="attachments" id="tip-attachments"></ol>
+</section>
 <h3>History</h3>
 <ol class="history" id="tip-history"></ol>
 </div>

@@ -1,3 +1,4 @@
+import { attachmentCountLine } from '#core/attachments/attachment-words';
 import { escapeHtml, headerSafe, linkHost } from '#core/tips/text-safety';
 import type { TipRecord } from '#core/tips/tip-record';
 import { TOPIC_LABELS } from '#core/tips/tip-schema';
@@ -32,6 +33,10 @@ function fields(tip: TipRecord): [string, string][] {
       'Link',
       `${tip.sourceUrl} (host ${linkHost(tip.sourceUrl) ?? 'unknown'}, supplied by the reader)`,
     ]);
+  // How many files, by kind: never a file, its name or its type string (the files are read
+  // in the inbox, where staff see what cleaning made of them).
+  const files = attachmentCountLine(tip.attachments);
+  if (files) rows.push(['Attachments', files]);
   // No receipt code: it is the reader's only credential, and a mailbox is no place for it.
   rows.push(['Received', tip.createdAt], ['Tip id', tip.id]);
   // One row, one line: a line break in a name or subject must not forge rows (a fake

@@ -1,3 +1,4 @@
+import { attachmentCountLine } from '#core/attachments/attachment-words';
 import { escapeHtml } from '#core/tips/text-safety';
 import type { TipRecord } from '#core/tips/tip-record';
 import { TOPIC_LABELS } from '#core/tips/tip-schema';
@@ -6,8 +7,11 @@ import { type DeskRouting, routeTip } from './desk-routing';
 import type { Mailer, RawMailer } from './mailer';
 import { type AlertEncryptor, pgpMimeMessage } from './pgp-alert';
 
-/** What a digest may say about a tip: never its text, its contact details or its receipt code. */
-export type DigestTip = Pick<TipRecord, 'id' | 'kind' | 'topic' | 'createdAt'>;
+/**
+ * What a digest may say about a tip: never its text, its contact details or its receipt code;
+ * of its attachments, only how many of each kind.
+ */
+export type DigestTip = Pick<TipRecord, 'id' | 'kind' | 'topic' | 'createdAt' | 'attachments'>;
 
 export interface DigestBatch {
   /** Tips held by the flood breaker: they get no alert of their own. */
@@ -61,6 +65,7 @@ export function digestEmail(
     what,
     id: t.id,
     rest: [t.kind === 'tip' ? 'Tip' : 'Question', TOPIC_LABELS[t.topic] ?? t.topic, t.createdAt],
+    files: label === t.id ? attachmentCountLine(t.attachments) : undefined,
     link: inboxUrl ? inboxLink(inboxUrl, t.id) : undefined,
   });
   const rows = [
@@ -71,7 +76,9 @@ export function digestEmail(
     `More alerts were due between ${span} than the desk gets one by one.`,
     'Here they are in one email; read them in the staff inbox.',
     '',
-    ...rows.map((r) => [r.label, ...r.rest, ...(r.link ? [r.link] : [])].join(' · ')),
+    ...rows.map((r) =>
+      [r.label, ...r.rest, ...(r.files ? [r.files] : []), ...(r.link ? [r.link] : [])].join(' · '),
+    ),
     '',
     '-- ',
     'Sent by Tipline. Individual alerts resume on their own.',
@@ -83,11 +90,11 @@ export function digestEmail(
 <h1 style="font-size:1.2em">${escapeHtml(counts.join(', '))} (${escapeHtml(span)})</h1>
 <p>More alerts were due than the desk gets one by one. Read them in the staff inbox.</p>
 <table style="border-collapse:collapse">
-<tr><th>What</th><th>Tip id</th><th>Kind</th><th>Topic</th><th>Received</th>${inboxUrl ? '<th></th>' : ''}</tr>
+<tr><th>What</th><th>Tip id</th><th>Kind</th><th>Topic</th><th>Received</th><th>Attachments</th>${inboxUrl ? '<th></th>' : ''}</tr>
 ${rows
   .map(
     (r) =>
-      `<tr>${[r.what, r.id, ...r.rest].map(cell).join('')}${r.link ? `<td><a href="${escapeHtml(r.link)}">open in the inbox</a></td>` : ''}</tr>`,
+      `<tr>${[r.what, r.id, ...r.rest, r.files ?? ''].map(cell).join('')}${r.link ? `<td><a href="${escapeHtml(r.link)}">open in the inbox</a></td>` : ''}</tr>`,
   )
   .join('\n')}
 </table>

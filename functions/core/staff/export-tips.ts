@@ -45,6 +45,7 @@ export const CSV_COLUMNS = [
   'tags',
   'quarantineReason',
   'version',
+  'attachments',
 ] as const;
 
 /**
@@ -73,9 +74,17 @@ export function csvRow(cells: readonly unknown[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
+/**
+ * The attachments cell: each file as `id type size-in-bytes`, separated by `;` like tags. The
+ * JSONL export carries the whole records (cleaning report and scan status too).
+ */
+export function attachmentsCell(attachments: TipRecord['attachments']): string[] {
+  return (attachments ?? []).map((a) => `${a.id} ${a.mime} ${a.sizeBytes}`);
+}
+
 export function csvLine(tip: TipRecord): string {
   const record = tip as unknown as Record<string, unknown>;
-  return csvRow(CSV_COLUMNS.map((c) => record[c]));
+  return csvRow(CSV_COLUMNS.map((c) => (c === 'attachments' ? attachmentsCell(tip.attachments) : record[c])));
 }
 
 export function jsonLine(tip: TipRecord): string {

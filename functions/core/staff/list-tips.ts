@@ -112,6 +112,7 @@ export function summarise(tip: TipRecord): TipSummary {
     ...(tip.tags !== undefined ? { tags: tip.tags } : {}),
     ...(tip.quarantineReason !== undefined ? { quarantineReason: tip.quarantineReason } : {}),
     version: tip.version,
+    ...(tip.attachments?.length ? { attachments: tip.attachments } : {}),
   };
 }
 

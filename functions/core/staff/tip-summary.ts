@@ -17,6 +17,7 @@ export const tipSummarySchema = tipRecordSchema
     tags: true,
     quarantineReason: true,
     version: true,
+    attachments: true,
   })
   .extend({ excerpt: z.string().describe('The start of the message, cut with … past 160 characters') });
 export type TipSummary = z.infer<typeof tipSummarySchema>;

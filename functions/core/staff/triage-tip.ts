@@ -7,7 +7,12 @@ import {
   ValidationError,
   VersionConflictError,
 } from '#core/http/errors';
-import { TIP_BUDGET_BYTES, TRIAGE_HEADROOM_BYTES } from '#core/tips/item-size';
+import {
+  ATTACHMENTS_HEADROOM_BYTES,
+  TIP_BUDGET_BYTES,
+  TRIAGE_HEADROOM_BYTES,
+  valueBytes,
+} from '#core/tips/item-size';
 import type { RetentionPolicy } from '#core/tips/retention';
 import { ANY_CONTROL, MESSAGE_CONTROL } from '#core/tips/text-safety';
 import { planProtections, protectionPatchShape } from '#core/tips/tip-protections';
@@ -186,8 +191,11 @@ export function makeTriageTip({ store, clock = () => new Date(), retention }: Tr
     // Sized from the whole item as it will be stored (the version check makes it exact): a tip
     // a reader filled to its budget still takes the desk's status changes, notes and replies,
     // up to a headroom that keeps it under DynamoDB's 400 KB.
+    // Attachment records the cleaner added past the budget do not eat the desk's headroom.
     const sizeBytes = storedTipBytes(afterPlan(tip, plan));
-    if (sizeBytes > TIP_BUDGET_BYTES + TRIAGE_HEADROOM_BYTES) throw new TipTooLargeError(TIP_BUDGET_BYTES);
+    const attachments = Math.min(valueBytes(tip.attachments ?? []), ATTACHMENTS_HEADROOM_BYTES);
+    if (sizeBytes > TIP_BUDGET_BYTES + TRIAGE_HEADROOM_BYTES + attachments)
+      throw new TipTooLargeError(TIP_BUDGET_BYTES);
     const outcome = await store.updateTip(tip, { expectedVersion, ...plan, sizeBytes });
     if (outcome.ok) return outcome.tip;
     const current = await store.getTip(id, { consistent: true }).catch((err: unknown) => {

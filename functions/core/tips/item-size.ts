@@ -19,6 +19,15 @@ export const TIP_BUDGET_BYTES = 350 * 1024;
 /** Staff may still triage, note and reply to a tip a reader filled to the budget, up to this. */
 export const TRIAGE_HEADROOM_BYTES = 30 * 1024;
 
+/**
+ * Room kept for a tip's attachment records (at most MAX_ATTACHMENTS_PER_TIP, each bounded by
+ * ATTACHMENT_LIMITS: a test holds ten of the largest to it). They count in the item's size like
+ * everything else, so reader messages fill what they leave; records the cleaner adds after a
+ * reader filled the budget may take the tip past it by this much, and triage keeps its headroom
+ * on top (BUDGET + TRIAGE + ATTACHMENTS stays under DynamoDB's 400 KB).
+ */
+export const ATTACHMENTS_HEADROOM_BYTES = 16 * 1024;
+
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 
 function numberBytes(n: number | bigint): number {

@@ -1,5 +1,6 @@
 // Namespace import: esbuild then drops zod's unused locales (see tip-schema.ts).
 import * as z from 'zod';
+import { attachmentListSchema } from '#core/attachments/attachment-record';
 import { TIP_KINDS, TIP_TOPICS } from './tip-schema';
 
 export const TIP_STATUSES = [
@@ -63,6 +64,7 @@ export const tipRecordSchema = z.object({
     .boolean()
     .optional()
     .describe('Under legal hold: retention is suspended (no expiresAt) until an editor lifts it'),
+  attachments: attachmentListSchema.optional(),
 });
 export type TipRecord = z.infer<typeof tipRecordSchema>;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#core/config/load-config';
@@ -7,6 +8,7 @@ import { makeSesClient } from '#core/platform/aws-clients';
 import type { TipRecord } from '#core/tips/tip-record';
 import { makeNotifierHandler } from '../../../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig } from '../../../functions/notifier/wiring';
+import { typicalAttachments } from '../../support/attachment-fixtures';
 import {
   eventually,
   makeTestTable,
@@ -16,7 +18,12 @@ import {
   validTip,
 } from '../../support/local-env';
 import { decodedParts, recordRawSends } from '../../support/pgp-mail';
-import { makeSubmitAndNotify, type SubmitAndNotify } from '../../support/stream-records';
+import {
+  insertRecordFor,
+  makeSubmitAndNotify,
+  type SubmitAndNotify,
+  storeTip,
+} from '../../support/stream-records';
 import { startTestStack } from '../../support/test-stack';
 
 const WORLD = 'world-desk@newsroom.example';
@@ -158,6 +165,60 @@ describe('desk routing and encrypted alerts, through the notifier to the SES emu
     expect(raw).not.toContain(tip.receipt);
     // The descriptive subject travels inside, as a protected header.
     expect(String(data)).toMatch(/^Subject: =\?UTF-8\?B\?/m);
+  });
+
+  it("counts a tip's attachments by kind in the plain and the encrypted alert, and names none", async () => {
+    const attachments = typicalAttachments().slice(0, 3);
+    const store = async (topic: string) => {
+      const { receipt: _code, ...tip } = await storeTip(table.store, { topic });
+      const withFiles = { ...tip, attachments };
+      // As the cleaner leaves it: the records on the stored tip before the alert goes out.
+      await table.dynamo.doc.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: { id: tip.id },
+          UpdateExpression: 'SET attachments = :a',
+          ExpressionAttributeValues: { ':a': attachments },
+        }),
+      );
+      return withFiles;
+    };
+    const europe = await store('europe');
+    const ukraine = await store('russia-ukraine-war');
+    const before = (await readMailbox()).filter((e) => e.destination.to.includes(UKRAINE)).length;
+
+    const result = await notify({
+      Records: [insertRecordFor(europe, '9001'), insertRecordFor(ukraine, '9002')],
+    });
+
+    expect(result.batchItemFailures).toEqual([]);
+    const line = /Attachments:\s+3 attachments \(2 photos, 1 video\)/;
+    const [plain] = await mailFor(europe);
+    expect(plain?.body.text).toMatch(line);
+    expect(plain?.body.html).toContain('3 attachments (2 photos, 1 video)');
+    const encrypted = (await readMailbox()).filter((e) => e.destination.to.includes(UKRAINE))[before] as
+      | (StoredEmail & { attachments: { contentType: string; content: string }[] })
+      | undefined;
+    const armored = encrypted?.attachments.find((a) => a.contentType === 'application/octet-stream');
+    const { data } = await openpgp.decrypt({
+      message: await openpgp.readMessage({
+        armoredMessage: Buffer.from(armored?.content ?? '', 'base64').toString('utf8'),
+      }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }),
+    });
+    const decrypted = decodedParts(String(data));
+    expect(decrypted).toContain(ukraine.id);
+    expect(decrypted).toMatch(line);
+    // The email carries no file: only the PGP parts are attached, and no attachment is named.
+    expect(encrypted?.attachments.map((a) => a.contentType).sort()).toEqual([
+      'application/octet-stream',
+      'application/pgp-encrypted',
+    ]);
+    for (const a of attachments) {
+      expect(`${plain?.body.text}${plain?.body.html}${decrypted}`).not.toContain(a.id);
+      expect(`${plain?.body.text}${decrypted}`).not.toContain(a.mime);
+    }
+    expect((plain as { attachments?: unknown[] } | undefined)?.attachments ?? []).toEqual([]);
   });
 });
 

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makeDynamoClients } from '#core/platform/aws-clients';
 import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
+import { typicalAttachments } from '../../support/attachment-fixtures';
 import { validTip } from '../../support/local-env';
+import { batchWriteTips, seedTip } from '../../support/staff-seed';
 
 /**
  * The contract checked from the outside: real requests through the local gateway to the real
@@ -322,6 +325,27 @@ describe('every answer of the running stack conforms to its /openapi.json', () =
 
       expect([found.status, missing.status]).toEqual([200, 404]);
       expect([...found.violations, ...missing.violations]).toEqual([]);
+    });
+
+    it('GET /tips/{id} and GET /tips 200 for a tip with attachments, as documented', async () => {
+      const withFiles = seedTip({
+        createdAt: new Date(),
+        topic: 'americas',
+        attachments: typicalAttachments(),
+      });
+      const dynamo = makeDynamoClients({ region: 'us-east-1', endpoint: stack.dynamoUrl });
+      await batchWriteTips(dynamo.doc, stack.env.TIPS_TABLE as string, [withFiles]).finally(() =>
+        dynamo.client.destroy(),
+      );
+
+      const one = await call('GET', `/tips/${withFiles.id}`, { headers: staff });
+      const list = await call('GET', '/tips?topic=americas', { headers: staff });
+
+      expect([one.status, list.status]).toEqual([200, 200]);
+      expect([...one.violations, ...list.violations]).toEqual([]);
+      const attachments = (doc as unknown as { components: { schemas: Record<string, Json> } }).components
+        .schemas.Tip?.properties as Json | undefined;
+      expect(attachments).toHaveProperty('attachments');
     });
 
     it('PATCH /tips/{id} 200, 409 version_conflict, 409 invalid_transition, 428', async () => {

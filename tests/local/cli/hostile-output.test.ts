@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Attachment } from '#core/attachments/attachment-record';
 import type { TipRecord } from '#core/tips/tip-record';
+import { attachmentRecord } from '../../support/attachment-fixtures';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip } from '../../support/staff-seed';
 import { runTipsCliOn } from '../../support/tips-cli';
@@ -29,6 +31,18 @@ function hostileTip(): TipRecord {
     email: 'ana@example.org\u001b[1A',
     sourceUrl: 'https://example.org/\u001b]8;;https://evil.example\u001b\\click\u001b]8;;\u001b\\',
     tags: ['x\u001b[5mblink'],
+    // A record written around the schema: escapes in its type string and report.
+    attachments: [
+      {
+        ...attachmentRecord({ id: 'att-1\u001b[2J' }),
+        mime: 'image/jpeg\u001b]0;pwned\u0007',
+        cleaning: { status: 'cleaned', removed: ['GPS\u001b[31m position', 'camera serial number'] },
+      } as Attachment,
+      {
+        ...attachmentRecord({ id: 'att-2', mime: 'application/zip', kind: 'other', width: undefined }),
+        cleaning: { status: 'not-cleaned', removed: [], reason: 'cannot\u009b2J clean' },
+      } as Attachment,
+    ],
     history: [
       ...tip.history,
       { at: tip.createdAt, by: 'rea\u001b[1Kder', action: 'note', note: 'n\u001bcote' },
@@ -68,6 +82,12 @@ describe('npm run tips prints nothing a terminal would act on, whatever is store
     expect(shown).toContain('Ferry strike');
     expect(shown).toContain('  line one red\n  line twoOVERWRITTEN');
     expect(shown).toContain('name      Ana hidden');
+    expect(shown).toContain(
+      '  att-1  photo  image/jpeg  1.2 MB  4032x3024  metadata removed: GPS position, camera serial number  not-scanned',
+    );
+    expect(shown).toContain(
+      '  att-2  other  application/zip  1.2 MB  NOT CLEANED: cannot clean  not-scanned',
+    );
 
     const asJson = JSON.parse((await run(['show', tip.id, '--json'])).stdout) as TipRecord;
     expect(asJson.subject).toBe(tip.subject);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { MAX_ATTACHMENTS_PER_TIP } from '#core/attachments/attachment-record';
 import { loadConfig } from '#core/config/load-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { TipTooLargeError } from '#core/http/errors';
@@ -8,6 +9,7 @@ import { makeSubmitTip } from '#core/intake/submit-tip';
 import { MAX_HISTORY } from '#core/receipts/follow-up';
 import { makeTriageTip } from '#core/staff/triage-tip';
 import {
+  ATTACHMENTS_HEADROOM_BYTES,
   DYNAMODB_ITEM_LIMIT_BYTES,
   itemBytes,
   TIP_BUDGET_BYTES,
@@ -18,6 +20,7 @@ import type { TipRecord } from '#core/tips/tip-record';
 import { SIZE_ATTRIBUTE, storedTipItem } from '#core/tips/tip-store';
 import { receiptsFromConfig } from '../../../functions/receipts/wiring';
 import { ensureTable, guardTableInput } from '../../../local/stack/tables';
+import { largestAttachment } from '../../support/attachment-fixtures';
 import { httpEvent } from '../../support/events';
 import {
   makeTestTable,
@@ -171,6 +174,40 @@ describe('a size budget per tip: reader messages and triage keep the item under 
     const { bytes, counted } = await storedBytes(tip.id);
     expect(counted).toBe(bytes);
     expect(bytes).toBeLessThanOrEqual(TIP_BUDGET_BYTES + TRIAGE_HEADROOM_BYTES);
+  });
+
+  it('attachment records added after the reader filled the budget leave the desk its whole headroom', async () => {
+    const tip = await submit();
+    // Filled to within a few hundred bytes of the budget: big messages, then smaller ones.
+    for (const chars of [4_990, 1_000, 100]) await fill(tip.receipt, '北'.repeat(chars), 32);
+    // What the cleaner writes when the last files are done: the records, and the size kept.
+    const attachments = Array.from({ length: MAX_ATTACHMENTS_PER_TIP }, (_, i) => largestAttachment(i));
+    const before = await storedBytes(tip.id);
+    expect(before.bytes).toBeGreaterThan(TIP_BUDGET_BYTES - 1_000);
+    await table.dynamo.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { id: tip.id },
+        UpdateExpression: 'SET attachments = :a ADD #size :n',
+        ExpressionAttributeNames: { '#size': SIZE_ATTRIBUTE },
+        ExpressionAttributeValues: { ':a': attachments, ':n': itemBytes({ attachments }) },
+      }),
+    );
+    const { version } = await table.store.getTip(tip.id, { consistent: true });
+
+    // A note and a reply of CJK text: about 21 KB, within the triage headroom alone.
+    const done = await makeTriageTip({ store: table.store })({
+      id: tip.id,
+      expectedVersion: version,
+      patch: { status: 'in-review', note: '注'.repeat(2_000), reply: '谢'.repeat(5_000) },
+      by: 'alice',
+    });
+
+    expect(done.attachments).toHaveLength(MAX_ATTACHMENTS_PER_TIP);
+    const { bytes } = await storedBytes(tip.id);
+    expect(bytes).toBeGreaterThan(before.bytes + TRIAGE_HEADROOM_BYTES / 2);
+    expect(bytes).toBeLessThanOrEqual(TIP_BUDGET_BYTES + TRIAGE_HEADROOM_BYTES + ATTACHMENTS_HEADROOM_BYTES);
+    expect(bytes).toBeLessThan(DYNAMODB_ITEM_LIMIT_BYTES);
   });
 
   it('a legacy tip that DynamoDB itself refuses to grow: the size error is a 413, never a 500', async () => {

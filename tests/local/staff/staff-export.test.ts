@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TipRecord } from '#core/tips/tip-record';
+import { typicalAttachments } from '../../support/attachment-fixtures';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
 import { batchWriteTips, seedTip, tipsOverTime } from '../../support/staff-seed';
 
@@ -57,12 +58,18 @@ describe('GET /tips/export', () => {
       message: '\t=1+1 hidden behind a tab',
     }),
   ];
+  const withFiles = seedTip({
+    createdAt: new Date('2026-11-24T11:00:00Z'),
+    topic: 'middle-east',
+    attachments: typicalAttachments(),
+  });
+  const textOnly = seedTip({ createdAt: new Date('2026-11-24T11:01:00Z'), topic: 'middle-east' });
   let bulk: TipRecord[];
 
   beforeAll(async () => {
     s = await startStaffStack('staff-export');
     bulk = tipsOverTime(230, new Date('2026-11-23T00:00:00Z'), { topic: 'europe', status: 'in-review' });
-    await batchWriteTips(s.doc, s.tableName, [hostile, ...others, ...bulk]);
+    await batchWriteTips(s.doc, s.tableName, [hostile, ...others, withFiles, textOnly, ...bulk]);
   });
   afterAll(async () => s?.stop());
 
@@ -102,6 +109,26 @@ describe('GET /tips/export', () => {
       .map((l) => JSON.parse(l) as TipRecord);
     expect(lines.map((t) => t.id)).toEqual(bulk.map((t) => t.id).reverse());
     expect(lines[0]).toEqual(bulk.at(-1));
+  });
+
+  it('lists attachments by id, type and size: a CSV column and the JSONL records', async () => {
+    const csv = await exportText('format=csv&topic=middle-east');
+    const jsonl = await exportText('format=jsonl&topic=middle-east');
+
+    const [header, ...rows] = parseCsv(csv.text);
+    const cell = (id: string) => rows.find((r) => r[0] === id)?.[(header ?? []).indexOf('attachments')];
+    expect(header?.at(-1)).toBe('attachments');
+    expect(cell(withFiles.id)).toBe(
+      'att-photo-1 image/jpeg 1234567;att-photo-2 image/png 845000;att-video-1 video/mp4 48200000;' +
+        'att-doc-1 application/vnd.openxmlformats-officedocument.wordprocessingml.document 31000',
+    );
+    expect(cell(textOnly.id)).toBe('');
+    const lines = jsonl.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TipRecord);
+    expect(lines.find((t) => t.id === withFiles.id)?.attachments).toEqual(withFiles.attachments);
+    expect(lines.find((t) => t.id === textOnly.id)).not.toHaveProperty('attachments');
   });
 
   it('applies the list filters, refuses unknown formats and needs the staff group', async () => {

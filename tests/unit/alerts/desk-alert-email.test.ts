@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deskAlertEmail } from '#core/alerts/desk-alert-email';
 import type { TipRecord } from '#core/tips/tip-record';
 import { INJECTION, tipRecord } from '../../support/alert-fixtures';
+import { typicalAttachments } from '../../support/attachment-fixtures';
 
 describe('the desk alert email', () => {
   it('carries kind, topic, subject, message, contact and id in both parts', () => {
@@ -156,5 +157,26 @@ describe('the desk alert email', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the desk alert and attachments', () => {
+  it('says how many files by kind in both parts, never a file name, type or id', () => {
+    const attachments = typicalAttachments().slice(0, 3);
+    const email = deskAlertEmail(tipRecord({ attachments }));
+    expect(email.text).toMatch(/Attachments:\s+3 attachments \(2 photos, 1 video\)\n/);
+    expect(email.html).toContain('<td>3 attachments (2 photos, 1 video)</td>');
+    for (const a of attachments) {
+      expect(email.text + email.html).not.toContain(a.id);
+      expect(email.text + email.html).not.toContain(a.mime);
+    }
+  });
+
+  it('has no attachments row for a tip without any (an old tip or a text-only one)', () => {
+    for (const attachments of [undefined, []]) {
+      const email = deskAlertEmail(tipRecord({ attachments }));
+      expect(email.text).not.toContain('Attachments');
+      expect(email.html).not.toContain('attachment');
+    }
   });
 });

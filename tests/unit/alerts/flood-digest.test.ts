@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { digestEmail, inboxLink, makeDigestDelivery } from '#core/alerts/flood-digest';
 import { tipRecord } from '../../support/alert-fixtures';
+import { typicalAttachments } from '../../support/attachment-fixtures';
 
 const window = { from: new Date('2026-12-02T10:00:00Z'), to: new Date('2026-12-02T10:05:00Z') };
 
@@ -33,6 +34,30 @@ describe('the flood digest email', () => {
     expect(email.html).toContain(
       `<a href="https://inbox.example/staff#/tips/${tip.id}">open in the inbox</a>`,
     );
+  });
+});
+
+describe('the flood digest and attachments', () => {
+  it("counts a held tip's attachments by kind, and names none of them", () => {
+    const attachments = typicalAttachments();
+    const tip = tipRecord({ topic: 'europe', attachments });
+    const plain = tipRecord({ topic: 'europe' });
+    // A reader message on a tip with files is a notice: its files were counted in its own alert.
+    const noticed = tipRecord({ topic: 'africa', attachments });
+    const email = digestEmail({ tips: [tip, plain], notices: [noticed], ...window });
+
+    expect(email.text).toContain(
+      `${tip.id} · Tip · Europe · ${tip.createdAt} · 4 attachments (2 photos, 1 video, 1 document)`,
+    );
+    expect(email.text).toContain(`${plain.id} · Tip · Europe · ${plain.createdAt}\n`);
+    expect(email.text).not.toMatch(new RegExp(`on ${noticed.id}.*attachment`));
+    expect(email.html).toContain(
+      '<td style="padding:2px 12px 2px 0">4 attachments (2 photos, 1 video, 1 document)</td>',
+    );
+    for (const a of attachments) {
+      expect(JSON.stringify(email)).not.toContain(a.id);
+      expect(JSON.stringify(email)).not.toContain(a.mime);
+    }
   });
 });
 

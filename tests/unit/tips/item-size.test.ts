@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { attachmentListSchema, MAX_ATTACHMENTS_PER_TIP } from '#core/attachments/attachment-record';
 import { StoreUnavailableError, TipTooLargeError } from '#core/http/errors';
-import { itemBytes, listAppendBytes, TIP_BUDGET_BYTES, valueBytes } from '#core/tips/item-size';
+import {
+  ATTACHMENTS_HEADROOM_BYTES,
+  DYNAMODB_ITEM_LIMIT_BYTES,
+  itemBytes,
+  listAppendBytes,
+  TIP_BUDGET_BYTES,
+  TRIAGE_HEADROOM_BYTES,
+  valueBytes,
+} from '#core/tips/item-size';
 import { toStoreError } from '#core/tips/tip-store';
+import { largestAttachment } from '../../support/attachment-fixtures';
 
 const dynamoError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
@@ -31,6 +41,18 @@ describe('item size as DynamoDB counts it', () => {
     expect(toStoreError(other)).toBe(other);
     expect(toStoreError(dynamoError('ThrottlingException', 'slow down'))).toBeInstanceOf(
       StoreUnavailableError,
+    );
+  });
+});
+
+describe('room for attachment records', () => {
+  it(`fits ${MAX_ATTACHMENTS_PER_TIP} of the largest records the schema admits, and budget + headroom + them stays under 400 KB`, () => {
+    const largest = Array.from({ length: MAX_ATTACHMENTS_PER_TIP }, (_, i) => largestAttachment(i));
+    // They really are valid records: a looser schema would let bigger ones in.
+    expect(attachmentListSchema.parse(largest)).toHaveLength(MAX_ATTACHMENTS_PER_TIP);
+    expect(valueBytes(largest) + 'attachments'.length).toBeLessThanOrEqual(ATTACHMENTS_HEADROOM_BYTES);
+    expect(TIP_BUDGET_BYTES + TRIAGE_HEADROOM_BYTES + ATTACHMENTS_HEADROOM_BYTES).toBeLessThan(
+      DYNAMODB_ITEM_LIMIT_BYTES,
     );
   });
 });

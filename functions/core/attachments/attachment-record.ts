@@ -1,0 +1,179 @@
+// Namespace import: esbuild then drops zod's unused locales (see tip-schema.ts).
+import * as z from 'zod';
+import type { AttachmentOutcome } from '#core/attachments/clean-attachment';
+
+// Pure (zod only; the outcome is a type): the tip record, the staff API's OpenAPI document and, for its types, the
+// inbox's browser code all read it.
+
+/**
+ * The most attachments one tip may carry: the contract's ceiling, and what the tip's size
+ * budget reserves room for (item-size.ts). An upload limit from config may be lower, never higher.
+ */
+export const MAX_ATTACHMENTS_PER_TIP = 10;
+
+/** What staff are told a file is, by its sniffed type: what the alert counts and the inbox shows. */
+export const ATTACHMENT_KINDS = ['photo', 'video', 'audio', 'document', 'other'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+export const CLEANING_STATUSES = ['cleaned', 'not-cleaned', 'refused-inert'] as const;
+export type CleaningStatus = (typeof CLEANING_STATUSES)[number];
+
+/** `not-scanned` wherever no scanner runs (always locally): the inbox never pretends a file was scanned. */
+export const SCAN_STATUSES = ['not-scanned', 'pending', 'clean', 'infected'] as const;
+export type ScanStatus = (typeof SCAN_STATUSES)[number];
+
+/**
+ * Bounds on every string and list, so ten attachments of the largest shape this schema admits
+ * fit the room the tip's size budget keeps for them (ATTACHMENTS_HEADROOM_BYTES, item-size.ts).
+ */
+export const ATTACHMENT_LIMITS = {
+  id: 64,
+  mime: 100,
+  removedItems: 16,
+  removedItem: 40,
+  notes: 3,
+  note: 100,
+  reason: 160,
+} as const;
+
+// A media type as the sniffer names one (`audio/ogg; codecs=opus` included): nothing a page could
+// read as markup gets in through a valid record.
+const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(; ?[a-z0-9_.-]+=[a-z0-9_.-]+)?$/i;
+
+// The cleaner's own words, in English: printable ASCII, one byte a character, so the bounds
+// above are bytes too; a control character or a line break never reaches a page or an email.
+const words = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[\x20-\x7e]+$/, 'plain printable text');
+
+export const attachmentCleaningSchema = z.object({
+  status: z.enum(CLEANING_STATUSES),
+  removed: z
+    .array(words(ATTACHMENT_LIMITS.removedItem))
+    .max(ATTACHMENT_LIMITS.removedItems)
+    .describe(
+      'What the cleaner found and removed, in words ("GPS position", "camera serial number"), never the values; empty unless cleaned',
+    ),
+  notes: z
+    .array(words(ATTACHMENT_LIMITS.note))
+    .max(ATTACHMENT_LIMITS.notes)
+    .optional()
+    .describe('What was done besides ("orientation applied") and what the cleaner knowingly left'),
+  reason: words(ATTACHMENT_LIMITS.reason)
+    .optional()
+    .describe('Why a file is not cleaned, in plain words: shown to staff as a warning'),
+});
+export type AttachmentCleaning = z.infer<typeof attachmentCleaningSchema>;
+
+/**
+ * One file a reader sent with a tip, as data: what it is (by its bytes), how big, what cleaning
+ * and scanning made of it. Never the reader's file name: `IMG_20261114_Kherson.jpg` or
+ * `Ivanova-draft.pdf` can name the place or the person, and staff identify a file by its `id`.
+ * The file's bytes live in storage under that id, never in the tip.
+ */
+export const attachmentSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'an attachment id is letters, digits, - and _')
+    .max(ATTACHMENT_LIMITS.id)
+    .describe('The upload id: the file in storage, never derived from its name'),
+  mime: z
+    .string()
+    .max(ATTACHMENT_LIMITS.mime)
+    .regex(MIME, 'a media type such as image/jpeg')
+    .describe('The type sniffed from the bytes (of the clean copy when cleaned), never the declared one'),
+  kind: z.enum(ATTACHMENT_KINDS),
+  sizeBytes: z.int().min(0).describe('Of the copy staff get (the clean one when cleaned)'),
+  width: z.int().min(1).optional().describe('Pixels, for a photo or video whose size is known'),
+  height: z.int().min(1).optional(),
+  durationSeconds: z
+    .number()
+    .min(0)
+    .max(1e9)
+    .optional()
+    .describe('For a video or audio file whose length is known'),
+  cleaning: attachmentCleaningSchema,
+  scan: z.object({ status: z.enum(SCAN_STATUSES) }),
+  uploadedAt: z.iso.datetime(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+export const attachmentListSchema = z
+  .array(attachmentSchema)
+  .max(MAX_ATTACHMENTS_PER_TIP)
+  .describe(`The files sent with the tip, at most ${MAX_ATTACHMENTS_PER_TIP}; absent on tips without any`);
+
+const KIND_BY_TOP_TYPE: Partial<Record<string, AttachmentKind>> = {
+  image: 'photo',
+  video: 'video',
+  audio: 'audio',
+};
+
+const DOCUMENTS =
+  /^(application\/(pdf|rtf|msword|vnd\.ms-|vnd\.openxmlformats-officedocument\.|vnd\.oasis\.opendocument\.|epub)|text\/(plain|csv))/;
+
+/**
+ * The kind staff see, from the sniffed type. A file refused as inert (an SVG, an HTML page
+ * called `.jpg`) is `other` whatever its type says: never counted or shown as a photo.
+ */
+export function attachmentKind(mime: string, cleaning: CleaningStatus): AttachmentKind {
+  if (cleaning === 'refused-inert') return 'other';
+  const top = mime.split('/')[0] ?? '';
+  return KIND_BY_TOP_TYPE[top] ?? (DOCUMENTS.test(mime) ? 'document' : 'other');
+}
+
+/** What storage knows of a cleaned or stored file besides the cleaner's outcome. */
+export interface AttachmentFacts {
+  id: string;
+  sizeBytes: number;
+  uploadedAt: string;
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+}
+
+// The record's words are printable ASCII (see ATTACHMENT_LIMITS): anything else a cleaner says
+// becomes '?', so a new word never makes the record unwritable.
+const bounded = (items: readonly string[], count: number, chars: number) =>
+  items
+    .slice(0, count)
+    .map((s) => s.replace(/[^\x20-\x7e]/g, '?').trim() || '?')
+    .map((s) => (s.length > chars ? `${s.slice(0, chars - 3)}...` : s));
+
+/**
+ * The record of one file from what the cleaner made of it (`cleanAttachment`): no scanner has
+ * looked at it yet, so its scan is `not-scanned` until one reports.
+ */
+export function attachmentFromOutcome(outcome: AttachmentOutcome, facts: AttachmentFacts): Attachment {
+  const status: CleaningStatus = outcome.status === 'inert' ? 'refused-inert' : outcome.status;
+  const cleaning: AttachmentCleaning =
+    outcome.status === 'cleaned'
+      ? {
+          status,
+          removed: bounded(
+            outcome.report.removed,
+            ATTACHMENT_LIMITS.removedItems,
+            ATTACHMENT_LIMITS.removedItem,
+          ),
+          ...(outcome.report.notes.length > 0
+            ? { notes: bounded(outcome.report.notes, ATTACHMENT_LIMITS.notes, ATTACHMENT_LIMITS.note) }
+            : {}),
+        }
+      : outcome.status === 'not-cleaned'
+        ? { status, removed: [], reason: bounded([outcome.reason], 1, ATTACHMENT_LIMITS.reason)[0] as string }
+        : {
+            status,
+            removed: [],
+            reason: 'it could run or render in a browser, so it is kept only as a download',
+          };
+  return attachmentSchema.parse({
+    ...facts,
+    mime: outcome.type.mime,
+    kind: attachmentKind(outcome.type.mime, status),
+    cleaning,
+    scan: { status: 'not-scanned' },
+  });
+}
