@@ -216,6 +216,29 @@ export async function sourceAvif(): Promise<Buffer> {
   return tag(file, CAMERA_TAGS);
 }
 
+/**
+ * An iPhone-style HEIC: HEVC-coded by libheif's heif-enc (Debian's libheif-examples), then tagged
+ * by exiftool with the camera tags (EXIF with GPS, serials, owner; XMP). Stored 64×48 with a HEIF
+ * rotation (`irot`, a quarter turn clockwise) and, as an iPhone writes it too, EXIF Orientation 6:
+ * shown 48×64, and a cleaner that applied both would turn it twice. heif-enc 1.15 writes no
+ * `irot`, so the `pixi` property of the primary picture (16 bytes) is overwritten in place with an
+ * `irot` box of the same size: no offset in the file moves, and the picture's association with
+ * that property now names the rotation.
+ */
+export function sourceHeic(): Buffer {
+  const file = path('heic');
+  run('heif-enc', ['-q', '90', '-o', file, halves('png', 64, 48)]);
+  const bytes = tag(file, [...CAMERA_TAGS, '-Orientation#=6']);
+  const at = bytes.indexOf('pixi') - 4;
+  if (at < 0 || bytes.readUInt32BE(at) !== 16) throw new Error('heif-enc wrote no 16-byte pixi box');
+  // irot: size, type, then the angle in quarter turns anticlockwise (3: a quarter turn clockwise); padded.
+  Buffer.concat([Buffer.from([0, 0, 0, 16]), Buffer.from('irot'), Buffer.from([3]), Buffer.alloc(7)]).copy(
+    bytes,
+    at,
+  );
+  return bytes;
+}
+
 /** An animated GIF or WebP of 5 frames, with a comment (GIF) or XMP (WebP) naming the source. */
 export function sourceAnimation(ext: 'gif' | 'webp'): Buffer {
   const file = path(ext);
