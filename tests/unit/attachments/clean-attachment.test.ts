@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { cleanAttachment } from '#core/attachments/clean-attachment';
-import { findsSourceStrings, sourceJpeg, sourceMp4, sourcePdf } from '../../support/attachment-files';
+import {
+  findsSourceStrings,
+  sourceHeic,
+  sourceJpeg,
+  sourceMp4,
+  sourcePdf,
+} from '../../support/attachment-files';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -18,6 +24,19 @@ describe('cleanAttachment', () => {
       expect(findsSourceStrings(outcome.bytes)).toEqual([]);
       expect(outcome.report.removed).toContain('author name');
     }
+  });
+
+  it('cleans an iPhone HEIC into a JPEG, sniffed again as one', async () => {
+    const outcome = await cleanAttachment(sourceHeic());
+
+    expect(outcome).toMatchObject({
+      status: 'cleaned',
+      kind: 'image',
+      type: { ext: 'jpg', mime: 'image/jpeg' },
+    });
+    if (outcome.status !== 'cleaned') throw new Error('expected a clean copy');
+    expect(findsSourceStrings(outcome.bytes)).toEqual([]);
+    expect(outcome.report.removed).toEqual(expect.arrayContaining(['GPS position', 'author name']));
   });
 
   it('keeps HTML named photo.jpg and an SVG with a script inert, never cleaned as images', async () => {

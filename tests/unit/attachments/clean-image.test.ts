@@ -9,6 +9,7 @@ import {
   sourceAnimation,
   sourceAvif,
   sourceGif,
+  sourceHeic,
   sourceJpeg,
   sourcePng,
   sourceWebp,
@@ -135,6 +136,66 @@ describe('cleanImage', () => {
       expect(report.removed).toContain('XMP');
     },
   );
+
+  it('a HEIC from an iPhone: a JPEG after, exiftool finds no GPS, serial or owner, the name nowhere', async () => {
+    const original = sourceHeic();
+    expect(identifyingTags(exiftoolRead(original, 'heic'))).toMatchObject({
+      'GPS:GPSLatitude': 48.5069,
+      'ExifIFD:SerialNumber': 'SN4417ZX9',
+      'IFD0:Artist': 'Yulia Kovalenko',
+      'XMP-dc:Creator': 'Yulia Kovalenko',
+    });
+    expect(findsSourceStrings(original)).toEqual(expect.arrayContaining(['Yulia Kovalenko', 'SN4417ZX9']));
+    expect((await sniffType(original)).mime).toBe('image/heic');
+
+    const { bytes, mime, report } = await cleanImage(original);
+
+    const tags = exiftoolRead(bytes, 'jpg');
+    expect(identifyingTags(tags)).toEqual({});
+    expect(
+      Object.keys(tags).filter((k) => /^(IFD0|IFD1|ExifIFD|GPS|XMP|IPTC|ICC|QuickTime|Meta):/.test(k)),
+    ).toEqual([]);
+    expect(findsSourceStrings(bytes)).toEqual([]);
+    expect(mime).toBe('image/jpeg');
+    expect((await sniffType(bytes)).mime).toBe('image/jpeg');
+    expect(report.removed).toEqual(
+      expect.arrayContaining(['EXIF', 'GPS position', 'camera serial number', 'author name', 'XMP']),
+    );
+    expect(report.notes).toEqual(['re-encoded as JPEG']);
+  });
+
+  it('a HEIC is turned once, by its HEIF rotation: shown 48×64 before, stored 48×64 after, left half on top', async () => {
+    const original = sourceHeic();
+    expect(exiftoolRead(original, 'heic')).toMatchObject({
+      'Meta:MetaImageSize': '0 0 64 48',
+      'QuickTime:Rotation': 270,
+      'IFD0:Orientation': 6,
+    });
+
+    const { bytes } = await cleanImage(original);
+
+    const tags = exiftoolRead(bytes, 'jpg');
+    expect(tags).toMatchObject({ 'File:ImageWidth': 48, 'File:ImageHeight': 64 });
+    expect(tags['IFD0:Orientation']).toBeUndefined();
+    // A quarter turn clockwise puts the red left half on top; EXIF applied as well would turn it back on its side.
+    expect([await pixel(bytes, 24, 8), await pixel(bytes, 24, 56)]).toEqual(['red', 'blue']);
+  });
+
+  it('a HEIC that declares more pixels than sharp would decode is refused before decoding', async () => {
+    const original = sourceHeic();
+    // The primary picture's size (ispe, 64×48) rewritten as 17000×17000: 289 million pixels, over
+    // sharp's limit of 16383², yet under libheif's own: a decoder given it would allocate 1.2 GB.
+    const ispe = original.lastIndexOf('ispe');
+    original.writeUInt32BE(17000, ispe + 8);
+    original.writeUInt32BE(17000, ispe + 12);
+
+    await expect(cleanImage(original)).rejects.toThrow(
+      expect.objectContaining({
+        message: 'the image cannot be read',
+        cause: expect.objectContaining({ message: 'Input image exceeds pixel limit' }),
+      }),
+    );
+  });
 
   it.each(['gif', 'webp'] as const)(
     'an animated %s keeps its 5 frames and loses its metadata',
