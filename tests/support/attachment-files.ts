@@ -239,6 +239,25 @@ export function sourceHeic(): Buffer {
   return bytes;
 }
 
+/**
+ * A HEIC in Display P3, as iPhones shoot: one colour, sRGB (200, 100, 100), stored as its P3
+ * values with the P3 profile (heif-enc keeps the PNG's). `profile: 'damaged'` overwrites the
+ * profile's tag table (past its 128-byte header) with FF bytes, so it describes no colours.
+ */
+export async function p3Heic(profile: 'p3' | 'damaged' = 'p3'): Promise<Buffer> {
+  const png = path('png');
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 100, b: 100 } } })
+    .withIccProfile('p3')
+    .png()
+    .toFile(png);
+  const file = path('heic');
+  run('heif-enc', ['-q', '95', '-o', file, png]);
+  const bytes = readFileSync(file);
+  const icc = bytes.indexOf('acsp') - 36;
+  if (profile === 'damaged') bytes.fill(0xff, icc + 128, icc + bytes.readUInt32BE(icc));
+  return bytes;
+}
+
 /** An animated GIF or WebP of 5 frames, with a comment (GIF) or XMP (WebP) naming the source. */
 export function sourceAnimation(ext: 'gif' | 'webp'): Buffer {
   const file = path(ext);

@@ -46,14 +46,16 @@ export async function cleanImage(bytes: Uint8Array): Promise<CleanedFile> {
  * A HEIC is decoded by libheif (WebAssembly) and written as a JPEG: no HEVC encoder is at hand
  * (sharp's prebuilt libheif encodes AV1 only), and a desk must be able to open the photo
  * anywhere, which a HEIC is not (no browser but Safari shows one). libheif has applied the
- * stored rotation, so the JPEG needs no orientation tag. Transparency, rare in a photo, is
- * flattened onto white. A picture larger than sharp's pixel limit never gets here: sharp refuses
- * it when reading the header, before the decoder allocates 4 bytes a pixel.
+ * stored rotation, so the JPEG needs no orientation tag; the colours are converted to sRGB from
+ * the picture's profile, which is then dropped, as for other images. Transparency, rare in a
+ * photo, is flattened onto white. A picture larger than sharp's pixel limit never gets here:
+ * sharp refuses it when reading the header, before the decoder allocates 4 bytes a pixel.
  */
 async function cleanHeic(bytes: Uint8Array, meta: Metadata): Promise<CleanedFile> {
   let out: Buffer;
   try {
-    const image = await decodeHeic(bytes);
+    // A profile the colour engine cannot use is passed over by sharp (the colours are then read as sRGB).
+    const image = await decodeHeic(bytes, meta.icc);
     out = await image.flatten({ background: '#ffffff' }).jpeg({ quality: JPEG_QUALITY }).toBuffer();
   } catch (err) {
     throw new AttachmentCleaningError('the HEIC image cannot be decoded', { cause: err });

@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 
 /**
@@ -5,9 +6,11 @@ import sharp, { type Sharp } from 'sharp';
  * WebAssembly (`heic-decode` over `libheif-js`): the prebuilt sharp reads HEIF's boxes but has
  * no HEVC decoder. libheif applies the container's rotation and mirroring (`irot`, `imir`) while
  * decoding; the EXIF Orientation an iPhone also writes must be ignored (HEIF says the container
- * wins), or the picture would be turned twice. The pixels come back as 8-bit RGBA, handed to
- * sharp for encoding. The first top-level picture is decoded; depth maps, gain maps and
- * thumbnails are not, so nothing of them reaches the copy.
+ * wins), or the picture would be turned twice. The pixels come back as 8-bit RGBA in the
+ * picture's own colours (an iPhone's are Display P3); given the picture's ICC profile, they are
+ * handed to sharp as a PNG carrying it, so sharp converts them to sRGB as it does any image's.
+ * The first top-level picture is decoded; depth maps, gain maps and thumbnails are not, so
+ * nothing of them reaches the copy.
  *
  * Loaded on the first HEIC only: compiling the WebAssembly costs about 50 ms and 20 MB, which a
  * PDF or a JPEG need not pay. A bundle keeps `heic-decode` outside, shipped in node_modules as
@@ -16,10 +19,27 @@ import sharp, { type Sharp } from 'sharp';
  * `setTimeout` (a test with fake timers must advance them), and prints a plain line to the log
  * when a picture cannot be decoded (libheif's error, nothing of the file).
  */
-export async function decodeHeic(bytes: Uint8Array): Promise<Sharp> {
+export async function decodeHeic(bytes: Uint8Array, icc?: Buffer): Promise<Sharp> {
   const { default: decodeHeicImage } = await import('heic-decode');
   const { width, height, data } = await decodeHeicImage({ buffer: bytes });
-  return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
+  const pixels = sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
     raw: { width, height, channels: 4 },
   });
+  if (!icc) return pixels;
+  // Uncompressed: this PNG only carries the pixels to the next step.
+  const png = await pixels.png({ compressionLevel: 0 }).toBuffer();
+  return sharp(withIccChunk(png, icc));
+}
+
+// A PNG starts with its 8-byte signature and the IHDR chunk (4 length, 4 type, 13 data, 4 CRC).
+const AFTER_IHDR = 8 + 4 + 4 + 13 + 4;
+
+/** The PNG with an iCCP chunk (the profile, deflated) right after IHDR, where PNG wants it. */
+function withIccChunk(png: Buffer, icc: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from('iCCP'), Buffer.from('icc\0\0', 'latin1'), deflateSync(icc)]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(body.length - 4);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([png.subarray(0, AFTER_IHDR), length, body, crc, png.subarray(AFTER_IHDR)]);
 }

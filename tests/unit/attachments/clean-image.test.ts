@@ -6,6 +6,7 @@ import {
   exiftoolRead,
   findsSourceStrings,
   identifyingTags,
+  p3Heic,
   sourceAnimation,
   sourceAvif,
   sourceGif,
@@ -179,6 +180,32 @@ describe('cleanImage', () => {
     expect(tags['IFD0:Orientation']).toBeUndefined();
     // A quarter turn clockwise puts the red left half on top; EXIF applied as well would turn it back on its side.
     expect([await pixel(bytes, 24, 8), await pixel(bytes, 24, 56)]).toEqual(['red', 'blue']);
+  });
+
+  it('a HEIC in Display P3 keeps its colours: converted to sRGB from its profile, which is dropped', async () => {
+    const original = await p3Heic();
+    // sharp's built-in Display P3 profile calls itself sP3C.
+    expect(exiftoolRead(original, 'heic')).toMatchObject({ 'ICC_Profile:ProfileDescription': 'sP3C' });
+
+    const { bytes, report } = await cleanImage(original);
+
+    const { data } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+    // Read as sRGB without the conversion, the P3 values would show as about (186, 105, 102).
+    expect([...data.subarray(0, 3)].map((c, i) => Math.abs(c - ([200, 100, 100][i] ?? 0)) <= 3)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(Object.keys(exiftoolRead(bytes, 'jpg')).filter((k) => k.startsWith('ICC'))).toEqual([]);
+    expect(report.removed).toContain('colour profile');
+  });
+
+  it('a HEIC whose profile describes no colours is still cleaned, not stored as received', async () => {
+    const { bytes, mime, report } = await cleanImage(await p3Heic('damaged'));
+
+    expect(mime).toBe('image/jpeg');
+    expect(exiftoolRead(bytes, 'jpg')).toMatchObject({ 'File:ImageWidth': 64, 'File:ImageHeight': 48 });
+    expect(report.notes).toEqual(['re-encoded as JPEG']);
   });
 
   it('a HEIC that declares more pixels than sharp would decode is refused before decoding', async () => {
