@@ -34,7 +34,7 @@ describe.each(Object.entries(FUNCTION_ENTRIES))('the %s bundle', (name, entry) =
 describe('the attachment cleaner, bundled as a Lambda would ship it (not wired to a function yet)', () => {
   it('bundles file-type, pdf-lib and mp4box for Node 22 as ESM, keeps sharp and the HEIC decoder outside, and runs', async () => {
     // sharp is native: a function ships it in node_modules (built for linux-arm64), not in the bundle.
-    // heic-decode goes there too: libheif's Emscripten loader reads `__dirname`, which an ESM bundle
+    // libheif-js goes there too: libheif's Emscripten loader reads `__dirname`, which an ESM bundle
     // lacks, and libheif (LGPL-3.0) stays a library apart. The bundle is written inside the
     // repository so that these imports resolve.
     mkdirSync(join('node_modules', '.cache'), { recursive: true });
@@ -42,14 +42,14 @@ describe('the attachment cleaner, bundled as a Lambda would ship it (not wired t
     const result = await build({
       ...lambdaBundleOptions,
       entryPoints: ['functions/core/attachments/clean-attachment.ts'],
-      external: ['sharp', 'heic-decode'],
+      external: ['sharp', 'libheif-js'],
       outdir,
     });
     const inputs = Object.keys((result.metafile as Metafile).inputs);
     expect(inputs.some((i) => i.includes('node_modules/file-type/'))).toBe(true);
     expect(inputs.some((i) => i.includes('node_modules/pdf-lib/'))).toBe(true);
     expect(inputs.some((i) => i.includes('node_modules/mp4box/'))).toBe(true);
-    expect(inputs.filter((i) => /node_modules\/(sharp|heic-decode|libheif-js)\//.test(i))).toEqual([]);
+    expect(inputs.filter((i) => /node_modules\/(sharp|libheif-js)\//.test(i))).toEqual([]);
 
     const bundled = (await import(
       pathToFileURL(resolve(outdir, 'clean-attachment.js')).href

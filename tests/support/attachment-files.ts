@@ -258,6 +258,35 @@ export async function p3Heic(profile: 'p3' | 'damaged' = 'p3'): Promise<Buffer> 
   return bytes;
 }
 
+/**
+ * A HEIC of two pictures (as burst and collection files are): the red/blue 64×48 first, a green
+ * 32×32 second, and the primary item (`pitm`, the picture a viewer shows) pointed at the second.
+ */
+export function twoPictureHeic(): Buffer {
+  const green = path('png');
+  run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=green:size=32x32',
+    '-frames:v',
+    '1',
+    green,
+  ]);
+  const file = path('heic');
+  run('heif-enc', ['-q', '90', '-o', file, halves('png', 64, 48), green]);
+  const bytes = readFileSync(file);
+  // pitm: size, type, version and flags, then the item id (2 bytes); heif-enc numbers the second picture 4.
+  const pitm = bytes.indexOf('pitm') - 4;
+  if (bytes.readUInt16BE(pitm + 12) !== 2) throw new Error('heif-enc numbered the pictures otherwise');
+  bytes.writeUInt16BE(4, pitm + 12);
+  return bytes;
+}
+
 /** An animated GIF or WebP of 5 frames, with a comment (GIF) or XMP (WebP) naming the source. */
 export function sourceAnimation(ext: 'gif' | 'webp'): Buffer {
   const file = path(ext);

@@ -62,7 +62,7 @@ async function cleanHeic(bytes: Uint8Array, meta: Metadata): Promise<CleanedFile
   }
   const notes = ['re-encoded as JPEG'];
   const pictures = meta.pages ?? 1;
-  if (pictures > 1) notes.push(`only the first of ${pictures} pictures kept`);
+  if (pictures > 1) notes.push(`only the main picture of ${pictures} kept`);
   return {
     bytes: out,
     mime: 'image/jpeg',

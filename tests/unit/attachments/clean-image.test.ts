@@ -14,6 +14,7 @@ import {
   sourceJpeg,
   sourcePng,
   sourceWebp,
+  twoPictureHeic,
 } from '../../support/attachment-files';
 
 /** The colour of one pixel of an image, as sharp decodes it. */
@@ -206,6 +207,15 @@ describe('cleanImage', () => {
     expect(mime).toBe('image/jpeg');
     expect(exiftoolRead(bytes, 'jpg')).toMatchObject({ 'File:ImageWidth': 64, 'File:ImageHeight': 48 });
     expect(report.notes).toEqual(['re-encoded as JPEG']);
+  });
+
+  it('a HEIC of two pictures: the primary one is kept, not merely the first, and the report says so', async () => {
+    const { bytes, report } = await cleanImage(twoPictureHeic());
+
+    expect(exiftoolRead(bytes, 'jpg')).toMatchObject({ 'File:ImageWidth': 32, 'File:ImageHeight': 32 });
+    const { data } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+    expect(data[1]).toBeGreaterThan(100);
+    expect(report.notes).toEqual(['re-encoded as JPEG', 'only the main picture of 2 kept']);
   });
 
   it('a HEIC that declares more pixels than sharp would decode is refused before decoding', async () => {
