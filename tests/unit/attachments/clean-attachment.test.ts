@@ -39,6 +39,16 @@ describe('cleanAttachment', () => {
     expect(outcome.report.removed).toEqual(expect.arrayContaining(['GPS position', 'author name']));
   });
 
+  it('stores a HEIC sequence (a burst, an animation) as not cleaned: only stills are cleaned yet', async () => {
+    const sequence = sourceHeic();
+    // The major brand a HEVC image sequence declares (heif-enc here cannot write a real one).
+    sequence.write('hevc', 8, 'latin1');
+
+    const outcome = await cleanAttachment(sequence);
+
+    expect(outcome).toMatchObject({ status: 'not-cleaned', type: { mime: 'image/heic-sequence' } });
+  });
+
   it('keeps HTML named photo.jpg and an SVG with a script inert, never cleaned as images', async () => {
     const html = await cleanAttachment(text('<html><script>fetch("/tips")</script></html>'));
     const svg = await cleanAttachment(
