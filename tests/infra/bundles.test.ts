@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type * as CleanAttachment from '#core/attachments/clean-attachment';
 import { FUNCTION_ENTRIES, lambdaBundleOptions } from '../../bench/bundle-options';
+import { findsSourceStrings, sourceHeic } from '../support/attachment-files';
 
 /** Each Lambda bundled as infra ships it, with esbuild's record of every file that went in. */
 async function bundle(entry: string): Promise<{ inputs: string[]; text: string }> {
@@ -31,22 +32,24 @@ describe.each(Object.entries(FUNCTION_ENTRIES))('the %s bundle', (name, entry) =
 });
 
 describe('the attachment cleaner, bundled as a Lambda would ship it (not wired to a function yet)', () => {
-  it('bundles file-type, pdf-lib and mp4box for Node 22 as ESM, keeps sharp outside, and runs', async () => {
+  it('bundles file-type, pdf-lib and mp4box for Node 22 as ESM, keeps sharp and the HEIC decoder outside, and runs', async () => {
     // sharp is native: a function ships it in node_modules (built for linux-arm64), not in the bundle.
-    // The bundle is written inside the repository so that its `sharp` import resolves.
+    // libheif-js goes there too: libheif's Emscripten loader reads `__dirname`, which an ESM bundle
+    // lacks, and libheif (LGPL-3.0) stays a library apart. The bundle is written inside the
+    // repository so that these imports resolve.
     mkdirSync(join('node_modules', '.cache'), { recursive: true });
     const outdir = mkdtempSync(join('node_modules', '.cache', 'attachments-bundle-'));
     const result = await build({
       ...lambdaBundleOptions,
       entryPoints: ['functions/core/attachments/clean-attachment.ts'],
-      external: ['sharp'],
+      external: ['sharp', 'libheif-js'],
       outdir,
     });
     const inputs = Object.keys((result.metafile as Metafile).inputs);
     expect(inputs.some((i) => i.includes('node_modules/file-type/'))).toBe(true);
     expect(inputs.some((i) => i.includes('node_modules/pdf-lib/'))).toBe(true);
     expect(inputs.some((i) => i.includes('node_modules/mp4box/'))).toBe(true);
-    expect(inputs.filter((i) => i.includes('node_modules/sharp/'))).toEqual([]);
+    expect(inputs.filter((i) => /node_modules\/(sharp|libheif-js)\//.test(i))).toEqual([]);
 
     const bundled = (await import(
       pathToFileURL(resolve(outdir, 'clean-attachment.js')).href
@@ -58,10 +61,13 @@ describe('the attachment cleaner, bundled as a Lambda would ship it (not wired t
         .jpeg()
         .toBuffer(),
     );
+    const iphone = await bundled.cleanAttachment(sourceHeic());
     rmSync(outdir, { recursive: true });
 
     expect(html.status).toBe('inert');
     expect(pdf).toMatchObject({ status: 'cleaned', kind: 'pdf' });
     expect(photo).toMatchObject({ status: 'cleaned', kind: 'image', type: { mime: 'image/jpeg' } });
+    expect(iphone).toMatchObject({ status: 'cleaned', kind: 'image', type: { mime: 'image/jpeg' } });
+    expect(iphone.status === 'cleaned' && findsSourceStrings(iphone.bytes)).toEqual([]);
   });
 });

@@ -216,6 +216,77 @@ export async function sourceAvif(): Promise<Buffer> {
   return tag(file, CAMERA_TAGS);
 }
 
+/**
+ * An iPhone-style HEIC: HEVC-coded by libheif's heif-enc (Debian's libheif-examples), then tagged
+ * by exiftool with the camera tags (EXIF with GPS, serials, owner; XMP). Stored 64×48 with a HEIF
+ * rotation (`irot`, a quarter turn clockwise) and, as an iPhone writes it too, EXIF Orientation 6:
+ * shown 48×64, and a cleaner that applied both would turn it twice. heif-enc 1.15 writes no
+ * `irot`, so the `pixi` property of the primary picture (16 bytes) is overwritten in place with an
+ * `irot` box of the same size: no offset in the file moves, and the picture's association with
+ * that property now names the rotation.
+ */
+export function sourceHeic(): Buffer {
+  const file = path('heic');
+  run('heif-enc', ['-q', '90', '-o', file, halves('png', 64, 48)]);
+  const bytes = tag(file, [...CAMERA_TAGS, '-Orientation#=6']);
+  const at = bytes.indexOf('pixi') - 4;
+  if (at < 0 || bytes.readUInt32BE(at) !== 16) throw new Error('heif-enc wrote no 16-byte pixi box');
+  // irot: size, type, then the angle in quarter turns anticlockwise (3: a quarter turn clockwise); padded.
+  Buffer.concat([Buffer.from([0, 0, 0, 16]), Buffer.from('irot'), Buffer.from([3]), Buffer.alloc(7)]).copy(
+    bytes,
+    at,
+  );
+  return bytes;
+}
+
+/**
+ * A HEIC in Display P3, as iPhones shoot: one colour, sRGB (200, 100, 100), stored as its P3
+ * values with the P3 profile (heif-enc keeps the PNG's). `profile: 'damaged'` overwrites the
+ * profile's tag table (past its 128-byte header) with FF bytes, so it describes no colours.
+ */
+export async function p3Heic(profile: 'p3' | 'damaged' = 'p3'): Promise<Buffer> {
+  const png = path('png');
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 100, b: 100 } } })
+    .withIccProfile('p3')
+    .png()
+    .toFile(png);
+  const file = path('heic');
+  run('heif-enc', ['-q', '95', '-o', file, png]);
+  const bytes = readFileSync(file);
+  const icc = bytes.indexOf('acsp') - 36;
+  if (profile === 'damaged') bytes.fill(0xff, icc + 128, icc + bytes.readUInt32BE(icc));
+  return bytes;
+}
+
+/**
+ * A HEIC of two pictures (as burst and collection files are): the red/blue 64×48 first, a green
+ * 32×32 second, and the primary item (`pitm`, the picture a viewer shows) pointed at the second.
+ */
+export function twoPictureHeic(): Buffer {
+  const green = path('png');
+  run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=green:size=32x32',
+    '-frames:v',
+    '1',
+    green,
+  ]);
+  const file = path('heic');
+  run('heif-enc', ['-q', '90', '-o', file, halves('png', 64, 48), green]);
+  const bytes = readFileSync(file);
+  // pitm: size, type, version and flags, then the item id (2 bytes); heif-enc numbers the second picture 4.
+  const pitm = bytes.indexOf('pitm') - 4;
+  if (bytes.readUInt16BE(pitm + 12) !== 2) throw new Error('heif-enc numbered the pictures otherwise');
+  bytes.writeUInt16BE(4, pitm + 12);
+  return bytes;
+}
+
 /** An animated GIF or WebP of 5 frames, with a comment (GIF) or XMP (WebP) naming the source. */
 export function sourceAnimation(ext: 'gif' | 'webp'): Buffer {
   const file = path(ext);

@@ -9,9 +9,17 @@ import type { SniffedType } from '#core/attachments/sniff-type';
  */
 export type AttachmentClass = 'image' | 'pdf' | 'media' | 'audio' | 'not-cleanable' | 'inert';
 
-// HEIC is not here: the prebuilt image library decodes AVIF but not HEVC, so a HEIC photo is not
-// cleanable yet and is stored marked "not cleaned".
-const IMAGE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif']);
+// HEIC and HEIF stills (image/heif may hold HEVC or AV1) are images; their sequences
+// (image/heic-sequence, image/heif-sequence: bursts, animations) are not cleanable yet.
+const IMAGE = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+  'image/heic',
+  'image/heif',
+]);
 const MEDIA = new Set(['video/mp4', 'video/quicktime', 'audio/x-m4a', 'audio/mp4', 'video/x-m4v']);
 const AUDIO = new Set([
   'audio/mpeg',

@@ -1,5 +1,6 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AttachmentCleaningError, type CleanedFile, uniqueItems } from '#core/attachments/cleaning-report';
+import { decodeHeic } from '#core/attachments/decode-heic';
 import { describeImageMetadata } from '#core/attachments/image-metadata';
 
 // Close to what phones save at, so a photo's detail survives the one re-encode.
@@ -12,7 +13,8 @@ const WEBP_QUALITY = 90;
  * survives: EXIF (GPS, serials, maker notes, thumbnail), XMP, IPTC, comments, text chunks, and
  * anything hidden after the image data. EXIF orientation is applied to the pixels first, so the
  * picture looks as it did. The colour profile is converted to sRGB and dropped (a profile names
- * its maker and can be unusual enough to fingerprint a device).
+ * its maker and can be unusual enough to fingerprint a device). A HEIC becomes a JPEG (see
+ * `cleanHeic`).
  */
 export async function cleanImage(bytes: Uint8Array): Promise<CleanedFile> {
   let meta: Metadata;
@@ -21,6 +23,7 @@ export async function cleanImage(bytes: Uint8Array): Promise<CleanedFile> {
   } catch (err) {
     throw new AttachmentCleaningError('the image cannot be read', { cause: err });
   }
+  if (meta.format === 'heif' && meta.compression === 'hevc') return cleanHeic(bytes, meta);
   const animated = (meta.pages ?? 1) > 1;
   const notes: string[] = ['re-encoded'];
   if (meta.orientation && meta.orientation !== 1) notes.push('orientation applied');
@@ -35,6 +38,34 @@ export async function cleanImage(bytes: Uint8Array): Promise<CleanedFile> {
   return {
     bytes: out,
     mime: `image/${meta.format === 'heif' ? 'avif' : meta.format}`,
+    report: { removed: uniqueItems(describeImageMetadata(meta, bytes)), notes },
+  };
+}
+
+/**
+ * A HEIC is decoded by libheif (WebAssembly) and written as a JPEG: no HEVC encoder is at hand
+ * (sharp's prebuilt libheif encodes AV1 only), and a desk must be able to open the photo
+ * anywhere, which a HEIC is not (no browser but Safari shows one). libheif has applied the
+ * stored rotation, so the JPEG needs no orientation tag; the colours are converted to sRGB from
+ * the picture's profile, which is then dropped, as for other images. Transparency, rare in a
+ * photo, is flattened onto white. A picture larger than sharp's pixel limit never gets here:
+ * sharp refuses it when reading the header, before the decoder allocates 4 bytes a pixel.
+ */
+async function cleanHeic(bytes: Uint8Array, meta: Metadata): Promise<CleanedFile> {
+  let out: Buffer;
+  try {
+    // A profile the colour engine cannot use is passed over by sharp (the colours are then read as sRGB).
+    const image = await decodeHeic(bytes, meta.icc);
+    out = await image.flatten({ background: '#ffffff' }).jpeg({ quality: JPEG_QUALITY }).toBuffer();
+  } catch (err) {
+    throw new AttachmentCleaningError('the HEIC image cannot be decoded', { cause: err });
+  }
+  const notes = ['re-encoded as JPEG'];
+  const pictures = meta.pages ?? 1;
+  if (pictures > 1) notes.push(`only the main picture of ${pictures} kept`);
+  return {
+    bytes: out,
+    mime: 'image/jpeg',
     report: { removed: uniqueItems(describeImageMetadata(meta, bytes)), notes },
   };
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { cleanAttachment } from '#core/attachments/clean-attachment';
-import { findsSourceStrings, sourceJpeg, sourceMp4, sourcePdf } from '../../support/attachment-files';
+import {
+  findsSourceStrings,
+  sourceHeic,
+  sourceJpeg,
+  sourceMp4,
+  sourcePdf,
+} from '../../support/attachment-files';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -18,6 +24,29 @@ describe('cleanAttachment', () => {
       expect(findsSourceStrings(outcome.bytes)).toEqual([]);
       expect(outcome.report.removed).toContain('author name');
     }
+  });
+
+  it('cleans an iPhone HEIC into a JPEG, sniffed again as one', async () => {
+    const outcome = await cleanAttachment(sourceHeic());
+
+    expect(outcome).toMatchObject({
+      status: 'cleaned',
+      kind: 'image',
+      type: { ext: 'jpg', mime: 'image/jpeg' },
+    });
+    if (outcome.status !== 'cleaned') throw new Error('expected a clean copy');
+    expect(findsSourceStrings(outcome.bytes)).toEqual([]);
+    expect(outcome.report.removed).toEqual(expect.arrayContaining(['GPS position', 'author name']));
+  });
+
+  it('stores a HEIC sequence (a burst, an animation) as not cleaned: only stills are cleaned yet', async () => {
+    const sequence = sourceHeic();
+    // The major brand a HEVC image sequence declares (heif-enc here cannot write a real one).
+    sequence.write('hevc', 8, 'latin1');
+
+    const outcome = await cleanAttachment(sequence);
+
+    expect(outcome).toMatchObject({ status: 'not-cleaned', type: { mime: 'image/heic-sequence' } });
   });
 
   it('keeps HTML named photo.jpg and an SVG with a script inert, never cleaned as images', async () => {

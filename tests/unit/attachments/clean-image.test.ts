@@ -6,12 +6,15 @@ import {
   exiftoolRead,
   findsSourceStrings,
   identifyingTags,
+  p3Heic,
   sourceAnimation,
   sourceAvif,
   sourceGif,
+  sourceHeic,
   sourceJpeg,
   sourcePng,
   sourceWebp,
+  twoPictureHeic,
 } from '../../support/attachment-files';
 
 /** The colour of one pixel of an image, as sharp decodes it. */
@@ -135,6 +138,101 @@ describe('cleanImage', () => {
       expect(report.removed).toContain('XMP');
     },
   );
+
+  it('a HEIC from an iPhone: a JPEG after, exiftool finds no GPS, serial or owner, the name nowhere', async () => {
+    const original = sourceHeic();
+    expect(identifyingTags(exiftoolRead(original, 'heic'))).toMatchObject({
+      'GPS:GPSLatitude': 48.5069,
+      'ExifIFD:SerialNumber': 'SN4417ZX9',
+      'IFD0:Artist': 'Yulia Kovalenko',
+      'XMP-dc:Creator': 'Yulia Kovalenko',
+    });
+    expect(findsSourceStrings(original)).toEqual(expect.arrayContaining(['Yulia Kovalenko', 'SN4417ZX9']));
+    expect((await sniffType(original)).mime).toBe('image/heic');
+
+    const { bytes, mime, report } = await cleanImage(original);
+
+    const tags = exiftoolRead(bytes, 'jpg');
+    expect(identifyingTags(tags)).toEqual({});
+    expect(
+      Object.keys(tags).filter((k) => /^(IFD0|IFD1|ExifIFD|GPS|XMP|IPTC|ICC|QuickTime|Meta):/.test(k)),
+    ).toEqual([]);
+    expect(findsSourceStrings(bytes)).toEqual([]);
+    expect(mime).toBe('image/jpeg');
+    expect((await sniffType(bytes)).mime).toBe('image/jpeg');
+    expect(report.removed).toEqual(
+      expect.arrayContaining(['EXIF', 'GPS position', 'camera serial number', 'author name', 'XMP']),
+    );
+    expect(report.notes).toEqual(['re-encoded as JPEG']);
+  });
+
+  it('a HEIC is turned once, by its HEIF rotation: shown 48×64 before, stored 48×64 after, left half on top', async () => {
+    const original = sourceHeic();
+    expect(exiftoolRead(original, 'heic')).toMatchObject({
+      'Meta:MetaImageSize': '0 0 64 48',
+      'QuickTime:Rotation': 270,
+      'IFD0:Orientation': 6,
+    });
+
+    const { bytes } = await cleanImage(original);
+
+    const tags = exiftoolRead(bytes, 'jpg');
+    expect(tags).toMatchObject({ 'File:ImageWidth': 48, 'File:ImageHeight': 64 });
+    expect(tags['IFD0:Orientation']).toBeUndefined();
+    // A quarter turn clockwise puts the red left half on top; EXIF applied as well would turn it back on its side.
+    expect([await pixel(bytes, 24, 8), await pixel(bytes, 24, 56)]).toEqual(['red', 'blue']);
+  });
+
+  it('a HEIC in Display P3 keeps its colours: converted to sRGB from its profile, which is dropped', async () => {
+    const original = await p3Heic();
+    // sharp's built-in Display P3 profile calls itself sP3C.
+    expect(exiftoolRead(original, 'heic')).toMatchObject({ 'ICC_Profile:ProfileDescription': 'sP3C' });
+
+    const { bytes, report } = await cleanImage(original);
+
+    const { data } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+    // Read as sRGB without the conversion, the P3 values would show as about (186, 105, 102).
+    expect([...data.subarray(0, 3)].map((c, i) => Math.abs(c - ([200, 100, 100][i] ?? 0)) <= 3)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(Object.keys(exiftoolRead(bytes, 'jpg')).filter((k) => k.startsWith('ICC'))).toEqual([]);
+    expect(report.removed).toContain('colour profile');
+  });
+
+  it('a HEIC whose profile describes no colours is still cleaned, not stored as received', async () => {
+    const { bytes, mime, report } = await cleanImage(await p3Heic('damaged'));
+
+    expect(mime).toBe('image/jpeg');
+    expect(exiftoolRead(bytes, 'jpg')).toMatchObject({ 'File:ImageWidth': 64, 'File:ImageHeight': 48 });
+    expect(report.notes).toEqual(['re-encoded as JPEG']);
+  });
+
+  it('a HEIC of two pictures: the primary one is kept, not merely the first, and the report says so', async () => {
+    const { bytes, report } = await cleanImage(twoPictureHeic());
+
+    expect(exiftoolRead(bytes, 'jpg')).toMatchObject({ 'File:ImageWidth': 32, 'File:ImageHeight': 32 });
+    const { data } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+    expect(data[1]).toBeGreaterThan(100);
+    expect(report.notes).toEqual(['re-encoded as JPEG', 'only the main picture of 2 kept']);
+  });
+
+  it('a HEIC that declares more pixels than sharp would decode is refused before decoding', async () => {
+    const original = sourceHeic();
+    // The primary picture's size (ispe, 64×48) rewritten as 17000×17000: 289 million pixels, over
+    // sharp's limit of 16383², yet under libheif's own: a decoder given it would allocate 1.2 GB.
+    const ispe = original.lastIndexOf('ispe');
+    original.writeUInt32BE(17000, ispe + 8);
+    original.writeUInt32BE(17000, ispe + 12);
+
+    await expect(cleanImage(original)).rejects.toThrow(
+      expect.objectContaining({
+        message: 'the image cannot be read',
+        cause: expect.objectContaining({ message: 'Input image exceeds pixel limit' }),
+      }),
+    );
+  });
 
   it.each(['gif', 'webp'] as const)(
     'an animated %s keeps its 5 frames and loses its metadata',
