@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   ATTACHMENT_LIMITS,
-  attachmentFromOutcome,
   attachmentKind,
   attachmentListSchema,
   attachmentSchema,
   MAX_ATTACHMENTS_PER_TIP,
 } from '#core/attachments/attachment-record';
 import { cleanAttachment } from '#core/attachments/clean-attachment';
+import { attachmentFromOutcome } from '#core/attachments/record-from-outcome';
 import { tipRecordSchema } from '#core/tips/tip-record';
 import { SOURCE, sourceJpeg } from '../../support/attachment-files';
 import { attachmentRecord, typicalAttachments } from '../../support/attachment-fixtures';
