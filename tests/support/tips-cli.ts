@@ -22,7 +22,11 @@ function capture(tty = false) {
 export async function runTipsCliOn(
   s: StaffStack,
   args: string[],
-  { stdoutTty = false, stderrTty = false, stdin }: { stdoutTty?: boolean; stderrTty?: boolean; stdin?: string } = {},
+  {
+    stdoutTty = false,
+    stderrTty = false,
+    stdin,
+  }: { stdoutTty?: boolean; stderrTty?: boolean; stdin?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = capture(stdoutTty);
   const err = capture(stderrTty);

@@ -157,7 +157,7 @@ describe('every answer of the running stack conforms to its /openapi.json', () =
   }
 
   beforeAll(async () => {
-    const external = { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') };
+    const external = { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl'), s3Url: inject('s3Url') };
     const tableName = `contract-${randomUUID().slice(0, 8)}`;
     [stack, limited] = await Promise.all([
       startLocalStack({ external, tableName, retryDelayMs: 20 }),

@@ -38,7 +38,7 @@ function environment(vars: Record<string, string> = {}): Record<string, string> 
 async function startFrom(config: StartConfig): Promise<LocalStack> {
   const stack = await startLocalStack({
     ...config.options,
-    external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
+    external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl'), s3Url: inject('s3Url') },
     retryDelayMs: 20,
   });
   running.push(stack);
@@ -149,7 +149,13 @@ describe("npm start's configuration, from the environment and .env, on the real 
 
   it("uses the stack's own values only for what is unset, and never a given DYNAMODB_ENDPOINT or SES_ENDPOINT", async () => {
     const bare = startConfigFromEnv({}, NO_DOTENV);
-    expect(bare.options).toMatchObject({ port: 3000, dynamoPort: 8000, sesPort: 8005, issuerPort: 8010 });
+    expect(bare.options).toMatchObject({
+      port: 3000,
+      dynamoPort: 8000,
+      sesPort: 8005,
+      issuerPort: 8010,
+      s3Port: 8020,
+    });
     expect(bare.options.dataDir).toBe('.data');
     expect(bare.options.env).toEqual({});
     expect(bare.fromEnvironment).toEqual([]);
