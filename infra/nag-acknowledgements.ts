@@ -1,6 +1,9 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { ROUTES, routeKey } from '#core/api/routes';
+import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import { type AttachmentStorage, GUARDDUTY_RULE_PREFIX } from './attachment-storage';
 import type { TiplineEdge } from './edge';
 import type { TiplineStack } from './tipline-stack';
 
@@ -87,6 +90,32 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
   }
 
   acknowledgeEdgeFindings(stack.edge);
+  acknowledgeAttachmentFindings(stack.attachments);
+}
+
+/** The attachments' buckets and their malware scan (infra/attachment-storage.ts). */
+function acknowledgeAttachmentFindings(attachments: AttachmentStorage): void {
+  const noAccessLogs =
+    "S3 server access logs record every requester's IP address, and readers post their files here straight from their browsers: the threat model promises that no reader's address is stored anywhere. CloudTrail data events (which the newsroom may turn on) and the functions' own logs record who acted on which object without it.";
+  ack(attachments.uploads, 'AwsSolutions-S1', noAccessLogs);
+  ack(attachments.clean, 'AwsSolutions-S1', noAccessLogs);
+  const policy = attachments.malwareScanRole.node.tryFindChild('DefaultPolicy');
+  if (!policy) return;
+  const stack = Stack.of(attachments);
+  const uploadsId = stack.getLogicalId(attachments.uploads.node.defaultChild as CfnBucket);
+  // cdk-nag names a resource as resolved: a pseudo parameter, or the literal of a pinned environment.
+  const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  const ruleArn = `arn:<AWS::Partition>:events:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:rule/${GUARDDUTY_RULE_PREFIX}*`;
+  ack(
+    policy,
+    `AwsSolutions-IAM5[Resource::${ruleArn}]`,
+    'GuardDuty names the EventBridge rule it creates for a protected bucket itself, with a generated suffix: the documented policy names the rule by this prefix, and PutRule and the other writes also require events:ManagedBy to be GuardDuty Malware Protection.',
+  );
+  ack(
+    policy,
+    `AwsSolutions-IAM5[Resource::<${uploadsId}.Arn>/${UPLOAD_PREFIX}*]`,
+    'The scan reads and tags every new object under uploads/ of the uploads bucket, whose keys are random per upload: the prefix is the narrowest scope that covers them.',
+  );
 }
 
 /** CloudFront and WAF in front of the API (infra/edge.ts). */

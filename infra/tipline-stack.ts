@@ -9,6 +9,7 @@ import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
+import { AttachmentStorage } from './attachment-storage';
 import { TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
 import { TiplineApi } from './http-api';
@@ -49,6 +50,8 @@ export class TiplineStack extends Stack {
   readonly alarms: TiplineAlarms;
   /** The HMAC keys in Secrets Manager, by the variable that names them (functions get the ARN). */
   readonly secrets: TiplineSecrets;
+  /** The attachments' uploads and clean buckets and the uploads' malware scan (issue 12). */
+  readonly attachments: AttachmentStorage;
 
   /** The customer-managed key of everything stored. */
   readonly key: Key;
@@ -82,6 +85,11 @@ export class TiplineStack extends Stack {
       domainPrefix: config.authDomainPrefix,
       inboxUrl: `${this.edge.url}staff`,
       extraCallbackUrls: config.staffCallbackUrls,
+    });
+
+    this.attachments = new AttachmentStorage(this, 'Attachments', {
+      encryptionKey,
+      formOrigin: this.edge.origin,
     });
 
     // The HMAC keys, generated in Secrets Manager: the functions get their ARNs and read them at
@@ -129,6 +137,8 @@ export class TiplineStack extends Stack {
     new CfnOutput(this, 'GuardTableName', { value: this.reliability.guard.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.alerts.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'NotifierFunctionName', { value: this.alerts.notifier.functionName });
+    new CfnOutput(this, 'UploadsBucketName', { value: this.attachments.uploads.bucketName });
+    new CfnOutput(this, 'CleanBucketName', { value: this.attachments.clean.bucketName });
 
     this.alarms = new TiplineAlarms(this, 'Alarms', {
       deadLetterQueue: this.alerts.deadLetterQueue,
