@@ -9,6 +9,14 @@ export async function ensureBucket(client: S3Client, bucket: string): Promise<'c
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status !== 404) throw err;
   }
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  return 'created';
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    return 'created';
+  } catch (err) {
+    // Another stack on the same server (test files start theirs at once) created it first.
+    if (err instanceof Error && ['BucketAlreadyExists', 'BucketAlreadyOwnedByYou'].includes(err.name)) {
+      return 'existed';
+    }
+    throw err;
+  }
 }

@@ -44,6 +44,17 @@ describe('the local stack runs an S3 server with the attachment buckets', () => 
     s3.destroy();
   });
 
+  it('ensureBucket called by several stacks at once creates the bucket once and fails none of them', async () => {
+    const s3 = makeS3Client({ region: 'us-east-1', endpoint: stack.s3Url });
+    const bucket = `race-${Date.now()}`;
+
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => ensureBucket(s3, bucket)));
+
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'existed')).toHaveLength(3);
+    s3.destroy();
+  });
+
   it('refuses a bucket name S3 would refuse before anything starts', async () => {
     await expect(startTestStack('s3-bad', { env: { UPLOADS_BUCKET: 'Not_A_Bucket' } })).rejects.toThrow(
       /UPLOADS_BUCKET/,
