@@ -15,6 +15,8 @@ export const PUBLIC_ROUTE_REASONS: Record<string, string> = {
   'GET /': 'The reader form: anyone may send a tip, without an account.',
   'POST /tips':
     'Tip intake is public by design (readers have no accounts); it is throttled at the stage, rate limited per client and idempotent.',
+  'POST /uploads':
+    "A reader's upload request (attachments), as public as the tip it belongs to: it signs a presigned POST for one random key, size-limited by S3's policy, rate limited per client, and its upload id only verifies with the submission's own nonce.",
   'GET /health': 'A liveness probe for monitors; it returns {ok} only and reads no tip.',
   'GET /assets/{file}': "The reader form's and staff page's static CSS/JS; no data.",
   'GET /staff':
@@ -40,6 +42,15 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     const route = stack.api.routes.get(routeKey(spec));
     const reason = PUBLIC_ROUTE_REASONS[routeKey(spec)];
     if (route && reason) ack(route, 'AwsSolutions-APIG4', reason);
+  }
+
+  const intakePolicy = stack.intake.role?.node.tryFindChild('DefaultPolicy');
+  if (intakePolicy) {
+    ack(
+      intakePolicy,
+      `AwsSolutions-IAM5[Resource::<${uploadsLogicalId(stack.attachments)}.Arn>/${UPLOAD_PREFIX}*]`,
+      'POST /uploads signs presigned POSTs, each for a new random key under uploads/ (the policy it signs names the one key): s3:PutObject on that prefix is the narrowest grant that covers keys not known in advance. No read, no delete, no other bucket.',
+    );
   }
 
   for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier]) {
@@ -93,6 +104,9 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
   acknowledgeAttachmentFindings(stack.attachments);
 }
 
+const uploadsLogicalId = (attachments: AttachmentStorage) =>
+  Stack.of(attachments).getLogicalId(attachments.uploads.node.defaultChild as CfnBucket);
+
 /** The attachments' buckets and their malware scan (infra/attachment-storage.ts). */
 function acknowledgeAttachmentFindings(attachments: AttachmentStorage): void {
   const noAccessLogs =
@@ -102,7 +116,7 @@ function acknowledgeAttachmentFindings(attachments: AttachmentStorage): void {
   const policy = attachments.malwareScanRole.node.tryFindChild('DefaultPolicy');
   if (!policy) return;
   const stack = Stack.of(attachments);
-  const uploadsId = stack.getLogicalId(attachments.uploads.node.defaultChild as CfnBucket);
+  const uploadsId = uploadsLogicalId(attachments);
   // cdk-nag names a resource as resolved: a pseudo parameter, or the literal of a pinned environment.
   const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
   const ruleArn = `arn:<AWS::Partition>:events:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:rule/${GUARDDUTY_RULE_PREFIX}*`;

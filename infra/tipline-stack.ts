@@ -7,6 +7,7 @@ import { ENV } from '#core/config/env-names';
 import { READER_ENTRY_ATTRIBUTES } from '#core/receipts/receipt-store';
 import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
+import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
 import { AttachmentStorage } from './attachment-storage';
@@ -166,6 +167,7 @@ export class TiplineStack extends Stack {
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
         [ENV.STAFF_TOKEN_URL]: this.staffAuth.tokenUrl,
+        [ENV.UPLOADS_BUCKET]: this.attachments.uploads.bucketName,
         ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
@@ -192,6 +194,10 @@ export class TiplineStack extends Stack {
       ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
       [guard.tableArn],
     );
+    // POST /uploads signs presigned POSTs for new keys under uploads/: the browser's upload acts
+    // with this role's rights, so it may put objects there and nothing else (no read, no delete).
+    // The SSE-KMS data key comes from the project key's grant above (kms:GenerateDataKey*).
+    fn.allow(['s3:PutObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
     return fn;
   }
 

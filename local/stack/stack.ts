@@ -120,7 +120,12 @@ function functionEnv(options: LocalStackOptions): Record<string, string> {
     [ENV.CLEAN_BUCKET]: 'tipline-clean',
     ...(options.realisticLimits
       ? {}
-      : { [ENV.RATE_LIMIT_MAX]: '100000', [ENV.MIN_FILL_SECONDS]: '0', [ENV.FLOOD_MAX_ALERTS]: '100000' }),
+      : {
+          [ENV.RATE_LIMIT_MAX]: '100000',
+          [ENV.UPLOAD_RATE_LIMIT_MAX]: '100000',
+          [ENV.MIN_FILL_SECONDS]: '0',
+          [ENV.FLOOD_MAX_ALERTS]: '100000',
+        }),
     ...given,
   };
   for (const name of STACK_OWNED_ENV) delete env[name];

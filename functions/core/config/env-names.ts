@@ -21,6 +21,10 @@ export const ENV = {
    */
   UPLOADS_BUCKET: 'UPLOADS_BUCKET',
   CLEAN_BUCKET: 'CLEAN_BUCKET',
+  /** Intake (POST /uploads): the largest file a presigned POST lets S3 take, in bytes (default 100 MB). */
+  MAX_FILE_BYTES: 'MAX_FILE_BYTES',
+  /** Intake: upload requests per client per RATE_LIMIT_WINDOW_SECONDS (default 60), apart from submits. */
+  UPLOAD_RATE_LIMIT_MAX: 'UPLOAD_RATE_LIMIT_MAX',
   AWS_REGION: 'AWS_REGION',
   /**
    * Intake (serves the staff page): the Cognito hosted UI's authorize URL for the authorization

@@ -8,6 +8,9 @@
  * only staff read.
  */
 export const UPLOAD_PREFIX = 'uploads/';
+
+/** Issue 12's per-file limit, MAX_FILE_BYTES's default: 100 MB. */
+export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 export const CLEAN_PREFIX = 'clean/';
 /** Kept originals (KEEP_ORIGINALS), readable only through a logged "download original". */
 export const ORIGINALS_PREFIX = 'originals/';

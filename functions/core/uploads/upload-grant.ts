@@ -2,10 +2,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { deriveKey } from '#core/guards/client-key';
-import { UPLOAD_PREFIX } from './storage-layout';
+import { DEFAULT_MAX_FILE_BYTES, UPLOAD_PREFIX } from './storage-layout';
 
-/** Issue 12's per-file limit (config MAX_FILE_BYTES will set it): 100 MB. */
-export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 /** A presigned POST is good for this long: enough to start a large upload on a slow line. */
 export const UPLOAD_GRANT_SECONDS = 15 * 60;
 

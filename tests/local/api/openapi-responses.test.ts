@@ -355,6 +355,16 @@ describe('every answer of the running stack conforms to its /openapi.json', () =
     });
   });
 
+  describe('uploads', () => {
+    it('POST /uploads 201 (a grant) and 400', async () => {
+      const granted = await call('POST', '/uploads', json({ submission: 'contract-submission-01' }));
+      const refused = await call('POST', '/uploads', json({ submission: 'x' }));
+
+      expect([granted.status, refused.status]).toEqual([201, 400]);
+      expect([...granted.violations, ...refused.violations]).toEqual([]);
+    });
+  });
+
   describe('receipts', () => {
     it('GET /receipts/{code} 200 and 404', async () => {
       const found = await call('GET', `/receipts/${encodeURIComponent(tip.receipt)}`);
