@@ -15,6 +15,7 @@ import {
   ATTACHED_TAG,
   CLEAN_PREFIX,
   UNATTACHED_EXPIRY_DAYS,
+  UPLOAD_CORS,
   UPLOAD_EXPIRY_DAYS,
   UPLOAD_PREFIX,
 } from '#core/uploads/storage-layout';
@@ -68,11 +69,10 @@ export class AttachmentStorage extends Construct {
       ...common,
       cors: [
         {
-          // The browser posts the file with the presigned fields; progress events make it preflight.
-          allowedMethods: [HttpMethods.POST],
+          allowedMethods: UPLOAD_CORS.methods.map((m) => HttpMethods[m]),
           allowedOrigins: [props.formOrigin],
-          allowedHeaders: ['content-type'],
-          maxAge: 3600,
+          allowedHeaders: [...UPLOAD_CORS.headers],
+          maxAge: UPLOAD_CORS.maxAgeSeconds,
         },
       ],
       lifecycleRules: [

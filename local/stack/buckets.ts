@@ -1,4 +1,10 @@
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { UPLOAD_CORS } from '#core/uploads/storage-layout';
 
 /** Creates the bucket unless it exists (kept data survives a restart), as ensureTable does for tables. */
 export async function ensureBucket(client: S3Client, bucket: string): Promise<'created' | 'existed'> {
@@ -19,4 +25,23 @@ export async function ensureBucket(client: S3Client, bucket: string): Promise<'c
     }
     throw err;
   }
+}
+
+/** The uploads bucket's CORS rule as infra/ sets it, for the local form's origins instead of CloudFront's. */
+export async function applyUploadCors(client: S3Client, bucket: string, origins: string[]): Promise<void> {
+  await client.send(
+    new PutBucketCorsCommand({
+      Bucket: bucket,
+      CORSConfiguration: {
+        CORSRules: [
+          {
+            AllowedMethods: [...UPLOAD_CORS.methods],
+            AllowedOrigins: origins,
+            AllowedHeaders: [...UPLOAD_CORS.headers],
+            MaxAgeSeconds: UPLOAD_CORS.maxAgeSeconds,
+          },
+        ],
+      },
+    }),
+  );
 }

@@ -14,7 +14,7 @@ import { notifierFromConfig } from '../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';
 import { staffFromConfig } from '../../functions/staff/wiring';
 import { staffPageFromEnv } from '../../web/pages/staff-page-config';
-import { ensureBucket } from './buckets';
+import { applyUploadCors, ensureBucket } from './buckets';
 import { startDynalite, startS3Server, startSesEmulator } from './emulators';
 import { LOCAL_DLQ_FILE, makeFileDeadLetters } from './file-dead-letters';
 import { startGateway } from './gateway';
@@ -100,6 +100,20 @@ export const STACK_OWNED_ENV = [
 ] as const;
 
 /**
+ * A bucket of this stack's own, named after its tips table (`tipline-tips` → `tipline-uploads`):
+ * stacks sharing one S3 server (tests) each get theirs, and with it their own CORS origin.
+ */
+function bucketNamed(tipsTable: string, purpose: string): string {
+  const base = tipsTable
+    .replace(/-tips$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 63 - purpose.length - 1)
+    .replace(/^-+|-+$/g, '');
+  return `${base || 'tipline'}-${purpose}`;
+}
+
+/**
  * The functions' env before the emulators start (no endpoints yet): the local defaults, each
  * used only when `options.env` does not set the variable.
  */
@@ -116,8 +130,8 @@ function functionEnv(options: LocalStackOptions): Record<string, string> {
     [ENV.GUARD_TABLE]: `${tipsTable}-guard`,
     [ENV.CLIENT_HASH_SECRET]: LOCAL_CLIENT_HASH_SECRET,
     [ENV.RECEIPT_HASH_SECRET]: LOCAL_RECEIPT_HASH_SECRET,
-    [ENV.UPLOADS_BUCKET]: 'tipline-uploads',
-    [ENV.CLEAN_BUCKET]: 'tipline-clean',
+    [ENV.UPLOADS_BUCKET]: bucketNamed(tipsTable, 'uploads'),
+    [ENV.CLEAN_BUCKET]: bucketNamed(tipsTable, 'clean'),
     ...(options.realisticLimits
       ? {}
       : {
@@ -225,6 +239,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     localRoutes: { [`POST ${LOCAL_TOKEN_PATH}`]: localTokenRoute(issuer) },
     port: options.port ?? 0,
   });
+
+  // The form posts files straight to the S3 server, from the gateway's origin (both spellings of it).
+  const { port: gatewayPort } = new URL(gateway.url);
+  await applyUploadCors(s3Client, storage.UPLOADS_BUCKET, [
+    `http://127.0.0.1:${gatewayPort}`,
+    `http://localhost:${gatewayPort}`,
+  ]);
 
   // The staff page's options are read per request, so the sign-in can name the gateway's own URL.
   if (options.hostedSignIn)

@@ -16,6 +16,13 @@ export const CLEAN_PREFIX = 'clean/';
 export const ORIGINALS_PREFIX = 'originals/';
 
 /**
+ * The uploads bucket's one CORS rule, for the form's origin only (CloudFront's in AWS, the local
+ * gateway's locally): the browser posts the presigned fields and the file, and an upload with
+ * progress events is preflighted.
+ */
+export const UPLOAD_CORS = { methods: ['POST'], headers: ['content-type'], maxAgeSeconds: 3600 } as const;
+
+/**
  * An upload is cleaned within minutes of arrival; whatever is still in the uploads bucket a day
  * later was never attached to a tip (or is a failed clean) and goes.
  */

@@ -10,7 +10,7 @@ export const UPLOAD_GRANT_SECONDS = 15 * 60;
 const VERSION = 'u1';
 /** 16 random bytes, base64url: the object's key under uploads/, unguessable and never reused. */
 const OBJECT_ID = /^[\w-]{22}$/;
-/** What the form holds for its submission (the form token's nonce, guards/form-token.ts). */
+/** The random nonce the form makes for its submission (request-upload.ts's schema). */
 const SUBMISSION_NONCE = /^[\w-]{16,64}$/;
 
 export interface UploadGrant {
@@ -42,8 +42,8 @@ export class BadUploadIdError extends Error {
  * for one random key under uploads/, with `content-length-range` 1..maxFileBytes in its policy so
  * S3 itself refuses a larger file (Lambda and API Gateway never carry the bytes).
  *
- * Binding to a submission: the form asks with the nonce of its form token, which only it holds
- * (it is posted with the tip). The upload id carries an HMAC of (nonce, object id), so when the
+ * Binding to a submission: the form makes one random nonce per tip, keeps it to itself, and sends
+ * it with each upload request and with the tip. The upload id carries an HMAC of (nonce, object id), so when the
  * tip arrives, intake recomputes it from the tip's own nonce: an id from another submission, or
  * one made up, does not verify, and a verified id names the one object key it was granted for.
  * The nonce itself is never in the id or the key.

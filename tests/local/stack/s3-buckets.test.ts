@@ -61,3 +61,39 @@ describe('the local stack runs an S3 server with the attachment buckets', () => 
     );
   });
 });
+
+describe("the local uploads bucket's CORS: the gateway's origin only, as infra gives CloudFront's", () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack('s3-cors');
+  });
+  afterAll(async () => stack?.stop());
+
+  const preflight = (origin: string) =>
+    fetch(`${stack.s3Url}/${stack.env.UPLOADS_BUCKET}`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+
+  it("lets the form's page (the gateway, by either name) post a file, and no other origin", async () => {
+    const { port } = new URL(stack.apiUrl);
+    for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+      const res = await preflight(origin);
+      expect(res.status, origin).toBe(200);
+      expect(res.headers.get('access-control-allow-methods')).toBe('POST');
+    }
+    expect((await preflight('http://evil.example')).status).toBe(403);
+    expect((await preflight('http://127.0.0.1:1')).status).toBe(403);
+  });
+
+  it('names its buckets after its tips table, so stacks on one server never share a CORS rule', () => {
+    const table = stack.env.TIPS_TABLE as string;
+    expect(stack.env.UPLOADS_BUCKET).toBe(`${table}-uploads`);
+    expect(stack.env.CLEAN_BUCKET).toBe(`${table}-clean`);
+  });
+});
