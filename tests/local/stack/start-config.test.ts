@@ -147,7 +147,7 @@ describe("npm start's configuration, from the environment and .env, on the real 
     expect(alerts.some((e) => (e.body.text ?? '').includes(id))).toBe(true);
   });
 
-  it("uses the stack's own values only for what is unset, and never a given DYNAMODB_ENDPOINT or SES_ENDPOINT", async () => {
+  it("uses the stack's own values only for what is unset, and never a given DYNAMODB_ENDPOINT, SES_ENDPOINT or S3_ENDPOINT", async () => {
     const bare = startConfigFromEnv({}, NO_DOTENV);
     expect(bare.options).toMatchObject({
       port: 3000,
@@ -164,15 +164,17 @@ describe("npm start's configuration, from the environment and .env, on the real 
       environment({
         DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
         SES_ENDPOINT: 'http://127.0.0.1:1',
+        S3_ENDPOINT: 'http://127.0.0.1:1',
         ALERT_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/somewhere',
         STAFF_SIGN_IN_URL: 'https://auth.paper.example/oauth2/authorize?client_id=abc',
         STAFF_TOKEN_URL: 'https://auth.paper.example/oauth2/token',
       }),
       NO_DOTENV,
     );
-    expect(config.ignored).toEqual(['DYNAMODB_ENDPOINT', 'SES_ENDPOINT', 'ALERT_DLQ_URL']);
+    expect(config.ignored).toEqual(['DYNAMODB_ENDPOINT', 'SES_ENDPOINT', 'S3_ENDPOINT', 'ALERT_DLQ_URL']);
     const stack = await startFrom(config);
     expect(stack.env.DYNAMODB_ENDPOINT).toBe(inject('dynamoUrl'));
+    expect(stack.env.S3_ENDPOINT).toBe(inject('s3Url'));
     expect(stack.env.SES_ENDPOINT).toBe(inject('sesUrl'));
     expect(stack.env).not.toHaveProperty('ALERT_DLQ_URL');
     expect(stack.env.GUARD_TABLE).toBe(`${stack.env.TIPS_TABLE}-guard`);
