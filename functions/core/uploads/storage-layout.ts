@@ -11,6 +11,9 @@ export const UPLOAD_PREFIX = 'uploads/';
 
 /** Issue 12's per-file limit, MAX_FILE_BYTES's default: 100 MB. */
 export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
+/** Issue 12's per-tip limits: at most 10 files, 250 MB together. */
+export const DEFAULT_MAX_FILES = 10;
+export const DEFAULT_MAX_TOTAL_BYTES = 250 * 1024 * 1024;
 export const CLEAN_PREFIX = 'clean/';
 /** Kept originals (KEEP_ORIGINALS), readable only through a logged "download original". */
 export const ORIGINALS_PREFIX = 'originals/';
