@@ -1,5 +1,11 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import type * as CleanAttachment from '#core/attachments/clean-attachment';
 import { FUNCTION_ENTRIES, lambdaBundleOptions } from '../../bench/bundle-options';
 
 /** Each Lambda bundled as infra ships it, with esbuild's record of every file that went in. */
@@ -21,5 +27,41 @@ describe.each(Object.entries(FUNCTION_ENTRIES))('the %s bundle', (name, entry) =
     // (Booleans, so a failure does not print a megabyte of minified bundle.)
     expect(text.includes('Get a local token'), 'the local token form is in the bundle').toBe(false);
     expect(text.includes('.redrive-'), 'the file dead-letter queue is in the bundle').toBe(false);
+  });
+});
+
+describe('the attachment cleaner, bundled as a Lambda would ship it (not wired to a function yet)', () => {
+  it('bundles file-type, pdf-lib and mp4box for Node 22 as ESM, keeps sharp outside, and runs', async () => {
+    // sharp is native: a function ships it in node_modules (built for linux-arm64), not in the bundle.
+    // The bundle is written inside the repository so that its `sharp` import resolves.
+    mkdirSync(join('node_modules', '.cache'), { recursive: true });
+    const outdir = mkdtempSync(join('node_modules', '.cache', 'attachments-bundle-'));
+    const result = await build({
+      ...lambdaBundleOptions,
+      entryPoints: ['functions/core/attachments/clean-attachment.ts'],
+      external: ['sharp'],
+      outdir,
+    });
+    const inputs = Object.keys((result.metafile as Metafile).inputs);
+    expect(inputs.some((i) => i.includes('node_modules/file-type/'))).toBe(true);
+    expect(inputs.some((i) => i.includes('node_modules/pdf-lib/'))).toBe(true);
+    expect(inputs.some((i) => i.includes('node_modules/mp4box/'))).toBe(true);
+    expect(inputs.filter((i) => i.includes('node_modules/sharp/'))).toEqual([]);
+
+    const bundled = (await import(
+      pathToFileURL(resolve(outdir, 'clean-attachment.js')).href
+    )) as typeof CleanAttachment;
+    const html = await bundled.cleanAttachment(new TextEncoder().encode('<html><script>x()</script></html>'));
+    const pdf = await bundled.cleanAttachment(await (await PDFDocument.create()).save());
+    const photo = await bundled.cleanAttachment(
+      await sharp({ create: { width: 8, height: 6, channels: 3, background: 'red' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    rmSync(outdir, { recursive: true });
+
+    expect(html.status).toBe('inert');
+    expect(pdf).toMatchObject({ status: 'cleaned', kind: 'pdf' });
+    expect(photo).toMatchObject({ status: 'cleaned', kind: 'image', type: { mime: 'image/jpeg' } });
   });
 });
