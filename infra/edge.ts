@@ -72,6 +72,8 @@ export class TiplineEdge extends Construct {
   readonly originSecret: Secret;
   /** The public base URL readers and staff use, ending in `/`. */
   readonly url: string;
+  /** The same without the path: what a browser sends as `Origin` from the form (CORS). */
+  readonly origin: string;
   /** Served on the newsroom's own domain (TLS 1.2 minimum), not the default cloudfront.net name. */
   readonly customDomain: boolean;
 
@@ -157,7 +159,8 @@ export class TiplineEdge extends Construct {
       ...custom,
     });
 
-    this.url = `https://${props.domainName ?? this.distribution.distributionDomainName}/`;
+    this.origin = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
+    this.url = `${this.origin}/`;
     new CfnOutput(scope, 'SiteUrl', {
       value: this.url,
       description: 'Public base URL of Tipline (CloudFront and WAF in front of the API)',

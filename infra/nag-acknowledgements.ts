@@ -1,6 +1,9 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { ROUTES, routeKey } from '#core/api/routes';
+import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import { type AttachmentStorage, GUARDDUTY_RULE_PREFIX } from './attachment-storage';
 import type { TiplineEdge } from './edge';
 import type { TiplineStack } from './tipline-stack';
 
@@ -12,6 +15,8 @@ export const PUBLIC_ROUTE_REASONS: Record<string, string> = {
   'GET /': 'The reader form: anyone may send a tip, without an account.',
   'POST /tips':
     'Tip intake is public by design (readers have no accounts); it is throttled at the stage, rate limited per client and idempotent.',
+  'POST /uploads':
+    "A reader's upload request (attachments), as public as the tip it belongs to: it signs a presigned POST for one random key, size-limited by S3's policy, rate limited per client, and its upload id only verifies with the submission's own nonce.",
   'GET /health': 'A liveness probe for monitors; it returns {ok} only and reads no tip.',
   'GET /assets/{file}': "The reader form's and staff page's static CSS/JS; no data.",
   'GET /staff':
@@ -37,6 +42,15 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     const route = stack.api.routes.get(routeKey(spec));
     const reason = PUBLIC_ROUTE_REASONS[routeKey(spec)];
     if (route && reason) ack(route, 'AwsSolutions-APIG4', reason);
+  }
+
+  const intakePolicy = stack.intake.role?.node.tryFindChild('DefaultPolicy');
+  if (intakePolicy) {
+    ack(
+      intakePolicy,
+      `AwsSolutions-IAM5[Resource::<${uploadsLogicalId(stack.attachments)}.Arn>/${UPLOAD_PREFIX}*]`,
+      'POST /uploads signs presigned POSTs, each for a new random key under uploads/ (the policy it signs names the one key): s3:PutObject on that prefix is the narrowest grant that covers keys not known in advance. No read, no delete, no other bucket.',
+    );
   }
 
   for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier]) {
@@ -87,6 +101,35 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
   }
 
   acknowledgeEdgeFindings(stack.edge);
+  acknowledgeAttachmentFindings(stack.attachments);
+}
+
+const uploadsLogicalId = (attachments: AttachmentStorage) =>
+  Stack.of(attachments).getLogicalId(attachments.uploads.node.defaultChild as CfnBucket);
+
+/** The attachments' buckets and their malware scan (infra/attachment-storage.ts). */
+function acknowledgeAttachmentFindings(attachments: AttachmentStorage): void {
+  const noAccessLogs =
+    "S3 server access logs record every requester's IP address, and readers post their files here straight from their browsers: the threat model promises that no reader's address is stored anywhere. CloudTrail data events (which the newsroom may turn on) and the functions' own logs record who acted on which object without it.";
+  ack(attachments.uploads, 'AwsSolutions-S1', noAccessLogs);
+  ack(attachments.clean, 'AwsSolutions-S1', noAccessLogs);
+  const policy = attachments.malwareScanRole.node.tryFindChild('DefaultPolicy');
+  if (!policy) return;
+  const stack = Stack.of(attachments);
+  const uploadsId = uploadsLogicalId(attachments);
+  // cdk-nag names a resource as resolved: a pseudo parameter, or the literal of a pinned environment.
+  const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  const ruleArn = `arn:<AWS::Partition>:events:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:rule/${GUARDDUTY_RULE_PREFIX}*`;
+  ack(
+    policy,
+    `AwsSolutions-IAM5[Resource::${ruleArn}]`,
+    'GuardDuty names the EventBridge rule it creates for a protected bucket itself, with a generated suffix: the documented policy names the rule by this prefix, and PutRule and the other writes also require events:ManagedBy to be GuardDuty Malware Protection.',
+  );
+  ack(
+    policy,
+    `AwsSolutions-IAM5[Resource::<${uploadsId}.Arn>/${UPLOAD_PREFIX}*]`,
+    'The scan reads and tags every new object under uploads/ of the uploads bucket, whose keys are random per upload: the prefix is the narrowest scope that covers them.',
+  );
 }
 
 /** CloudFront and WAF in front of the API (infra/edge.ts). */

@@ -7,8 +7,10 @@ import { ENV } from '#core/config/env-names';
 import { READER_ENTRY_ATTRIBUTES } from '#core/receipts/receipt-store';
 import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
+import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
+import { AttachmentStorage } from './attachment-storage';
 import { TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
 import { TiplineApi } from './http-api';
@@ -49,6 +51,8 @@ export class TiplineStack extends Stack {
   readonly alarms: TiplineAlarms;
   /** The HMAC keys in Secrets Manager, by the variable that names them (functions get the ARN). */
   readonly secrets: TiplineSecrets;
+  /** The attachments' uploads and clean buckets and the uploads' malware scan (issue 12). */
+  readonly attachments: AttachmentStorage;
 
   /** The customer-managed key of everything stored. */
   readonly key: Key;
@@ -82,6 +86,11 @@ export class TiplineStack extends Stack {
       domainPrefix: config.authDomainPrefix,
       inboxUrl: `${this.edge.url}staff`,
       extraCallbackUrls: config.staffCallbackUrls,
+    });
+
+    this.attachments = new AttachmentStorage(this, 'Attachments', {
+      encryptionKey,
+      formOrigin: this.edge.origin,
     });
 
     // The HMAC keys, generated in Secrets Manager: the functions get their ARNs and read them at
@@ -129,6 +138,8 @@ export class TiplineStack extends Stack {
     new CfnOutput(this, 'GuardTableName', { value: this.reliability.guard.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.alerts.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'NotifierFunctionName', { value: this.alerts.notifier.functionName });
+    new CfnOutput(this, 'UploadsBucketName', { value: this.attachments.uploads.bucketName });
+    new CfnOutput(this, 'CleanBucketName', { value: this.attachments.clean.bucketName });
 
     this.alarms = new TiplineAlarms(this, 'Alarms', {
       deadLetterQueue: this.alerts.deadLetterQueue,
@@ -156,6 +167,7 @@ export class TiplineStack extends Stack {
         [ENV.GUARD_TABLE]: guard.tableName,
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
         [ENV.STAFF_TOKEN_URL]: this.staffAuth.tokenUrl,
+        [ENV.UPLOADS_BUCKET]: this.attachments.uploads.bucketName,
         ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
@@ -182,6 +194,10 @@ export class TiplineStack extends Stack {
       ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
       [guard.tableArn],
     );
+    // POST /uploads signs presigned POSTs for new keys under uploads/: the browser's upload acts
+    // with this role's rights, so it may put objects there and nothing else (no read, no delete).
+    // The SSE-KMS data key comes from the project key's grant above (kms:GenerateDataKey*).
+    fn.allow(['s3:PutObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
     return fn;
   }
 

@@ -12,6 +12,7 @@ import type { SubmitTip } from '#core/intake/submit-tip';
 import type { Logger } from '#core/platform/logger';
 import { METRIC, type MetricsRecorder } from '#core/platform/metrics';
 import type { StoreHealth } from '#core/tips/store-health';
+import type { RequestUpload, UploadGrantBody } from '#core/uploads/request-upload';
 import { followUpPage } from '../../web/pages/follow-up';
 import { readerFormPage, receiptPage } from '../../web/pages/reader-form';
 import { readerFormErrorPage } from '../../web/pages/reader-form-errors';
@@ -31,6 +32,8 @@ export interface IntakeDeps {
   metrics?: MetricsRecorder;
   /** The address the client key hashes (the viewer's, behind CloudFront); default: API Gateway's sourceIp. */
   clientAddress?: ClientAddress;
+  /** POST /uploads (attachments); absent when UPLOADS_BUCKET is unset, and the route is then 404. */
+  requestUpload?: RequestUpload;
 }
 
 export function makeIntakeHandler({
@@ -42,7 +45,23 @@ export function makeIntakeHandler({
   formTokens,
   metrics,
   clientAddress = makeClientAddress(),
+  requestUpload,
 }: IntakeDeps) {
+  async function postUpload(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
+    if (!requestUpload) throw new RouteNotFoundError(event.routeKey);
+    // Counted before parsing, as submits are (requestUpload counts first).
+    const clientKey = intake.clientKey(clientAddress(event));
+    try {
+      const { grant, degraded } = await requestUpload(parseBody(event).value, clientKey);
+      if (degraded) logger.warn('upload rate limit counters unavailable; admitted');
+      logger.info('upload granted', { maxBytes: grant.maxBytes });
+      return json(201, grant satisfies UploadGrantBody);
+    } catch (err) {
+      if (err instanceof RateLimitedError) metrics?.count(METRIC.SubmitsRateLimited);
+      throw err;
+    }
+  }
+
   async function postTip(
     event: APIGatewayProxyEventV2,
     { remainingMs }: RequestScope,
@@ -95,6 +114,8 @@ export function makeIntakeHandler({
     switch (event.routeKey) {
       case 'POST /tips':
         return postTip(event, scope);
+      case 'POST /uploads':
+        return postUpload(event);
       case 'GET /health': {
         const health = await storeHealth();
         if (!health.ok) throw new StoreUnhealthyError(5);

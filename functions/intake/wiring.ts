@@ -8,12 +8,14 @@ import { type GuardedIntake, makeGuardedIntake } from '#core/intake/guarded-inta
 import { makeIdempotentIntake } from '#core/intake/idempotency';
 import type { SubmitTip } from '#core/intake/submit-tip';
 import { makeSubmitTip } from '#core/intake/submit-tip';
-import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
+import { type DynamoClients, makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
 import { type Logger, makeLogger } from '#core/platform/logger';
 import { makeMetrics } from '#core/platform/metrics';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { makeStoreHealth } from '#core/tips/store-health';
 import { makeTipStore } from '#core/tips/tip-store';
+import { makeRequestUpload } from '#core/uploads/request-upload';
+import { makeUploadGrants } from '#core/uploads/upload-grant';
 import type { StaffPageOptions } from '../../web/pages/staff-inbox';
 import { staffPageFromEnv } from '../../web/pages/staff-page-config';
 import { makeIntakeHandler } from './make-intake-handler';
@@ -45,6 +47,7 @@ export function intakeFromConfig(
     ...(guards.formTokens ? { formTokens: guards.formTokens } : {}),
     metrics: guards.metrics,
     clientAddress: makeClientAddress({ originSecret: config.ORIGIN_VERIFY_SECRET }),
+    ...(guards.requestUpload ? { requestUpload: guards.requestUpload } : {}),
   });
 }
 
@@ -81,10 +84,33 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
     ...(secret ? [] : ['form token']),
   ];
   if (off.length > 0) logger.warn('intake defences off by config', { off });
+  // The schema refuses UPLOADS_BUCKET without CLIENT_HASH_SECRET (it signs the upload ids).
+  const requestUpload =
+    config.UPLOADS_BUCKET && secret
+      ? makeRequestUpload({
+          grants: makeUploadGrants({
+            s3: makeS3Client({ region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
+            bucket: config.UPLOADS_BUCKET,
+            secret,
+            maxFileBytes: config.MAX_FILE_BYTES,
+          }),
+          ...(guardTable
+            ? {
+                rateLimiter: makeRateLimiter({
+                  doc: dynamo.doc,
+                  tableName: guardTable,
+                  limit: config.UPLOAD_RATE_LIMIT_MAX,
+                  windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+                }),
+              }
+            : {}),
+        })
+      : undefined;
   return {
     formTokens,
     spamChecks,
     receiptKeys,
+    requestUpload,
     metrics: makeMetrics('tipline-intake'),
     intake(submitTip: SubmitTip): GuardedIntake {
       return makeGuardedIntake({

@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -81,4 +83,38 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise((r) => probe.close(r));
   return port;
+}
+
+/**
+ * s3rver in-process: an S3-compatible server on the local disk (`directory`), or in a temporary
+ * directory removed on close when none is given (tests). It checks no signature (V4 is
+ * unimplemented in it) and none of a presigned POST's policy (content-length-range, key,
+ * expiry): what S3 refuses by policy, it stores. Buckets are created by the stack (ensureBucket).
+ */
+export async function startS3Server({
+  port = 0,
+  host = '127.0.0.1',
+  directory,
+}: {
+  port?: number;
+  host?: string;
+  directory?: string;
+}): Promise<RunningServer> {
+  type S3rverInstance = { run(): Promise<AddressInfo>; close(): Promise<void> };
+  const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => S3rverInstance;
+  const dir = directory ?? mkdtempSync(join(tmpdir(), 'tipline-s3-'));
+  mkdirSync(dir, { recursive: true });
+  // silent: its request log names object keys; the stack's own logs say what matters.
+  const server = new S3rver({ port, address: host, directory: dir, silent: true });
+  const { port: actual } = await server.run();
+  return {
+    port: actual,
+    url: `http://${host}:${actual}`,
+    async close() {
+      // The SDK keeps connections alive; without this, close waits for them to time out.
+      (server as unknown as { httpServer?: Server }).httpServer?.closeAllConnections?.();
+      await server.close();
+      if (!directory) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -26,6 +26,7 @@ export const localStartSchema = z.object({
   DYNAMODB_PORT: port(8000),
   SES_PORT: port(8005),
   ISSUER_PORT: port(8010),
+  S3_PORT: port(8020),
   DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('.data')),
 });
 
@@ -45,7 +46,7 @@ export interface StartConfig {
   fromEnvironment: string[];
   /** Names of the variables taken from .env (the real environment wins over it). */
   fromDotEnv: string[];
-  /** Set, but the stack's own: DYNAMODB_ENDPOINT, SES_ENDPOINT, ALERT_DLQ_URL. */
+  /** Set, but the stack's own: DYNAMODB_ENDPOINT, SES_ENDPOINT, S3_ENDPOINT, ALERT_DLQ_URL. */
   ignored: string[];
   /** Names in .env that Tipline does not read (a typo, most likely). */
   unknownInDotEnv: string[];
@@ -96,6 +97,7 @@ export function startConfigFromEnv(
       dynamoPort: local.DYNAMODB_PORT,
       sesPort: local.SES_PORT,
       issuerPort: local.ISSUER_PORT,
+      s3Port: local.S3_PORT,
       dataDir: local.DATA_DIR,
       realisticLimits: true,
       env: functionEnv,

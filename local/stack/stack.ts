@@ -1,19 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { attachmentStorageConfigSchema } from '#core/config/attachment-storage-config';
 import { ENV } from '#core/config/env-names';
 import { intakeConfigSchema } from '#core/config/intake-config';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { staffConfigSchema } from '#core/config/staff-config';
-import { makeDynamoClients } from '#core/platform/aws-clients';
+import { makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { notifierFromConfig } from '../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';
 import { staffFromConfig } from '../../functions/staff/wiring';
 import { staffPageFromEnv } from '../../web/pages/staff-page-config';
-import { startDynalite, startSesEmulator } from './emulators';
+import { applyUploadCors, ensureBucket } from './buckets';
+import { startDynalite, startS3Server, startSesEmulator } from './emulators';
 import { LOCAL_DLQ_FILE, makeFileDeadLetters } from './file-dead-letters';
 import { startGateway } from './gateway';
 import { LOCAL_TOKEN_PATH, localTokenForm, localTokenRoute } from './local-token';
@@ -32,13 +34,15 @@ export const LOCAL_CLIENT_HASH_SECRET = 'local-dev-client-hash-key-not-a-secret-
 export const LOCAL_RECEIPT_HASH_SECRET = 'local-dev-receipt-hash-key-not-a-secret-01';
 
 export interface LocalStackOptions {
-  /** 0 picks a free port (tests); npm start uses 3000 / 8000 / 8005. */
+  /** 0 picks a free port (tests); npm start uses 3000 / 8000 / 8005 (8020 for S3). */
   port?: number;
   dynamoPort?: number;
   sesPort?: number;
+  /** The local S3 server (s3rver); npm start uses 8020. */
+  s3Port?: number;
   /** The local token issuer (JWKS); npm start uses 8010. */
   issuerPort?: number;
-  /** Where dynalite keeps its data; undefined keeps it in memory (tests). */
+  /** Where dynalite and the S3 server keep their data; undefined keeps it in memory or a temp dir (tests). */
   dataDir?: string;
   tableName?: string;
   deskAddress?: string;
@@ -46,7 +50,7 @@ export interface LocalStackOptions {
   /** The stream feed's first retry delay (the event source backs off similarly). */
   retryDelayMs?: number;
   /** Use emulators that already run (tests share one pair) instead of starting new ones. */
-  external?: { dynamoUrl: string; sesUrl: string };
+  external?: { dynamoUrl: string; sesUrl: string; s3Url: string };
   /**
    * The production defaults of the abuse defences (30 submits per client per 10 min, 3 s minimum
    * fill time, flood digest over 60 alerts in 5 min). Off by default: tests drive one client
@@ -61,7 +65,7 @@ export interface LocalStackOptions {
   /**
    * More env for the functions, as a Lambda would get it (tests tune limits and windows;
    * npm start passes the environment and .env): it wins over every local default above, but
-   * DYNAMODB_ENDPOINT and SES_ENDPOINT are always the stack's own emulators.
+   * DYNAMODB_ENDPOINT, SES_ENDPOINT and S3_ENDPOINT are always the stack's own emulators.
    */
   env?: Record<string, string>;
 }
@@ -70,6 +74,8 @@ export interface LocalStack {
   apiUrl: string;
   dynamoUrl: string;
   sesUrl: string;
+  /** The local S3 server; its buckets (UPLOADS_BUCKET, CLEAN_BUCKET) exist once the stack has started. */
+  s3Url: string;
   /** The env a function would get in AWS, pointed at the local emulators. */
   env: Record<string, string>;
   feed: StreamFeed;
@@ -86,7 +92,26 @@ export interface LocalStack {
  * Set by the stack itself, so an `env` value for these is not used: where its own emulators
  * listen, and no SQS queue (its dead letters go to the local file queue, where the feed's own go too).
  */
-export const STACK_OWNED_ENV = [ENV.DYNAMODB_ENDPOINT, ENV.SES_ENDPOINT, ENV.ALERT_DLQ_URL] as const;
+export const STACK_OWNED_ENV = [
+  ENV.DYNAMODB_ENDPOINT,
+  ENV.SES_ENDPOINT,
+  ENV.S3_ENDPOINT,
+  ENV.ALERT_DLQ_URL,
+] as const;
+
+/**
+ * A bucket of this stack's own, named after its tips table (`tipline-tips` → `tipline-uploads`):
+ * stacks sharing one S3 server (tests) each get theirs, and with it their own CORS origin.
+ */
+function bucketNamed(tipsTable: string, purpose: string): string {
+  const base = tipsTable
+    .replace(/-tips$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 63 - purpose.length - 1)
+    .replace(/^-+|-+$/g, '');
+  return `${base || 'tipline'}-${purpose}`;
+}
 
 /**
  * The functions' env before the emulators start (no endpoints yet): the local defaults, each
@@ -105,9 +130,16 @@ function functionEnv(options: LocalStackOptions): Record<string, string> {
     [ENV.GUARD_TABLE]: `${tipsTable}-guard`,
     [ENV.CLIENT_HASH_SECRET]: LOCAL_CLIENT_HASH_SECRET,
     [ENV.RECEIPT_HASH_SECRET]: LOCAL_RECEIPT_HASH_SECRET,
+    [ENV.UPLOADS_BUCKET]: bucketNamed(tipsTable, 'uploads'),
+    [ENV.CLEAN_BUCKET]: bucketNamed(tipsTable, 'clean'),
     ...(options.realisticLimits
       ? {}
-      : { [ENV.RATE_LIMIT_MAX]: '100000', [ENV.MIN_FILL_SECONDS]: '0', [ENV.FLOOD_MAX_ALERTS]: '100000' }),
+      : {
+          [ENV.RATE_LIMIT_MAX]: '100000',
+          [ENV.UPLOAD_RATE_LIMIT_MAX]: '100000',
+          [ENV.MIN_FILL_SECONDS]: '0',
+          [ENV.FLOOD_MAX_ALERTS]: '100000',
+        }),
     ...given,
   };
   for (const name of STACK_OWNED_ENV) delete env[name];
@@ -122,7 +154,13 @@ function functionEnv(options: LocalStackOptions): Record<string, string> {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   const configEnv = functionEnv(options);
-  for (const schema of [intakeConfigSchema, notifierConfigSchema, staffConfigSchema, receiptsConfigSchema]) {
+  for (const schema of [
+    intakeConfigSchema,
+    notifierConfigSchema,
+    staffConfigSchema,
+    receiptsConfigSchema,
+    attachmentStorageConfigSchema,
+  ]) {
     loadConfig(schema, configEnv);
   }
   const staffPage = { ...staffPageFromEnv(configEnv), localSignIn: localTokenForm() };
@@ -140,11 +178,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ses = options.external
     ? { url: options.external.sesUrl, ...noop }
     : await startSesEmulator({ port: options.sesPort ?? 0 });
+  const s3 = options.external
+    ? { url: options.external.s3Url, ...noop }
+    : await startS3Server({
+        port: options.s3Port ?? 0,
+        ...(dataDir ? { directory: join(dataDir, 's3') } : {}),
+      });
 
   const env: Record<string, string> = {
     ...configEnv,
     [ENV.DYNAMODB_ENDPOINT]: dynamo.url,
     [ENV.SES_ENDPOINT]: ses.url,
+    [ENV.S3_ENDPOINT]: s3.url,
   };
   const intakeConfig = loadConfig(intakeConfigSchema, env);
   const notifierConfig = loadConfig(notifierConfigSchema, env);
@@ -153,6 +198,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensureTable(intakeDynamo.client, tipsTableInput(intakeConfig.TIPS_TABLE));
   await ensureTable(intakeDynamo.client, idempotencyTableInput(env.IDEMPOTENCY_TABLE as string));
   await ensureTable(intakeDynamo.client, guardTableInput(env.GUARD_TABLE as string));
+  const storage = loadConfig(attachmentStorageConfigSchema, env);
+  const s3Client = makeS3Client({ region: storage.AWS_REGION, endpoint: s3.url });
+  await ensureBucket(s3Client, storage.UPLOADS_BUCKET);
+  await ensureBucket(s3Client, storage.CLEAN_BUCKET);
 
   const deadLetterFile = env[LOCAL_DLQ_FILE] as string;
   const notifier = notifierFromConfig(notifierConfig, { deadLetters: makeFileDeadLetters(deadLetterFile) });
@@ -191,6 +240,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     port: options.port ?? 0,
   });
 
+  // The form posts files straight to the S3 server, from the gateway's origin (both spellings of it).
+  const { port: gatewayPort } = new URL(gateway.url);
+  await applyUploadCors(s3Client, storage.UPLOADS_BUCKET, [
+    `http://127.0.0.1:${gatewayPort}`,
+    `http://localhost:${gatewayPort}`,
+  ]);
+
   // The staff page's options are read per request, so the sign-in can name the gateway's own URL.
   if (options.hostedSignIn)
     Object.assign(staffPage, localHostedSignIn(issuer.url, issuer.clientId, gateway.url));
@@ -199,6 +255,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     apiUrl: gateway.url,
     dynamoUrl: dynamo.url,
     sesUrl: ses.url,
+    s3Url: s3.url,
     env,
     feed,
     deadLetterFile,
@@ -214,6 +271,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await feed.drained();
       feed.stop();
       intakeDynamo.client.destroy();
+      s3Client.destroy();
+      await s3.close();
       await ses.close();
       await dynamo.close();
     },

@@ -23,6 +23,7 @@ Tipline is running locally
   health             ${stack.apiUrl}/health
   desk mailbox (SES) ${stack.sesUrl}/
   DynamoDB (dynalite) ${stack.dynamoUrl}   table ${stack.env.TIPS_TABLE}
+  S3 (s3rver)        ${stack.s3Url}   buckets ${stack.env.UPLOADS_BUCKET}, ${stack.env.CLEAN_BUCKET}
   staff token issuer ${stack.issuer.url}/.well-known/jwks.json   (npm run token -- --user alice)
   data kept in       ${config.options.dataDir}/
 Configuration (names only; anything unset is a local default, see docs/configuration.md)

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROUTES, routeKey } from '#core/api/routes';
 import { ENV, SECRET_ENV, type SecretEnvName } from '#core/config/env-names';
 import { LIST_INDEXES, RECEIPT_INDEX, TTL_ATTRIBUTE } from '#core/tips/table-design';
+import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import { TiplineFunction } from '../../infra/tipline-function';
 import type { TiplineStack } from '../../infra/tipline-stack';
@@ -283,11 +284,14 @@ describe('functions', () => {
     const saved = { ...process.env };
     const secretOf = new Map<string, string>(Object.entries(SECRET_ENV).map(([name, arn]) => [arn, name]));
     for (const [name, value] of Object.entries(intake.Environment.Variables)) {
-      // A deploy-time value: one placeholder that passes as a name, a URL or a 32+ character secret.
+      // A deploy-time value: one placeholder that passes as a name, a URL or a 32+ character secret,
+      // or, for a bucket (whose names S3 rules allow no ':' or '/' in), a bucket name.
       // A secret's ARN becomes the value it names (no Secrets Manager here; tests/local/config
       // loads a handler through the ARN path).
-      process.env[secretOf.get(name) ?? name] =
-        typeof value === 'string' ? value : `https://placeholder.example.org/${'x'.repeat(40)}`;
+      const placeholder = name.endsWith('_BUCKET')
+        ? 'placeholder-bucket'
+        : `https://placeholder.example.org/${'x'.repeat(40)}`;
+      process.env[secretOf.get(name) ?? name] = typeof value === 'string' ? value : placeholder;
     }
     const bundle = join(outdir, `asset.${String(intake.Code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs');
     const loaded = await import(pathToFileURL(bundle).href).finally(() => {
@@ -298,7 +302,7 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  test('intake may only PutItem and DescribeTable on the tips table, use its two guard tables, and write its logs', () => {
+  test('intake may only PutItem and DescribeTable on the tips table, use its two guard tables, write its logs and put uploads', () => {
     expect(roleStatements(template, stack, stack.intake)).toEqual(
       sortStatements([
         { actions: ['dynamodb:DescribeTable', 'dynamodb:PutItem'], resource: arnOf(stack.tips.table) },
@@ -315,6 +319,11 @@ describe('least privilege', () => {
         ...secretRead(ENV.ORIGIN_VERIFY_SECRET),
         ...secretRead(ENV.RECEIPT_HASH_SECRET),
         logWrite(stack.intake),
+        // POST /uploads: the presigned POSTs it signs may put new objects under uploads/, nothing else.
+        {
+          actions: ['s3:PutObject'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.uploads), `/${UPLOAD_PREFIX}*`]] },
+        },
       ]),
     );
   });

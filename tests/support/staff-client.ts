@@ -5,7 +5,7 @@ import { type LocalStack, startLocalStack } from '../../local/stack/stack';
 /** A local stack on the shared emulators with its own tips table, and a staff client for it. */
 export async function startStaffStack(prefix: string) {
   const stack: LocalStack = await startLocalStack({
-    external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
+    external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl'), s3Url: inject('s3Url') },
     tableName: `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
     retryDelayMs: 20,
   });

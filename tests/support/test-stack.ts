@@ -7,7 +7,7 @@ export type TestStackOptions = Omit<LocalStackOptions, 'external' | 'tableName'>
 };
 
 /**
- * The local stack on this test run's dynalite and SES emulator (tests/support/global-setup.ts),
+ * The local stack on this test run's dynalite, SES emulator and S3 server (tests/support/global-setup.ts),
  * with a table of its own, `<prefix>-<time>`; the rest of the options as startLocalStack takes them.
  */
 export function startTestStack(
@@ -15,7 +15,7 @@ export function startTestStack(
   { sesUrl = inject('sesUrl'), ...options }: TestStackOptions = {},
 ): Promise<LocalStack> {
   return startLocalStack({
-    external: { dynamoUrl: inject('dynamoUrl'), sesUrl },
+    external: { dynamoUrl: inject('dynamoUrl'), sesUrl, s3Url: inject('s3Url') },
     tableName: `${prefix}-${Date.now()}`,
     ...options,
   });

@@ -8,6 +8,7 @@ import { triagePatchSchema } from '#core/staff/triage-tip';
 import { RECEIPT_BITS } from '#core/tips/receipt-code';
 import { historyEntrySchema, tipRecordSchema } from '#core/tips/tip-record';
 import { fieldIssueSchema, tipSubmissionSchema } from '#core/tips/tip-schema';
+import { uploadGrantSchema, uploadRequestSchema } from '#core/uploads/request-upload';
 import { acceptedSchema, ERROR_BODY_SCHEMAS, errorBodySchema, healthSchema } from './response-schemas';
 import { ROUTES, routeKey } from './routes';
 
@@ -150,6 +151,7 @@ function components(io: 'input' | 'output', named: Record<string, z.ZodType>): R
 
 const REQUESTS = {
   TipSubmission: tipSubmissionSchema,
+  UploadRequest: uploadRequestSchema,
   TriagePatch: triagePatchSchema,
   ReaderMessage: readerMessageSchema,
 };
@@ -160,6 +162,7 @@ const RESPONSES = {
   TipSummary: tipSummarySchema,
   TipList: tipListSchema,
   Accepted: acceptedSchema,
+  UploadGrant: uploadGrantSchema,
   ReceiptAnswer: receiptAnswerSchema,
   Health: healthSchema,
   Error: errorBodySchema,
@@ -356,6 +359,16 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
         'precondition_required',
         'tip_too_large',
       ),
+    },
+  },
+  'POST /uploads': {
+    summary: 'Ask to upload one attachment, straight to S3',
+    description:
+      'Answers a presigned POST for one file: post `fields`, then the file, to `url` before `expiresAt`. S3 refuses a file over `maxBytes` (400 EntityTooLarge). The tip names its files by `uploadId` and carries the same `submission` nonce; an id asked for with another nonce does not attach. Rate limited per client, apart from submits.',
+    requestBody: { required: true, content: jsonContent(ref('UploadRequest')) },
+    responses: {
+      201: { description: 'The upload grant', content: jsonContent(ref('UploadGrant')) },
+      ...errors(...PUBLIC_WRITE_ERRORS, 'not_found'),
     },
   },
   'GET /openapi.json': {

@@ -16,6 +16,8 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/', target: 'intake', auth: 'public' },
   { method: 'POST', path: '/tips', target: 'intake', auth: 'public' },
   { method: 'GET', path: '/health', target: 'intake', auth: 'public' },
+  // One attachment's upload request: a presigned POST straight to S3 (issue 12).
+  { method: 'POST', path: '/uploads', target: 'intake', auth: 'public' },
   // The pages' built assets and the staff inbox page: public HTML/JS; its API calls carry the token.
   { method: 'GET', path: '/assets/{file}', target: 'intake', auth: 'public' },
   { method: 'GET', path: '/staff', target: 'intake', auth: 'public' },

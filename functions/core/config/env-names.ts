@@ -13,6 +13,18 @@ export const ENV = {
   /** Set only locally: the AWS SDK's endpoints for dynalite and the SES emulator. */
   DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
   SES_ENDPOINT: 'SES_ENDPOINT',
+  /** Set only locally: the AWS SDK's endpoint for the local S3 server (s3rver), addressed by path. */
+  S3_ENDPOINT: 'S3_ENDPOINT',
+  /**
+   * Attachments (issue 12): the bucket readers' files are posted to (presigned POST, keys under
+   * `uploads/`, expired after a day), and the bucket of the cleaned copies staff download.
+   */
+  UPLOADS_BUCKET: 'UPLOADS_BUCKET',
+  CLEAN_BUCKET: 'CLEAN_BUCKET',
+  /** Intake (POST /uploads): the largest file a presigned POST lets S3 take, in bytes (default 100 MB). */
+  MAX_FILE_BYTES: 'MAX_FILE_BYTES',
+  /** Intake: upload requests per client per RATE_LIMIT_WINDOW_SECONDS (default 60), apart from submits. */
+  UPLOAD_RATE_LIMIT_MAX: 'UPLOAD_RATE_LIMIT_MAX',
   AWS_REGION: 'AWS_REGION',
   /**
    * Intake (serves the staff page): the Cognito hosted UI's authorize URL for the authorization

@@ -1,7 +1,9 @@
 import * as z from 'zod';
+import { DEFAULT_MAX_FILE_BYTES } from '#core/uploads/storage-layout';
+import { bucketName } from './attachment-storage-config';
 import { ENV } from './env-names';
 import { optionalSecretShape, secretShape } from './secrets';
-import { storeConfigShape } from './store-config';
+import { optionalUrl, storeConfigShape } from './store-config';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -28,6 +30,12 @@ export const intakeConfigSchema = z
     [ENV.MIN_FILL_SECONDS]: z.coerce.number().min(0).default(3),
     [ENV.DUPLICATE_WINDOW_SECONDS]: seconds(86_400),
     [ENV.IDEMPOTENCY_WINDOW_SECONDS]: seconds(600),
+    // Attachments (POST /uploads): off without a bucket. Upload ids are signed with a key derived
+    // from CLIENT_HASH_SECRET, so uploads also need it.
+    [ENV.UPLOADS_BUCKET]: bucketName.optional(),
+    [ENV.S3_ENDPOINT]: optionalUrl,
+    [ENV.MAX_FILE_BYTES]: z.coerce.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
+    [ENV.UPLOAD_RATE_LIMIT_MAX]: seconds(60),
   })
   .refine(
     (c) => c[ENV.CLIENT_HASH_SECRET] !== undefined || (!c[ENV.GUARD_TABLE] && !c[ENV.IDEMPOTENCY_TABLE]),
@@ -35,6 +43,10 @@ export const intakeConfigSchema = z
       path: [ENV.CLIENT_HASH_SECRET],
       message: 'is required with GUARD_TABLE or IDEMPOTENCY_TABLE (at least 32 random characters)',
     },
-  );
+  )
+  .refine((c) => c[ENV.CLIENT_HASH_SECRET] !== undefined || !c[ENV.UPLOADS_BUCKET], {
+    path: [ENV.CLIENT_HASH_SECRET],
+    message: 'is required with UPLOADS_BUCKET (it signs the upload ids)',
+  });
 
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -37,5 +38,21 @@ export function makeSesClient({ region, endpoint }: ClientOptions): SESv2Client 
     maxAttempts: 3,
     requestHandler,
     ...(endpoint ? { endpoint, credentials: localCredentials } : {}),
+  });
+}
+
+/**
+ * S3: the uploads and clean buckets. Locally (s3rver) by path (`http://127.0.0.1:<port>/<bucket>`),
+ * as the local server has no per-bucket host names; in AWS the SDK's virtual-hosted default.
+ */
+// s3rver knows one account (its built-in S3RVER key) and answers 403 to any other key id.
+const localS3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export function makeS3Client({ region, endpoint }: ClientOptions): S3Client {
+  return new S3Client({
+    region,
+    maxAttempts: 3,
+    requestHandler,
+    ...(endpoint ? { endpoint, forcePathStyle: true, credentials: localS3Credentials } : {}),
   });
 }

@@ -160,7 +160,7 @@ describe('every answer of the running stack conforms to its /openapi.json', () =
   }
 
   beforeAll(async () => {
-    const external = { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') };
+    const external = { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl'), s3Url: inject('s3Url') };
     const tableName = `contract-${randomUUID().slice(0, 8)}`;
     [stack, limited] = await Promise.all([
       startLocalStack({ external, tableName, retryDelayMs: 20 }),
@@ -376,6 +376,16 @@ describe('every answer of the running stack conforms to its /openapi.json', () =
 
       expect([csv.status, jsonl.status]).toEqual([200, 200]);
       expect([...csv.violations, ...jsonl.violations]).toEqual([]);
+    });
+  });
+
+  describe('uploads', () => {
+    it('POST /uploads 201 (a grant) and 400', async () => {
+      const granted = await call('POST', '/uploads', json({ submission: 'contract-submission-01' }));
+      const refused = await call('POST', '/uploads', json({ submission: 'x' }));
+
+      expect([granted.status, refused.status]).toEqual([201, 400]);
+      expect([...granted.violations, ...refused.violations]).toEqual([]);
     });
   });
 

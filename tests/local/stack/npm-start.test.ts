@@ -30,6 +30,7 @@ function npmStart(vars: Record<string, string>): Run {
       DYNAMODB_PORT: '0',
       SES_PORT: '0',
       ISSUER_PORT: '0',
+      S3_PORT: '0',
       DATA_DIR: mkdtempSync(join(scratch, 'data-')),
       ...vars,
     },

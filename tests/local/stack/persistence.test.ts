@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeDynamoClients } from '#core/platform/aws-clients';
+import { makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
 import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
 import { validTip } from '../../support/local-env';
 
@@ -16,9 +17,9 @@ describe('the local stack keeps its data in DATA_DIR across a restart', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<LocalStack> {
-    // Its own dynalite and SES emulator on free ports, dynalite writing under dataDir.
-    const stack = await startLocalStack({ dataDir, retryDelayMs: 20 });
+  async function start(dir = dataDir): Promise<LocalStack> {
+    // Its own dynalite, SES emulator and S3 server on free ports, dynalite and S3 writing under dataDir.
+    const stack = await startLocalStack({ dataDir: dir, retryDelayMs: 20 });
     running.push(stack);
     return stack;
   }
@@ -62,5 +63,24 @@ describe('the local stack keeps its data in DATA_DIR across a restart', () => {
     expect((await fetch(`${second.apiUrl}/receipts/${receipt}`)).status).toBe(200);
     const health = await fetch(`${second.apiUrl}/health`);
     expect(health.status).toBe(200);
+  });
+
+  it('an object in the uploads bucket before a stop is still there after a start on the same folder', async () => {
+    // A folder of its own: the first test's second stack still holds dynalite's lock on dataDir.
+    const dir = join(dataDir, 'objects');
+    const first = await start(dir);
+    const key = `uploads/persist-${Date.now()}`;
+    const put = makeS3Client({ region: 'us-east-1', endpoint: first.s3Url });
+    await put.send(new PutObjectCommand({ Bucket: first.env.UPLOADS_BUCKET, Key: key, Body: 'kept bytes' }));
+    put.destroy();
+    await first.stop();
+    running.pop();
+
+    const second = await start(dir);
+    const get = makeS3Client({ region: 'us-east-1', endpoint: second.s3Url });
+    const object = await get.send(new GetObjectCommand({ Bucket: second.env.UPLOADS_BUCKET, Key: key }));
+
+    expect(await object.Body?.transformToString()).toBe('kept bytes');
+    get.destroy();
   });
 });

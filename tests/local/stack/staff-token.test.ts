@@ -20,7 +20,7 @@ describe('npm run token: keys made once under the data dir, tokens the running s
 
   const start = async () =>
     startLocalStack({
-      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
+      external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl'), s3Url: inject('s3Url') },
       tableName,
       dataDir,
       issuerPort,

@@ -38,7 +38,7 @@ function environment(vars: Record<string, string> = {}): Record<string, string> 
 async function startFrom(config: StartConfig): Promise<LocalStack> {
   const stack = await startLocalStack({
     ...config.options,
-    external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') },
+    external: { dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl'), s3Url: inject('s3Url') },
     retryDelayMs: 20,
   });
   running.push(stack);
@@ -147,9 +147,15 @@ describe("npm start's configuration, from the environment and .env, on the real 
     expect(alerts.some((e) => (e.body.text ?? '').includes(id))).toBe(true);
   });
 
-  it("uses the stack's own values only for what is unset, and never a given DYNAMODB_ENDPOINT or SES_ENDPOINT", async () => {
+  it("uses the stack's own values only for what is unset, and never a given DYNAMODB_ENDPOINT, SES_ENDPOINT or S3_ENDPOINT", async () => {
     const bare = startConfigFromEnv({}, NO_DOTENV);
-    expect(bare.options).toMatchObject({ port: 3000, dynamoPort: 8000, sesPort: 8005, issuerPort: 8010 });
+    expect(bare.options).toMatchObject({
+      port: 3000,
+      dynamoPort: 8000,
+      sesPort: 8005,
+      issuerPort: 8010,
+      s3Port: 8020,
+    });
     expect(bare.options.dataDir).toBe('.data');
     expect(bare.options.env).toEqual({});
     expect(bare.fromEnvironment).toEqual([]);
@@ -158,15 +164,17 @@ describe("npm start's configuration, from the environment and .env, on the real 
       environment({
         DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
         SES_ENDPOINT: 'http://127.0.0.1:1',
+        S3_ENDPOINT: 'http://127.0.0.1:1',
         ALERT_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/somewhere',
         STAFF_SIGN_IN_URL: 'https://auth.paper.example/oauth2/authorize?client_id=abc',
         STAFF_TOKEN_URL: 'https://auth.paper.example/oauth2/token',
       }),
       NO_DOTENV,
     );
-    expect(config.ignored).toEqual(['DYNAMODB_ENDPOINT', 'SES_ENDPOINT', 'ALERT_DLQ_URL']);
+    expect(config.ignored).toEqual(['DYNAMODB_ENDPOINT', 'SES_ENDPOINT', 'S3_ENDPOINT', 'ALERT_DLQ_URL']);
     const stack = await startFrom(config);
     expect(stack.env.DYNAMODB_ENDPOINT).toBe(inject('dynamoUrl'));
+    expect(stack.env.S3_ENDPOINT).toBe(inject('s3Url'));
     expect(stack.env.SES_ENDPOINT).toBe(inject('sesUrl'));
     expect(stack.env).not.toHaveProperty('ALERT_DLQ_URL');
     expect(stack.env.GUARD_TABLE).toBe(`${stack.env.TIPS_TABLE}-guard`);

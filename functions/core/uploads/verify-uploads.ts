@@ -1,0 +1,97 @@
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ValidationError } from '#core/http/errors';
+import type { FieldIssue } from '#core/tips/tip-schema';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_TOTAL_BYTES } from './storage-layout';
+import { BadUploadIdError, type UploadGrants } from './upload-grant';
+
+export interface VerifiedUpload {
+  uploadId: string;
+  /** The object in the uploads bucket. */
+  key: string;
+  /** Its size as S3 holds it, not as the form said. */
+  bytes: number;
+}
+
+export interface VerifyUploadsProps {
+  s3: S3Client;
+  bucket: string;
+  grants: UploadGrants;
+  maxFiles?: number;
+  maxFileBytes?: number;
+  maxTotalBytes?: number;
+}
+
+const isNotFound = (err: unknown) =>
+  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+
+/**
+ * What intake will check of a tip's upload ids before it stores the tip (issue 12): at most
+ * maxFiles, none twice, each granted to this submission's nonce, each object in the bucket, and
+ * within the limits as S3 measured it. The size is checked here again, not only by the presigned
+ * POST's policy: a server that does not enforce the policy (s3rver) or a grant made under a larger
+ * limit must not get a file past it. Every problem is a field issue of `attachments` (400).
+ * Not wired into intake yet.
+ */
+export function makeVerifyUploads({
+  s3,
+  bucket,
+  grants,
+  maxFiles = DEFAULT_MAX_FILES,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+  maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES,
+}: VerifyUploadsProps) {
+  async function sizeOf(key: string): Promise<number | undefined> {
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return head.ContentLength ?? 0;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  return async function verifyUploads(
+    uploadIds: string[],
+    submissionNonce: string,
+  ): Promise<VerifiedUpload[]> {
+    if (uploadIds.length > maxFiles) {
+      throw new ValidationError([{ path: 'attachments', message: `at most ${maxFiles} files per tip` }]);
+    }
+    const issues: FieldIssue[] = [];
+    const seen = new Set<string>();
+    const keys = uploadIds.map((uploadId, i) => {
+      const path = `attachments.${i}`;
+      if (seen.has(uploadId)) {
+        issues.push({ path, message: 'the same file twice' });
+        return undefined;
+      }
+      seen.add(uploadId);
+      try {
+        return grants.objectKey(uploadId, submissionNonce);
+      } catch (err) {
+        if (!(err instanceof BadUploadIdError)) throw err;
+        issues.push({ path, message: 'not an upload of this submission' });
+        return undefined;
+      }
+    });
+    if (issues.length > 0) throw new ValidationError(issues);
+
+    const sizes = await Promise.all(keys.map((key) => sizeOf(key as string)));
+    const verified: VerifiedUpload[] = [];
+    sizes.forEach((bytes, i) => {
+      const path = `attachments.${i}`;
+      if (bytes === undefined) issues.push({ path, message: 'no such upload: not finished, or expired' });
+      else if (bytes < 1 || bytes > maxFileBytes)
+        issues.push({ path, message: `must be 1 to ${maxFileBytes} bytes` });
+      else verified.push({ uploadId: uploadIds[i] as string, key: keys[i] as string, bytes });
+    });
+    const total = verified.reduce((sum, u) => sum + u.bytes, 0);
+    if (issues.length === 0 && total > maxTotalBytes) {
+      issues.push({ path: 'attachments', message: `at most ${maxTotalBytes} bytes per tip together` });
+    }
+    if (issues.length > 0) throw new ValidationError(issues);
+    return verified;
+  };
+}
+
+export type VerifyUploads = ReturnType<typeof makeVerifyUploads>;
