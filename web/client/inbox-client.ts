@@ -304,6 +304,15 @@ const SCAN_WORDS: Record<string, string> = {
  */
 function attachmentItem(a: Attachment): HTMLLIElement {
   const li = el('li', undefined, 'attachment');
+  if (a.cleaning?.status === 'pending') {
+    // Not read yet: no type or kind to show, only that it arrived and is being cleaned.
+    li.append(
+      el('strong', `File · ${sizeWords(a.sizeBytes)}`),
+      el('span', ` (id ${a.id})`, 'meta'),
+      el('p', 'Being cleaned: not identified or cleaned yet, nothing to open', 'meta'),
+    );
+    return li;
+  }
   const what = [KIND_LABELS[a.kind] ?? 'Other file', a.mime, sizeWords(a.sizeBytes)];
   if (a.width && a.height) what.push(`${a.width} × ${a.height} px`);
   if (a.durationSeconds !== undefined) what.push(durationWords(a.durationSeconds));
