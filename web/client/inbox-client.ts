@@ -311,7 +311,7 @@ function attachmentItem(a: Attachment): HTMLLIElement {
       el('span', ` (id ${a.id})`, 'meta'),
       el('p', 'Being cleaned: not identified or cleaned yet, nothing to open', 'meta'),
     );
-    return li;
+    return withScan(li, a);
   }
   const what = [KIND_LABELS[a.kind] ?? 'Other file', a.mime, sizeWords(a.sizeBytes)];
   if (a.width && a.height) what.push(`${a.width} × ${a.height} px`);
@@ -346,6 +346,10 @@ function attachmentItem(a: Attachment): HTMLLIElement {
       ),
     );
   }
+  return withScan(li, a);
+}
+
+function withScan(li: HTMLLIElement, a: Attachment): HTMLLIElement {
   const scan = a.scan?.status ?? 'not-scanned';
   li.append(el('p', SCAN_WORDS[scan] ?? SCAN_WORDS['not-scanned'], scan === 'infected' ? 'warning' : 'meta'));
   return li;
