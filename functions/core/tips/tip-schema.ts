@@ -133,11 +133,17 @@ export const tipSubmissionSchema = z
     submission: z
       .string()
       .regex(SUBMISSION_NONCE, 'submission must be the form nonce: 16 to 64 letters, digits, - or _')
+      .describe(
+        'The random nonce the form made for this tip and sent with each POST /uploads; required with attachments',
+      )
       .optional(),
     /** The upload ids of the files sent with the tip; intake checks each object before storing. */
     attachments: z
       .array(z.string().min(1).max(LIMITS.uploadId, 'not an upload id'))
       .max(MAX_ATTACHMENTS_PER_TIP, `at most ${MAX_ATTACHMENTS_PER_TIP} files per tip`)
+      .describe(
+        'The uploadId of each file posted with a POST /uploads grant of this submission; each must exist and be within the size limits',
+      )
       .optional(),
   })
   .superRefine((tip, ctx) => {
