@@ -16,6 +16,7 @@ import { makeStoreHealth } from '#core/tips/store-health';
 import { makeTipStore } from '#core/tips/tip-store';
 import { makeRequestUpload } from '#core/uploads/request-upload';
 import { makeUploadGrants } from '#core/uploads/upload-grant';
+import { makeVerifyUploads } from '#core/uploads/verify-uploads';
 import type { StaffPageOptions } from '../../web/pages/staff-inbox';
 import { staffPageFromEnv } from '../../web/pages/staff-page-config';
 import { makeIntakeHandler } from './make-intake-handler';
@@ -37,6 +38,7 @@ export function intakeFromConfig(
     receiptKeys: guards.receiptKeys,
     retention: config.RETENTION_POLICY,
     ...(guards.spamChecks ? { spamChecks: guards.spamChecks } : {}),
+    ...(guards.verifyUploads ? { verifyUploads: guards.verifyUploads } : {}),
   });
   return makeIntakeHandler({
     submitTip,
@@ -85,32 +87,46 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
   ];
   if (off.length > 0) logger.warn('intake defences off by config', { off });
   // The schema refuses UPLOADS_BUCKET without CLIENT_HASH_SECRET (it signs the upload ids).
-  const requestUpload =
+  const uploads =
     config.UPLOADS_BUCKET && secret
-      ? makeRequestUpload({
-          grants: makeUploadGrants({
-            s3: makeS3Client({ region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
-            bucket: config.UPLOADS_BUCKET,
-            secret,
-            maxFileBytes: config.MAX_FILE_BYTES,
-          }),
-          ...(guardTable
-            ? {
-                rateLimiter: makeRateLimiter({
-                  doc: dynamo.doc,
-                  tableName: guardTable,
-                  limit: config.UPLOAD_RATE_LIMIT_MAX,
-                  windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-                }),
-              }
-            : {}),
+      ? {
+          s3: makeS3Client({ region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
+          bucket: config.UPLOADS_BUCKET,
+        }
+      : undefined;
+  const grants =
+    uploads && secret
+      ? makeUploadGrants({ ...uploads, secret, maxFileBytes: config.MAX_FILE_BYTES })
+      : undefined;
+  const verifyUploads =
+    uploads && grants
+      ? makeVerifyUploads({
+          ...uploads,
+          grants,
+          maxFileBytes: config.MAX_FILE_BYTES,
         })
       : undefined;
+  const requestUpload = grants
+    ? makeRequestUpload({
+        grants,
+        ...(guardTable
+          ? {
+              rateLimiter: makeRateLimiter({
+                doc: dynamo.doc,
+                tableName: guardTable,
+                limit: config.UPLOAD_RATE_LIMIT_MAX,
+                windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+              }),
+            }
+          : {}),
+      })
+    : undefined;
   return {
     formTokens,
     spamChecks,
     receiptKeys,
     requestUpload,
+    verifyUploads,
     metrics: makeMetrics('tipline-intake'),
     intake(submitTip: SubmitTip): GuardedIntake {
       return makeGuardedIntake({

@@ -29,6 +29,14 @@ describe('attachments on the inbox tip page in Chromium', () => {
           reason: 'it could run or render in a browser, so it is kept only as a download',
         },
       }),
+      // As intake stores an upload the cleaner has not read yet: no type known.
+      attachmentRecord({
+        id: 'att-pending-1',
+        mime: 'application/octet-stream',
+        kind: 'other',
+        sizeBytes: 700,
+        cleaning: { status: 'pending', removed: [] },
+      }),
     ],
   });
   // A record no schema let through (a bug in a writer, a hand-edited item): still only text.
@@ -79,13 +87,16 @@ describe('attachments on the inbox tip page in Chromium', () => {
     const { ctx, page } = await openTip(withFiles.id);
     try {
       const items = page.locator('#tip-attachments > li');
-      await expect.poll(() => items.count()).toBe(5);
+      await expect.poll(() => items.count()).toBe(6);
       const text = (await items.allTextContents()).map((t) => t.replace(/\s+/g, ' '));
       expect(text[0]).toContain('Photo · image/jpeg · 1.2 MB · 4032 × 3024 px');
       expect(text[0]).toContain('Metadata removed: GPS position, camera serial number');
       expect(text[2]).toContain('Video · video/mp4 · 48 MB · 1920 × 1080 px · 0:42');
       expect(text[3]).toContain('Not cleaned: Tipline cannot clean this type of file');
       expect(text[4]).toContain('Not opened, ever');
+      expect(text[5]).toContain('File · 700 bytes');
+      expect(text[5]).toContain('Being cleaned');
+      expect(text[5]).not.toContain('application/octet-stream');
       for (const t of text) expect(t).toContain('Not scanned for malware');
       // The warnings are marked as such; the cleaned reports are not.
       expect(await page.locator('#tip-attachments .warning').count()).toBe(2);
@@ -124,7 +135,7 @@ describe('attachments on the inbox tip page in Chromium', () => {
       const items = page.locator('#tips > li');
       await expect.poll(() => items.count()).toBe(2);
       expect(await items.nth(0).textContent()).toContain(
-        '5 attachments (2 photos, 1 video, 1 document, 1 other file)',
+        '6 attachments (2 photos, 1 video, 1 document, 1 other file, 1 being cleaned)',
       );
       expect(await items.nth(1).textContent()).toContain('2 attachments (2 other files)');
     } finally {

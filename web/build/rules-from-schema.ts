@@ -125,6 +125,11 @@ function steps(field: string, node: Node, serverOnly: string[]): { required: boo
           },
         ],
       };
+    case 'array':
+      // A list of upload ids (attachments): the form fills it from its own uploads, never from
+      // typing, and only the server can check an id (its HMAC, the object in S3).
+      serverOnly.push(field);
+      return { required: true, steps: [] };
     default:
       throw new Error(`${field}: the client cannot express a ${def.type}`);
   }

@@ -304,6 +304,15 @@ const SCAN_WORDS: Record<string, string> = {
  */
 function attachmentItem(a: Attachment): HTMLLIElement {
   const li = el('li', undefined, 'attachment');
+  if (a.cleaning?.status === 'pending') {
+    // Not read yet: no type or kind to show, only that it arrived and is being cleaned.
+    li.append(
+      el('strong', `File · ${sizeWords(a.sizeBytes)}`),
+      el('span', ` (id ${a.id})`, 'meta'),
+      el('p', 'Being cleaned: not identified or cleaned yet, nothing to open', 'meta'),
+    );
+    return withScan(li, a);
+  }
   const what = [KIND_LABELS[a.kind] ?? 'Other file', a.mime, sizeWords(a.sizeBytes)];
   if (a.width && a.height) what.push(`${a.width} × ${a.height} px`);
   if (a.durationSeconds !== undefined) what.push(durationWords(a.durationSeconds));
@@ -337,6 +346,10 @@ function attachmentItem(a: Attachment): HTMLLIElement {
       ),
     );
   }
+  return withScan(li, a);
+}
+
+function withScan(li: HTMLLIElement, a: Attachment): HTMLLIElement {
   const scan = a.scan?.status ?? 'not-scanned';
   li.append(el('p', SCAN_WORDS[scan] ?? SCAN_WORDS['not-scanned'], scan === 'infected' ? 'warning' : 'meta'));
   return li;

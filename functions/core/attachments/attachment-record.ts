@@ -15,7 +15,14 @@ export const MAX_ATTACHMENTS_PER_TIP = 10;
 export const ATTACHMENT_KINDS = ['photo', 'video', 'audio', 'document', 'other'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
-export const CLEANING_STATUSES = ['cleaned', 'not-cleaned', 'refused-inert'] as const;
+/**
+ * `pending`: intake stored the tip with the upload checked (present, this submission's, within
+ * limits) but the cleaner has not read it yet: its type is not known (`application/octet-stream`,
+ * kind `other`) and staff are told it is being cleaned.
+ */
+export const CLEANING_STATUSES = ['pending', 'cleaned', 'not-cleaned', 'refused-inert'] as const;
+/** The type of a file nobody has sniffed yet: a pending record says no more than this. */
+export const UNSNIFFED_MIME = 'application/octet-stream';
 export type CleaningStatus = (typeof CLEANING_STATUSES)[number];
 
 /** `not-scanned` wherever no scanner runs (always locally): the inbox never pretends a file was scanned. */

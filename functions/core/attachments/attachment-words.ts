@@ -19,18 +19,25 @@ const counted = (n: number, [one, many]: [string, string]) => `${n} ${n === 1 ? 
  * type string, no size. Undefined for a tip without attachments.
  */
 export function attachmentCountLine(
-  attachments: readonly Pick<Attachment, 'kind'>[] | undefined,
+  attachments: readonly (Pick<Attachment, 'kind'> & { cleaning?: { status: string } })[] | undefined,
 ): string | undefined {
   if (!attachments || attachments.length === 0) return undefined;
   const byKind = new Map<AttachmentKind, number>();
+  let beingCleaned = 0;
   // A kind this code does not know (a record from a newer writer) is counted as other.
   for (const a of attachments) {
+    // Not read yet: its kind is not known, so it is counted as what it is, a file being cleaned.
+    if (a.cleaning?.status === 'pending') {
+      beingCleaned += 1;
+      continue;
+    }
     const kind = KIND_ORDER.includes(a.kind) ? a.kind : 'other';
     byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
   }
   const parts = KIND_ORDER.filter((k) => byKind.has(k)).map((k) =>
     counted(byKind.get(k) ?? 0, KIND_WORDS[k]),
   );
+  if (beingCleaned > 0) parts.push(`${beingCleaned} being cleaned`);
   return `${counted(attachments.length, ['attachment', 'attachments'])} (${parts.join(', ')})`;
 }
 

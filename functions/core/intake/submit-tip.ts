@@ -1,4 +1,5 @@
 import { ulid } from 'ulid';
+import { type Attachment, UNSNIFFED_MIME } from '#core/attachments/attachment-record';
 import type { GuardClaim, QuarantineReason, SpamChecks } from '#core/guards/spam-checks';
 import { ValidationError } from '#core/http/errors';
 import { newReceiptCode } from '#core/tips/receipt-code';
@@ -7,6 +8,8 @@ import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from '#core/tip
 import type { TipRecord } from '#core/tips/tip-record';
 import { fieldIssues, type TipSubmission, tipSubmissionSchema } from '#core/tips/tip-schema';
 import type { TipStore } from '#core/tips/tip-store';
+import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import type { VerifiedUpload, VerifyUploads } from '#core/uploads/verify-uploads';
 
 export interface SubmitTipDeps {
   store: TipStore;
@@ -19,6 +22,8 @@ export interface SubmitTipDeps {
   spamChecks?: SpamChecks;
   /** Days kept per status (RETENTION_POLICY); the default keeps dismissed 30, quarantined 7, the rest 365. */
   retention?: RetentionPolicy;
+  /** Checks a tip's upload ids (issue 12); without it a tip with attachments is refused (400). */
+  verifyUploads?: VerifyUploads;
 }
 
 export interface SubmitTipResult {
@@ -34,11 +39,41 @@ export function validateSubmission(input: unknown): TipSubmission {
   return parsed.data;
 }
 
+/**
+ * The record of a checked upload before the cleaner has read it: its size as S3 measured it,
+ * nothing of its type (not sniffed yet), named by its object id (the key under uploads/), not the
+ * upload id, whose HMAC has done its work. Not scanned: intake knows of no scan.
+ */
+export function pendingAttachment(upload: VerifiedUpload, now: Date): Attachment {
+  return {
+    id: upload.key.slice(UPLOAD_PREFIX.length),
+    mime: UNSNIFFED_MIME,
+    kind: 'other',
+    sizeBytes: upload.bytes,
+    cleaning: { status: 'pending', removed: [] },
+    scan: { status: 'not-scanned' },
+    uploadedAt: now.toISOString(),
+  };
+}
+
 export function buildTipRecord(
   submission: TipSubmission,
-  { id, now, suspicion }: { id: string; now: Date; suspicion?: QuarantineReason | undefined },
+  {
+    id,
+    now,
+    suspicion,
+    uploads = [],
+  }: { id: string; now: Date; suspicion?: QuarantineReason | undefined; uploads?: VerifiedUpload[] },
 ): TipRecord {
-  const { website, consent: _consent, formToken: _formToken, anonymous, ...fields } = submission;
+  const {
+    website,
+    consent: _consent,
+    formToken: _formToken,
+    submission: _submission,
+    attachments: _attachments,
+    anonymous,
+    ...fields
+  } = submission;
   const createdAt = now.toISOString();
   // A filled honeypot is a bot: it gets the same 201 as anyone, but the tip is kept out
   // of the desk's way (quarantined, never alerted) with the reason for an editor to see.
@@ -49,6 +84,7 @@ export function buildTipRecord(
     createdAt,
     ...fields,
     anonymous: anonymous === true,
+    ...(uploads.length > 0 ? { attachments: uploads.map((u) => pendingAttachment(u, now)) } : {}),
     status,
     ...(quarantineReason ? { quarantineReason } : {}),
     version: 1,
@@ -74,11 +110,24 @@ export function makeSubmitTip({
   newReceipt = newReceiptCode,
   spamChecks,
   retention = DEFAULT_RETENTION,
+  verifyUploads,
 }: SubmitTipDeps): SubmitTip {
+  async function checkedUploads(submission: TipSubmission): Promise<VerifiedUpload[]> {
+    const ids = submission.attachments ?? [];
+    if (ids.length === 0) return [];
+    if (!verifyUploads) {
+      throw new ValidationError([{ path: 'attachments', message: 'this tip line does not take files' }]);
+    }
+    // The schema makes attachments without a submission a 400 already.
+    return verifyUploads(ids, submission.submission as string);
+  }
+
   async function storeSubmission(
     submission: TipSubmission,
     { viaForm = false }: SubmitOptions = {},
   ): Promise<SubmitTipResult> {
+    // Before anything is claimed or stored: a tip naming a file it may not have is refused whole.
+    const uploads = await checkedUploads(submission);
     const now = clock();
     const id = newId(now.getTime());
     let suspicion: QuarantineReason | undefined;
@@ -95,7 +144,7 @@ export function makeSubmitTip({
         else if (fp.outcome === 'first') claims.push(fp.claim);
       }
     }
-    const tip = buildTipRecord(submission, { id, now, suspicion });
+    const tip = buildTipRecord(submission, { id, now, suspicion, uploads });
     const receipt = newReceipt();
     // Retention starts at the write: DynamoDB TTL removes the tip when its status's period ends.
     tip.expiresAt = expiresAtFor(retention, tip, now);

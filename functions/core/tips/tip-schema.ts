@@ -1,5 +1,6 @@
 // Namespace import: esbuild then drops zod's unused locales (~260 KB per bundle); `{ z }` keeps them.
 import * as z from 'zod';
+import { MAX_ATTACHMENTS_PER_TIP } from '#core/attachments/attachment-record';
 import {
   LINK_TEXT,
   LINK_WITHOUT_USERINFO,
@@ -44,7 +45,11 @@ export const LIMITS = {
   sourceUrl: 2_000,
   honeypot: 2_000,
   formToken: 200,
+  uploadId: 100,
 } as const;
+
+/** The random nonce the form makes for one tip and sends with each upload request (upload-grant.ts). */
+export const SUBMISSION_NONCE = /^[\w-]{16,64}$/;
 
 const PHONE = /^[0-9+().\- ]+$/;
 /**
@@ -124,8 +129,31 @@ export const tipSubmissionSchema = z
     website: z.string().max(LIMITS.honeypot).optional(),
     /** The form's signed render time (form-token.ts): a bot posting at once is quarantined. */
     formToken: z.string().max(LIMITS.formToken).optional(),
+    /** The form's nonce for this tip: the upload ids verify only against it (issue 12). */
+    submission: z
+      .string()
+      .regex(SUBMISSION_NONCE, 'submission must be the form nonce: 16 to 64 letters, digits, - or _')
+      .describe(
+        'The random nonce the form made for this tip and sent with each POST /uploads; required with attachments',
+      )
+      .optional(),
+    /** The upload ids of the files sent with the tip; intake checks each object before storing. */
+    attachments: z
+      .array(z.string().min(1).max(LIMITS.uploadId, 'not an upload id'))
+      .max(MAX_ATTACHMENTS_PER_TIP, `at most ${MAX_ATTACHMENTS_PER_TIP} files per tip`)
+      .describe(
+        'The uploadId of each file posted with a POST /uploads grant of this submission; each must exist and be within the size limits',
+      )
+      .optional(),
   })
   .superRefine((tip, ctx) => {
+    if (tip.attachments !== undefined && tip.attachments.length > 0 && tip.submission === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attachments'],
+        message: 'attachments need the submission they were uploaded for',
+      });
+    }
     if (!tip.anonymous) return;
     for (const field of ['name', 'email', 'phone'] as const) {
       if (tip[field] !== undefined) {

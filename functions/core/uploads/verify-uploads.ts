@@ -30,7 +30,7 @@ const isNotFound = (err: unknown) =>
  * within the limits as S3 measured it. The size is checked here again, not only by the presigned
  * POST's policy: a server that does not enforce the policy (s3rver) or a grant made under a larger
  * limit must not get a file past it. Every problem is a field issue of `attachments` (400).
- * Not wired into intake yet.
+ * submit-tip.ts calls it before anything of the tip is claimed or stored.
  */
 export function makeVerifyUploads({
   s3,

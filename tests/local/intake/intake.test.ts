@@ -204,6 +204,18 @@ describe('intake handler against dynalite', () => {
   });
 
   describe('refused requests', () => {
+    it('400 naming attachments for a tip with files where uploads are not set up (no verifyUploads)', async () => {
+      const res = await intake(
+        jsonPost(validTip({ submission: 'form-submission-0123', attachments: ['u1.x.y'] })),
+      );
+
+      expect(res.statusCode).toBe(400);
+      expect(bodyOf(res)).toMatchObject({
+        error: 'validation_failed',
+        issues: [{ path: 'attachments', message: 'this tip line does not take files' }],
+      });
+    });
+
     it('413 for a 1 MB body', async () => {
       const res = await intake(jsonPost(validTip({ message: 'x'.repeat(1024 * 1024) })));
       expect(res.statusCode).toBe(413);

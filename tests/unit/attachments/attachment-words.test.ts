@@ -13,6 +13,13 @@ describe('the words for attachments', () => {
     );
   });
 
+  it('counts a file not yet cleaned as being cleaned, not as an other file', () => {
+    const pending = { kind: 'other' as const, cleaning: { status: 'pending' } };
+    const cleaned = { kind: 'photo' as const, cleaning: { status: 'cleaned' } };
+    expect(attachmentCountLine([pending, pending])).toBe('2 attachments (2 being cleaned)');
+    expect(attachmentCountLine([cleaned, pending])).toBe('2 attachments (1 photo, 1 being cleaned)');
+  });
+
   it('says nothing for a tip without attachments, and counts an unknown kind as other', () => {
     expect(attachmentCountLine(undefined)).toBeUndefined();
     expect(attachmentCountLine([])).toBeUndefined();

@@ -125,9 +125,10 @@ describe('the reader form’s client rules, compiled from the zod schema', () =>
     expect(checkWithRules(rules, { ...input, message: '🚢'.repeat(10) })).toEqual([]);
   });
 
-  it('list the refinements only the server checks: the link’s parsed userinfo and anonymous vs contact', () => {
-    // Control, bidi and format characters are patterns the form checks too.
-    expect(rules.serverOnly).toEqual(['sourceUrl', '(object)']);
+  it('list the rules only the server checks: the link’s parsed userinfo, the upload ids, anonymous vs contact and attachments vs submission', () => {
+    // Control, bidi and format characters are patterns the form checks too. Upload ids verify
+    // only on the server (their HMAC, the object in S3); the form fills them itself.
+    expect(rules.serverOnly).toEqual(['sourceUrl', 'attachments', '(object)']);
   });
 
   it('refuse to compile a rule the client cannot express, instead of silently checking less', () => {
