@@ -9,6 +9,7 @@ import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { RECEIPT_INDEX } from '#core/tips/table-design';
 import { isConditionFailure, LEGACY_RECEIPT_ATTRIBUTE } from '#core/tips/tip-store';
 import { LOCAL_RECEIPT_HASH_SECRET } from '../stack/stack';
+import { LOCAL_TIPS_TABLE, localTableNames } from '../stack/tables';
 
 /** What the migration needs: the tables and the secret the functions key receipt hashes with. */
 export const migrateReceiptsConfigSchema = z.object({
@@ -141,8 +142,7 @@ async function main() {
   const env = aws
     ? process.env
     : {
-        TIPS_TABLE: 'tipline-tips',
-        IDEMPOTENCY_TABLE: 'tipline-tips-idempotency',
+        ...localTableNames(LOCAL_TIPS_TABLE),
         RECEIPT_HASH_SECRET: LOCAL_RECEIPT_HASH_SECRET,
         AWS_REGION: 'us-east-1',
         DYNAMODB_ENDPOINT: `http://127.0.0.1:${process.env.DYNAMODB_PORT || 8000}`,

@@ -9,6 +9,7 @@ import { indexPartitionValue, listIndexFor } from '#core/tips/table-design';
 import { makeNotifierAlerts } from '../../functions/notifier/make-notifier-handler';
 import { notifierDepsFromConfig, notifierReliabilityFromConfig } from '../../functions/notifier/wiring';
 import { LOCAL_DLQ_FILE, makeFileDeadLetters } from '../stack/file-dead-letters';
+import { LOCAL_TIPS_TABLE, localTableNames } from '../stack/tables';
 
 export interface RedriveSummary {
   /** Letters read from the queue (several may name the same tip). */
@@ -140,8 +141,7 @@ async function main() {
   const env = aws
     ? process.env
     : {
-        TIPS_TABLE: 'tipline-tips',
-        GUARD_TABLE: 'tipline-tips-guard',
+        ...localTableNames(LOCAL_TIPS_TABLE),
         DESK_ADDRESS: 'world-desk@newsroom.example',
         SENDER_ADDRESS: 'tipline@newsroom.example',
         AWS_REGION: 'us-east-1',

@@ -21,7 +21,14 @@ import { startGateway } from './gateway';
 import { LOCAL_TOKEN_PATH, localTokenForm, localTokenRoute } from './local-token';
 import { localHostedSignIn } from './oauth-endpoints';
 import { attachStreamFeed, type StreamFeed } from './stream-feed';
-import { ensureTable, guardTableInput, idempotencyTableInput, tipsTableInput } from './tables';
+import {
+  ensureTable,
+  guardTableInput,
+  idempotencyTableInput,
+  LOCAL_TIPS_TABLE,
+  localTableNames,
+  tipsTableInput,
+} from './tables';
 import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
 
 /** Signs list cursors locally; in AWS the staff function gets a generated secret instead. */
@@ -119,15 +126,13 @@ function bucketNamed(tipsTable: string, purpose: string): string {
  */
 function functionEnv(options: LocalStackOptions): Record<string, string> {
   const given = options.env ?? {};
-  const tipsTable = given[ENV.TIPS_TABLE] ?? options.tableName ?? 'tipline-tips';
+  const tipsTable = given[ENV.TIPS_TABLE] ?? options.tableName ?? LOCAL_TIPS_TABLE;
   const env: Record<string, string> = {
-    [ENV.TIPS_TABLE]: tipsTable,
+    ...localTableNames(tipsTable),
     [ENV.DESK_ADDRESS]: options.deskAddress ?? 'world-desk@newsroom.example',
     [ENV.SENDER_ADDRESS]: options.senderAddress ?? 'tipline@newsroom.example',
     [ENV.AWS_REGION]: 'us-east-1',
     [ENV.CURSOR_SECRET]: LOCAL_CURSOR_SECRET,
-    [ENV.IDEMPOTENCY_TABLE]: `${tipsTable}-idempotency`,
-    [ENV.GUARD_TABLE]: `${tipsTable}-guard`,
     [ENV.CLIENT_HASH_SECRET]: LOCAL_CLIENT_HASH_SECRET,
     [ENV.RECEIPT_HASH_SECRET]: LOCAL_RECEIPT_HASH_SECRET,
     [ENV.UPLOADS_BUCKET]: bucketNamed(tipsTable, 'uploads'),

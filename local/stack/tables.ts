@@ -5,10 +5,26 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
+import { ENV } from '#core/config/env-names';
 import { GUARD_TABLE_KEY, IDEMPOTENCY_TABLE_KEY } from '#core/guards/guard-tables';
 import { LIST_INDEXES, RECEIPT_INDEX, TIPS_TABLE_KEY } from '#core/tips/table-design';
 
 /** The tips table as infra/ declares it (keys, list indexes); streams and TTL are AWS-only. */
+/** The tips table `npm start` uses when nothing names another. */
+export const LOCAL_TIPS_TABLE = 'tipline-tips';
+
+/**
+ * The local stack's tables, named after its tips table: what the stack creates and what the
+ * local tools (`npm run redrive`, `npm run migrate:receipts`) reach by default.
+ */
+export function localTableNames(tipsTable: string) {
+  return {
+    [ENV.TIPS_TABLE]: tipsTable,
+    [ENV.IDEMPOTENCY_TABLE]: `${tipsTable}-idempotency`,
+    [ENV.GUARD_TABLE]: `${tipsTable}-guard`,
+  };
+}
+
 export function tipsTableInput(tableName: string): CreateTableCommandInput {
   const attributes = new Set<string>([
     TIPS_TABLE_KEY.partitionKey,
