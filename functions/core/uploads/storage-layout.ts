@@ -37,3 +37,13 @@ export const UPLOAD_EXPIRY_DAYS = 1;
  */
 export const ATTACHED_TAG = { key: 'tipline-attached', unattached: 'no', attached: 'yes' } as const;
 export const UNATTACHED_EXPIRY_DAYS = 1;
+
+/**
+ * The copy staff get of attachment `id` (its object id), in the clean bucket: the cleaned file,
+ * or, for a type the cleaner cannot clean or keeps inert, the file as it arrived.
+ */
+export const cleanKey = (id: string) => `${CLEAN_PREFIX}${id}`;
+/** The original of attachment `id` in the clean bucket, only with KEEP_ORIGINALS. */
+export const originalKey = (id: string) => `${ORIGINALS_PREFIX}${id}`;
+/** The reader's upload of attachment `id` in the uploads bucket, until the cleaner has read it. */
+export const uploadKey = (id: string) => `${UPLOAD_PREFIX}${id}`;
