@@ -1,11 +1,12 @@
 import type { StaffConfig } from '#core/config/staff-config';
-import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
+import { type DynamoClients, makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
 import { makeLogger } from '#core/platform/logger';
 import { makeCursorCodec } from '#core/staff/cursor';
 import { makeListTips } from '#core/staff/list-tips';
 import { makeTriageTip } from '#core/staff/triage-tip';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { makeTipStore } from '#core/tips/tip-store';
+import { makeAttachmentObjects } from '#core/uploads/attachment-objects';
 import { makeStaffHandler } from './make-staff-handler';
 
 /** The staff function wired from its config: handler.ts in AWS, local/ on a laptop. */
@@ -17,6 +18,12 @@ export function staffFromConfig(
   }),
 ) {
   const store = makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE });
+  const attachmentObjects = config.CLEAN_BUCKET
+    ? makeAttachmentObjects({
+        s3: makeS3Client({ region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
+        bucket: config.CLEAN_BUCKET,
+      })
+    : undefined;
   return makeStaffHandler({
     store,
     listTips: makeListTips({
@@ -24,7 +31,11 @@ export function staffFromConfig(
       cursors: makeCursorCodec(config.CURSOR_SECRET),
       receiptKeys: makeReceiptKeys(config.RECEIPT_HASH_SECRET),
     }),
-    triageTip: makeTriageTip({ store, retention: config.RETENTION_POLICY }),
+    triageTip: makeTriageTip({
+      store,
+      retention: config.RETENTION_POLICY,
+      ...(attachmentObjects ? { attachmentObjects } : {}),
+    }),
     logger: makeLogger('tipline-staff'),
   });
 }
