@@ -2,7 +2,7 @@ import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { ROUTES, routeKey } from '#core/api/routes';
-import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { type AttachmentStorage, GUARDDUTY_RULE_PREFIX } from './attachment-storage';
 import type { TiplineEdge } from './edge';
 import type { TiplineStack } from './tipline-stack';
@@ -51,6 +51,17 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
       `AwsSolutions-IAM5[Resource::<${uploadsLogicalId(stack.attachments)}.Arn>/${UPLOAD_PREFIX}*]`,
       'POST /uploads signs presigned POSTs, each for a new random key under uploads/ (the policy it signs names the one key): s3:PutObject on that prefix is the narrowest grant that covers keys not known in advance. No read, no delete, no other bucket.',
     );
+  }
+
+  const staffPolicy = stack.staff.role?.node.tryFindChild('DefaultPolicy');
+  if (staffPolicy) {
+    for (const prefix of [CLEAN_PREFIX, ORIGINALS_PREFIX]) {
+      ack(
+        staffPolicy,
+        `AwsSolutions-IAM5[Resource::<${cleanLogicalId(stack.attachments)}.Arn>/${prefix}*]`,
+        "eraseAttachments deletes a tip's attachments, whose keys (their ids) are known only from the tip: s3:DeleteObject on the clean copies' and kept originals' prefixes is the narrowest grant. No read, no list, no write.",
+      );
+    }
   }
 
   for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier]) {
@@ -104,6 +115,8 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
   acknowledgeAttachmentFindings(stack.attachments);
 }
 
+const cleanLogicalId = (attachments: AttachmentStorage) =>
+  Stack.of(attachments).getLogicalId(attachments.clean.node.defaultChild as CfnBucket);
 const uploadsLogicalId = (attachments: AttachmentStorage) =>
   Stack.of(attachments).getLogicalId(attachments.uploads.node.defaultChild as CfnBucket);
 

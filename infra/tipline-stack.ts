@@ -7,7 +7,7 @@ import { ENV } from '#core/config/env-names';
 import { READER_ENTRY_ATTRIBUTES } from '#core/receipts/receipt-store';
 import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
-import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
 import { AttachmentStorage } from './attachment-storage';
@@ -208,6 +208,7 @@ export class TiplineStack extends Stack {
       description: 'Staff API: list, read, triage and export tips',
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
+        [ENV.CLEAN_BUCKET]: this.attachments.clean.bucketName,
         ...this.config.storeEnvironment,
       },
       // Signs the list cursors (a new one only invalidates open cursors); finds a tip by a reader's receipt code.
@@ -221,6 +222,12 @@ export class TiplineStack extends Stack {
     fn.allow(
       ['dynamodb:Query'],
       [...LIST_INDEXES, RECEIPT_INDEX].map((i) => `${table.tableArn}/index/${i.indexName}`),
+    );
+    // eraseAttachments: DeleteObjects needs s3:DeleteObject on each key, here the clean copies and
+    // the kept originals only (no read, no list, no write; the uploads bucket expires by itself).
+    fn.allow(
+      ['s3:DeleteObject'],
+      [CLEAN_PREFIX, ORIGINALS_PREFIX].map((p) => this.attachments.clean.arnForObjects(`${p}*`)),
     );
     return fn;
   }

@@ -4,6 +4,7 @@ import { ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
 import { STAFF_GROUP, STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
+import { CLEAN_PREFIX, ORIGINALS_PREFIX } from '#core/uploads/storage-layout';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, roleStatements, sortStatements, TEST_CONTEXT, templateOnly } from './template-helpers';
@@ -143,8 +144,9 @@ describe('user pool', () => {
 });
 
 describe('staff function', () => {
-  test('may read and update tips, query the 8 list indexes and the receipt index (GET /tips?receipt=): no PutItem, DeleteItem or Scan', () => {
+  test('may read and update tips, query the 8 list indexes and the receipt index (GET /tips?receipt=), delete attachment copies: no PutItem, DeleteItem or Scan', () => {
     const table = { 'Fn::GetAtt': [logicalId(stack, stack.tips.table), 'Arn'] };
+    const cleanArn = { 'Fn::GetAtt': [logicalId(stack, stack.attachments.clean), 'Arn'] };
     const statements = roleStatements(template, stack, stack.staff);
     expect(statements).toEqual(
       sortStatements([
@@ -152,6 +154,11 @@ describe('staff function', () => {
         ...[...LIST_INDEXES, RECEIPT_INDEX].map((i) => ({
           actions: ['dynamodb:Query'],
           resource: { 'Fn::Join': ['', [table, `/index/${i.indexName}`]] },
+        })),
+        // eraseAttachments: delete only, the clean copies and the kept originals, nothing else in S3.
+        ...[CLEAN_PREFIX, ORIGINALS_PREFIX].map((prefix) => ({
+          actions: ['s3:DeleteObject'],
+          resource: { 'Fn::Join': ['', [cleanArn, `/${prefix}*`]] },
         })),
         {
           actions: [
@@ -206,5 +213,9 @@ describe('staff function', () => {
       Ref: logicalId(stack, stack.secrets.of(ENV.CURSOR_SECRET)),
     });
     expect(fn.Environment.Variables[ENV.CURSOR_SECRET]).toBeUndefined();
+    // The bucket eraseAttachments deletes from.
+    expect(fn.Environment.Variables[ENV.CLEAN_BUCKET]).toEqual({
+      Ref: logicalId(stack, stack.attachments.clean),
+    });
   });
 });
