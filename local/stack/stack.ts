@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { attachmentStorageConfigSchema } from '#core/config/attachment-storage-config';
 import { ENV } from '#core/config/env-names';
+import { expiryConfigSchema } from '#core/config/expiry-config';
 import { intakeConfigSchema } from '#core/config/intake-config';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { staffConfigSchema } from '#core/config/staff-config';
 import { makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
+import { expiryFromConfig } from '../../functions/expiry/wiring';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { notifierFromConfig } from '../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';
@@ -30,6 +32,7 @@ import {
   tipsTableInput,
 } from './tables';
 import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
+import { sweepExpiredTips } from './ttl-sweep';
 
 /** Signs list cursors locally; in AWS the staff function gets a generated secret instead. */
 export const LOCAL_CURSOR_SECRET = 'local-dev-cursor-key-not-a-secret-0123456789';
@@ -86,6 +89,13 @@ export interface LocalStack {
   /** The env a function would get in AWS, pointed at the local emulators. */
   env: Record<string, string>;
   feed: StreamFeed;
+  /** The expiry function's feed: REMOVE records of deleted tips (TTL's, locally the sweep's). */
+  expiryFeed: StreamFeed;
+  /**
+   * DynamoDB's TTL, locally: deletes every tip whose expiresAt is past `now` (the expiry function
+   * then deletes its attachments). Runs with each digest tick; tests call it with a later `now`.
+   */
+  expireTips(now?: Date): Promise<number>;
   /** The local dead-letter queue of failed alerts (`npm run redrive` resends from it). */
   deadLetterFile: string;
   /** One scheduled notifier tick: sends the digests of closed flood windows. */
@@ -165,6 +175,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     staffConfigSchema,
     receiptsConfigSchema,
     attachmentStorageConfigSchema,
+    expiryConfigSchema,
   ]) {
     loadConfig(schema, configEnv);
   }
@@ -217,6 +228,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Records the notifier could not even dead-letter itself land in the same local DLQ.
     deadLetterFile,
   });
+  // The expiry function's own mapping in AWS (REMOVE by TTL only): a tip's end deletes its files.
+  const expiryFeed = attachStreamFeed(intakeDynamo.client, {
+    tableName: intakeConfig.TIPS_TABLE,
+    events: ['REMOVE'],
+    consumer: expiryFromConfig(loadConfig(expiryConfigSchema, env)),
+    retryDelayMs: options.retryDelayMs ?? 500,
+    deadLetterFile: join(dirname(deadLetterFile), 'expiry-dlq.jsonl'),
+  });
+  const expireTips = (now?: Date) => sweepExpiredTips(intakeDynamo.client, intakeConfig.TIPS_TABLE, now);
   // EventBridge's one-minute schedule in AWS: digests of closed flood windows go out even
   // when no new tip arrives to trigger the notifier.
   let ticking: Promise<unknown> = Promise.resolve();
@@ -224,8 +244,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ticking = notifier({});
     await ticking;
   };
+  let sweeping: Promise<unknown> = Promise.resolve();
   const ticker = setInterval(
-    () => void tick().catch(() => undefined),
+    () => {
+      void tick().catch(() => undefined);
+      sweeping = expireTips().catch(() => undefined);
+    },
     Math.min(60_000, notifierConfig.FLOOD_WINDOW_SECONDS * 500),
   );
   ticker.unref();
@@ -263,6 +287,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     s3Url: s3.url,
     env,
     feed,
+    expiryFeed,
+    expireTips,
     deadLetterFile,
     tick,
     issuer,
@@ -270,11 +296,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clearInterval(ticker);
       // A tick in flight must finish before dynalite closes (dynalite throws on a closed database).
       await ticking.catch(() => undefined);
+      await sweeping;
       await gateway.close();
       await issuer.close();
       if (!dataDir) rmSync(issuerDir, { recursive: true, force: true });
       await feed.drained();
+      await expiryFeed.drained();
       feed.stop();
+      expiryFeed.stop();
       intakeDynamo.client.destroy();
       s3Client.destroy();
       await s3.close();
