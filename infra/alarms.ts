@@ -10,6 +10,8 @@ import { Construct } from 'constructs';
 
 export interface TiplineAlarmsProps {
   readonly deadLetterQueue: IQueue;
+  /** Stream records of expired tips whose attachments could not be deleted. */
+  readonly expiryDeadLetterQueue?: IQueue;
   /** The API stage whose 5xx count is watched. */
   readonly api: { metricServerError(props?: { period?: Duration }): IMetric };
   readonly functions: Record<string, IFunction>;
@@ -28,6 +30,7 @@ export interface TiplineAlarmsProps {
 export class TiplineAlarms extends Construct {
   readonly topic: Topic;
   readonly deadLetters: Alarm;
+  readonly expiryDeadLetters?: Alarm;
   readonly apiServerErrors: Alarm;
   readonly functionErrors: Alarm[] = [];
 
@@ -64,6 +67,16 @@ export class TiplineAlarms extends Construct {
       }),
       'A desk alert could not be sent and is in the dead-letter queue: fix SES, then redrive (docs/operations.md).',
     );
+    if (props.expiryDeadLetterQueue) {
+      this.expiryDeadLetters = atLeastOne(
+        'ExpiryDeadLettersAlarm',
+        props.expiryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        "An expired tip's attachments could not be deleted: they are still in the clean bucket (docs/operations.md).",
+      );
+    }
     this.apiServerErrors = atLeastOne(
       'ApiServerErrorsAlarm',
       props.api.metricServerError({ period: Duration.minutes(5) }),

@@ -53,18 +53,22 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     );
   }
 
-  const staffPolicy = stack.staff.role?.node.tryFindChild('DefaultPolicy');
-  if (staffPolicy) {
+  for (const [fn, why] of [
+    [stack.staff, "eraseAttachments deletes a tip's attachments"],
+    [stack.expiry.fn, "A TTL removal deletes the expired tip's attachments"],
+  ] as const) {
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (!policy) continue;
     for (const prefix of [CLEAN_PREFIX, ORIGINALS_PREFIX]) {
       ack(
-        staffPolicy,
+        policy,
         `AwsSolutions-IAM5[Resource::<${cleanLogicalId(stack.attachments)}.Arn>/${prefix}*]`,
-        "eraseAttachments deletes a tip's attachments, whose keys (their ids) are known only from the tip: s3:DeleteObject on the clean copies' and kept originals' prefixes is the narrowest grant. No read, no list, no write.",
+        `${why}, whose keys (their ids) are known only from the tip: s3:DeleteObject on the clean copies' and kept originals' prefixes is the narrowest grant. No read, no list, no write.`,
       );
     }
   }
 
-  for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier]) {
+  for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier, stack.expiry.fn]) {
     ack(
       fn,
       'AwsSolutions-L1',
@@ -78,15 +82,21 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     ack(policy, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', kmsReason);
   }
 
-  const notifierPolicy = stack.alerts.notifier.role?.node.tryFindChild('DefaultPolicy');
-  if (notifierPolicy) {
+  for (const streamReader of [stack.alerts.notifier, stack.expiry.fn]) {
+    const policy = streamReader.role?.node.tryFindChild('DefaultPolicy');
+    if (!policy) continue;
     ack(
-      notifierPolicy,
+      policy,
       'AwsSolutions-IAM5[Resource::*]',
       'dynamodb:ListStreams supports no resource-level permission; the stream reads themselves (DescribeStream, GetRecords, GetShardIterator) are scoped to the tips table stream ARN.',
     );
   }
 
+  ack(
+    stack.expiry.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    "This queue is itself the dead-letter queue: the on-failure destination of the expiry function's stream mapping (nag only recognises SQS redrive DLQs).",
+  );
   ack(
     stack.alerts.deadLetterQueue,
     'AwsSolutions-SQS3',

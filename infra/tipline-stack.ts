@@ -10,6 +10,7 @@ import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
+import { AttachmentExpiry } from './attachment-expiry';
 import { AttachmentStorage } from './attachment-storage';
 import { TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
@@ -53,6 +54,8 @@ export class TiplineStack extends Stack {
   readonly secrets: TiplineSecrets;
   /** The attachments' uploads and clean buckets and the uploads' malware scan (issue 12). */
   readonly attachments: AttachmentStorage;
+  /** Deletes the attachments of tips TTL removed (the tips stream's REMOVEs). */
+  readonly expiry: AttachmentExpiry;
 
   /** The customer-managed key of everything stored. */
   readonly key: Key;
@@ -115,6 +118,11 @@ export class TiplineStack extends Stack {
       encryptionKey,
     });
     this.receipts = this.receiptsFunction();
+    this.expiry = new AttachmentExpiry(this, 'Expiry', {
+      table: this.tips.table,
+      cleanBucket: this.attachments.clean,
+      encryptionKey,
+    });
     // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it.
     for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier]) {
       this.key.grant(fn, ...TABLE_KEY_ACTIONS);
@@ -149,7 +157,9 @@ export class TiplineStack extends Stack {
         Notifier: this.alerts.notifier,
         Staff: this.staff,
         Receipts: this.receipts,
+        Expiry: this.expiry.fn,
       },
+      expiryDeadLetterQueue: this.expiry.deadLetterQueue,
       ...(config.alarmAddress ? { alarmAddress: config.alarmAddress } : {}),
       encryptionKey,
     });

@@ -6,6 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { ENV } from '#core/config/env-names';
+import { expiryConfigSchema } from '#core/config/expiry-config';
 import { intakeConfigSchema } from '#core/config/intake-config';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
@@ -17,7 +18,7 @@ import { LOCAL_START_VARIABLES, localStartSchema } from '../../../local/stack/en
 import { staffPageConfigSchema } from '../../../web/pages/staff-page-config';
 
 const DOC = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
-const FUNCTIONS = ['intake', 'notifier', 'staff', 'receipts'] as const;
+const FUNCTIONS = ['intake', 'notifier', 'staff', 'receipts', 'expiry'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 /** The rows of the tables under one `## ` heading: first cell's code span → the cells. */
@@ -64,6 +65,7 @@ const MINIMAL_ENV = {
   GUARD_TABLE: 'guard',
   CLIENT_HASH_SECRET: SECRET,
   RECEIPT_HASH_SECRET: SECRET,
+  CLEAN_BUCKET: 'tipline-clean',
 };
 const READERS: [FunctionName, z.ZodObject][] = [
   ['intake', intakeConfigSchema],
@@ -71,6 +73,7 @@ const READERS: [FunctionName, z.ZodObject][] = [
   ['notifier', notifierConfigSchema],
   ['staff', staffConfigSchema],
   ['receipts', receiptsConfigSchema],
+  ['expiry', expiryConfigSchema],
 ];
 
 describe('docs/configuration.md describes every setting the code has, and no other', () => {
@@ -146,6 +149,7 @@ describe('docs/configuration.md describes every setting the code has, and no oth
       notifier: stack.alerts.notifier,
       staff: stack.staff,
       receipts: stack.receipts,
+      expiry: stack.expiry.fn,
     };
     const envOf = (fn: IFunction): string[] => {
       const id = (stack as Stack).getLogicalId(fn.node.defaultChild as Parameters<Stack['getLogicalId']>[0]);
