@@ -71,3 +71,21 @@ describe('the attachment cleaner, bundled as a Lambda would ship it (not wired t
     expect(iphone.status === 'cleaned' && findsSourceStrings(iphone.bytes)).toEqual([]);
   });
 });
+
+describe('the S3 SDK in the intake bundle (issue 12: 634 → 881 KB with /uploads)', () => {
+  it('holds one copy of @aws-sdk/client-s3 (s3-presigned-post shares the project’s, by an npm override)', async () => {
+    const result = await build({
+      ...lambdaBundleOptions,
+      entryPoints: [FUNCTION_ENTRIES.intake],
+      write: false,
+      outdir: 'out',
+    });
+    const inputs = Object.keys((result.metafile as Metafile).inputs);
+    const copies = new Set(
+      inputs
+        .map((i) => /^(.*node_modules\/@aws-sdk\/client-s3)\//.exec(i)?.[1])
+        .filter((c) => c !== undefined),
+    );
+    expect([...copies]).toEqual(['node_modules/@aws-sdk/client-s3']);
+  });
+});
