@@ -25,7 +25,8 @@ const secretIds = () =>
 
 describe('secrets in Secrets Manager, read at cold start', () => {
   test('no function environment holds a secret value, a dynamic reference or a secret variable', () => {
-    expect(functions()).toHaveLength(4);
+    // intake, staff, receipts, notifier, expiry.
+    expect(functions()).toHaveLength(5);
     for (const [id, fn] of functions()) {
       const env = fn.Properties.Environment?.Variables ?? {};
       expect(JSON.stringify(env), id).not.toMatch(/resolve:secretsmanager|\{\{resolve:/);
