@@ -69,6 +69,10 @@ describe('the staff handler (Lambda entry, real dynalite)', () => {
       cursors: makeCursorCodec('handler-test-cursor-key-0123456789abcdef'),
     }),
     triageTip: makeTriageTip({ store: table.store }),
+    // Downloads have their own tests (staff-downloads.test.ts), against the S3 server.
+    downloadAttachment: async () => {
+      throw new Error('not used here');
+    },
     logger,
   });
 
