@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ERROR_STATUS, type ErrorCode, type ErrorHeader, HTTP_ERRORS } from '#core/http/errors';
 import { readerMessageSchema } from '#core/receipts/follow-up';
 import { receiptAnswerSchema } from '#core/receipts/receipt-answer';
-import { downloadGrantSchema, downloadRequestSchema } from '#core/staff/download-attachment';
+import { downloadGrantSchema, downloadRequestSchema } from '#core/staff/download-schemas';
 import { listFilterShape, listQuerySchema } from '#core/staff/list-tips';
 import { tipListSchema, tipSummarySchema } from '#core/staff/tip-summary';
 import { triagePatchSchema } from '#core/staff/triage-tip';

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type Attachment, UNSNIFFED_MIME } from '#core/attachments/attachment-record';
 import { inlineElement } from '#core/attachments/inline-types';
 import {
@@ -26,44 +25,15 @@ import type { MalwareScanMode } from '#core/uploads/malware-scan-tag';
 import { SCAN_NO_THREATS, SCAN_THREATS_FOUND } from '#core/uploads/malware-scan-tag';
 import { cleanKey, originalKey } from '#core/uploads/storage-layout';
 import type { AttachmentFiles } from './attachment-files';
+import { type DownloadGrant, type DownloadRequest, downloadRequestSchema } from './download-schemas';
 import { afterPlan } from './triage-tip';
 
-/** POST /tips/{id}/attachments/{attachmentId}/download: which copy, and how the browser should take it. */
-export const downloadRequestSchema = z
-  .strictObject({
-    original: z
-      .boolean()
-      .optional()
-      .describe(
-        'The original as the reader sent it (only when KEEP_ORIGINALS kept one): logged and recorded as download-original',
-      ),
-    inline: z
-      .boolean()
-      .optional()
-      .describe(
-        'A URL to show a cleaned photo or video in the page (inline disposition) instead of a download; logged, not recorded in the history',
-      ),
-  })
-  .refine((r) => !(r.original && r.inline), {
-    message: 'an original is never shown inline: ask for one or the other',
-    path: ['inline'],
-  });
-export type DownloadRequest = z.infer<typeof downloadRequestSchema>;
-
-export const downloadGrantSchema = z.object({
-  url: z
-    .string()
-    .describe(
-      'A presigned GET of the file, on the site origin (nosniff, sandbox CSP); good until expiresAt, once or many times',
-    ),
-  expiresAt: z.iso.datetime(),
-  disposition: z.enum(['attachment', 'inline']),
-  version: z
-    .int()
-    .min(1)
-    .describe('The tip version after the download was recorded in its history (unchanged for inline)'),
-});
-export type DownloadGrant = z.infer<typeof downloadGrantSchema>;
+export {
+  type DownloadGrant,
+  type DownloadRequest,
+  downloadGrantSchema,
+  downloadRequestSchema,
+} from './download-schemas';
 
 export function parseDownloadRequest(body: unknown): DownloadRequest {
   const parsed = downloadRequestSchema.safeParse(body ?? {});
