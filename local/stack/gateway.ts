@@ -193,7 +193,9 @@ const isFilePath = (path: string) => FILE_PATH_PREFIXES.some((p) => path.startsW
 
 /** One file request, on to the S3 server's bucket by path, and its answer back with the file headers. */
 function proxyFile(req: IncomingMessage, res: ServerResponse, files: { s3Url: string; bucket: string }) {
-  const target = new URL(`/${files.bucket}${req.url ?? '/'}`, files.s3Url);
+  // The path as the route check read it (dot segments resolved), in the bucket, with its query.
+  const asked = new URL(req.url ?? '/', 'http://local');
+  const target = new URL(`/${files.bucket}${asked.pathname}${asked.search}`, files.s3Url);
   // The bucket is private in AWS; s3rver serves anyone. Without a presigned query there is nothing
   // to pass on (s3rver then checks its expiry and key id, though not the signature itself).
   if (!target.searchParams.has('X-Amz-Signature') || !target.searchParams.has('X-Amz-Credential')) {

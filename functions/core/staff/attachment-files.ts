@@ -5,6 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { toStoreError } from '#core/tips/tip-store';
 import { MALWARE_SCAN_TAG } from '#core/uploads/malware-scan-tag';
 
 export interface SignedGetRequest {
@@ -76,7 +77,8 @@ export function makeAttachmentFiles({ s3, bucket, fileBaseUrl }: AttachmentFiles
         return true;
       } catch (err) {
         if (statusOf(err) === 404) return false;
-        throw err;
+        // Throttled, down, timed out: a 503 with Retry-After, as for the tips table.
+        throw toStoreError(err);
       }
     },
     async scanTag(key) {
@@ -85,7 +87,7 @@ export function makeAttachmentFiles({ s3, bucket, fileBaseUrl }: AttachmentFiles
         return TagSet.find((t) => t.Key === MALWARE_SCAN_TAG)?.Value;
       } catch (err) {
         if (statusOf(err) === 404) return 'missing';
-        throw err;
+        throw toStoreError(err);
       }
     },
   };

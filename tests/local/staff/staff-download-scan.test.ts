@@ -1,5 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDynamoClients } from '#core/platform/aws-clients';
+import { StoreUnavailableError } from '#core/http/errors';
+import { makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
+import { makeAttachmentFiles } from '#core/staff/attachment-files';
 import { tipRecordSchema } from '#core/tips/tip-record';
 import { SCAN_NO_THREATS, SCAN_THREATS_FOUND } from '#core/uploads/malware-scan-tag';
 import { cleanKey, originalKey } from '#core/uploads/storage-layout';
@@ -87,5 +91,21 @@ describe('downloads gated on the malware scan (MALWARE_SCAN=guardduty)', () => {
     expect(stored.history.filter((h) => h.action.startsWith('download')).map((h) => h.attachment)).toEqual([
       'scan-clean',
     ]);
+  });
+});
+
+describe('the clean bucket not answering', () => {
+  it('is a 503 with Retry-After (StoreUnavailableError), not a 500', async () => {
+    // A port nothing listens on: S3 down, as a real client meets it.
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((r) => server.close(() => r()));
+    const s3 = makeS3Client({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}` });
+    const files = makeAttachmentFiles({ s3, bucket: 'tipline-clean' });
+
+    await expect(files.scanTag(cleanKey('x'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(files.exists(cleanKey('x'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    s3.destroy();
   });
 });
