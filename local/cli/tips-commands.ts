@@ -203,7 +203,7 @@ export function formatTip(tip: TipRecord): string {
     const what =
       h.action === 'note'
         ? `note: ${h.note ?? ''}`
-        : `${h.action}${h.from !== undefined ? ` ${h.from}` : ''}${h.to !== undefined ? ` → ${h.to}` : ''}${h.reason ? ` (${h.reason})` : ''}`;
+        : `${h.action}${h.attachment !== undefined ? ` ${h.attachment}` : ''}${h.from !== undefined ? ` ${h.from}` : ''}${h.to !== undefined ? ` → ${h.to}` : ''}${h.reason ? ` (${h.reason})` : ''}`;
     return `  ${h.at.slice(0, 19).replace('T', ' ')}  ${oneLine(h.by).padEnd(12)} ${oneLine(what)}`;
   });
   const message = terminalSafe(tip.message).replace(/^/gm, '  ');

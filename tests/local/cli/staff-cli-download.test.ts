@@ -45,6 +45,8 @@ describe('npm run tips -- download', () => {
     expect(readFileSync(out).equals(jpeg)).toBe(true);
     expect(stderr).toContain("recorded in the tip's history (version 2)");
     expect(stored.history.at(-1)).toMatchObject({ action: 'download', attachment: 'cli-photo' });
+    const shown = await runTipsCliOn(s, ['show', tip.id]);
+    expect(shown.stdout).toMatch(/alice\s+download cli-photo/);
   });
 
   it('says why a file cannot be had, with the code, and exits 1; an attachment id is required', async () => {
