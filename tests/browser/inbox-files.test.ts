@@ -4,6 +4,7 @@ import { makeDynamoClients } from '#core/platform/aws-clients';
 import { tipRecordSchema } from '#core/tips/tip-record';
 import { cleanKey } from '#core/uploads/storage-layout';
 import type { LocalStack } from '../../local/stack/stack';
+import { sourceMp4 } from '../support/attachment-files';
 import { attachmentRecord } from '../support/attachment-fixtures';
 import { cleanBucketOf, HTML_AS_JPEG, SCRIPTED_SVG, tinyJpeg } from '../support/attachment-objects';
 import { batchWriteTips, seedTip } from '../support/staff-seed';
@@ -34,6 +35,14 @@ describe('attachment files in the inbox (Chromium)', () => {
       }),
       // A record that lies (a writer's bug): HTML bytes said to be a cleaned JPEG.
       attachmentRecord({ id: 'bf-html-jpg', sizeBytes: HTML_AS_JPEG.length }),
+      attachmentRecord({
+        id: 'bf-video',
+        mime: 'video/mp4',
+        kind: 'video',
+        width: 64,
+        height: 48,
+        durationSeconds: 0.5,
+      }),
     ],
   });
 
@@ -48,6 +57,7 @@ describe('attachment files in the inbox (Chromium)', () => {
     // Stored with the types a careless writer would give them: the served type must not follow.
     await bucket.put(cleanKey('bf-svg'), SCRIPTED_SVG, 'image/svg+xml');
     await bucket.put(cleanKey('bf-html-jpg'), HTML_AS_JPEG, 'text/html');
+    await bucket.put(cleanKey('bf-video'), sourceMp4(), 'video/mp4');
     bucket.close();
   });
   afterAll(() => stopBrowserStack({ stack, browser }));
@@ -101,6 +111,13 @@ describe('attachment files in the inbox (Chromium)', () => {
       await expect.poll(() => item(page, 2).locator('img').count()).toBe(0);
       await expect.poll(() => item(page, 2).textContent()).toContain('No preview of bf-html-jpg');
       expect(await page.locator('#tip iframe, #tip object, #tip embed').count()).toBe(0);
+      // The cleaned video plays in a <video> with controls (its metadata loads from the file origin).
+      const video = item(page, 3).locator('video');
+      await expect
+        .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(1);
+      expect(await video.evaluate((v: HTMLVideoElement) => [v.controls, v.videoWidth])).toEqual([true, 64]);
+      expect(new URL((await video.getAttribute('src')) ?? '').pathname).toBe('/clean/bf-video');
     } finally {
       await ctx.close();
     }
