@@ -106,8 +106,9 @@ describe('attachments on the inbox tip page in Chromium', () => {
       ).toBe(0);
       expect(await page.locator('#tip-files figure').count()).toBe(3);
       for (const n of [3, 4, 5]) expect(await items.nth(n).locator('img, video, figure').count()).toBe(0);
-      // Every file but the one being cleaned has its Download button.
-      expect(await page.locator('#tip-files button', { hasText: 'Download' }).count()).toBe(5);
+      // Every file but the one being cleaned has its Download button; the 3 cleaned ones an original's too.
+      expect(await page.locator('#tip-files button', { hasText: /^Download$/ }).count()).toBe(5);
+      expect(await page.locator('#tip-files button', { hasText: 'Download original' }).count()).toBe(3);
       expect(await seriousA11yViolations(page)).toEqual([]);
     } finally {
       await ctx.close();

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { tipRecordSchema } from '#core/tips/tip-record';
-import { cleanKey } from '#core/uploads/storage-layout';
+import { cleanKey, originalKey } from '#core/uploads/storage-layout';
 import type { LocalStack } from '../../local/stack/stack';
 import { sourceMp4 } from '../support/attachment-files';
 import { attachmentRecord } from '../support/attachment-fixtures';
@@ -54,6 +54,8 @@ describe('attachment files in the inbox (Chromium)', () => {
     );
     const bucket = cleanBucketOf(stack);
     await bucket.put(cleanKey('bf-photo'), await tinyJpeg(8, 6), 'image/jpeg');
+    // KEEP_ORIGINALS kept this one's original.
+    await bucket.put(originalKey('bf-photo'), await tinyJpeg(8, 6), 'image/jpeg');
     // Stored with the types a careless writer would give them: the served type must not follow.
     await bucket.put(cleanKey('bf-svg'), SCRIPTED_SVG, 'image/svg+xml');
     await bucket.put(cleanKey('bf-html-jpg'), HTML_AS_JPEG, 'text/html');
@@ -140,6 +142,24 @@ describe('attachment files in the inbox (Chromium)', () => {
       });
       const stored = tipRecordSchema.parse(await res.json());
       expect(stored.history.at(-1)).toMatchObject({ action: 'download', by: 'dana', attachment: 'bf-photo' });
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('Download original: refused in words where none was kept; where one was, saved apart and recorded apart', async () => {
+    const { ctx, page } = await watchedPage();
+    try {
+      await openTip(page);
+      await page.getByRole('button', { name: 'Download original of file bf-html-jpg' }).click();
+      await expect.poll(() => page.locator('#status-line').textContent()).toContain('no original is kept');
+
+      const saved = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Download original of file bf-photo' }).click();
+      expect((await saved).suggestedFilename()).toBe('bf-photo-original.bin');
+      await expect
+        .poll(() => page.locator('#tip-history').textContent())
+        .toContain('download-original of file bf-photo by dana');
     } finally {
       await ctx.close();
     }

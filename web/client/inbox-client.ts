@@ -354,9 +354,19 @@ function attachmentItem(a: Attachment): HTMLLIElement {
     const button = el('button', 'Download', 'secondary');
     button.type = 'button';
     button.setAttribute('aria-label', `Download file ${a.id}`);
-    button.addEventListener('click', () => void guarded(() => downloadFile(a.id, button))());
-    li.append(el('div', undefined, 'actions'));
-    li.lastElementChild?.append(button);
+    button.addEventListener('click', () => void guarded(() => downloadFile(a.id, button, false))());
+    const actions = el('div', undefined, 'actions');
+    actions.append(button);
+    // Only a cleaned file can have an original apart from its copy (KEEP_ORIGINALS); the API
+    // says so when none was kept. Taking one is logged and recorded apart.
+    if (a.cleaning?.status === 'cleaned') {
+      const original = el('button', 'Download original', 'secondary');
+      original.type = 'button';
+      original.setAttribute('aria-label', `Download original of file ${a.id}, with its metadata (logged)`);
+      original.addEventListener('click', () => void guarded(() => downloadFile(a.id, original, true))());
+      actions.append(original);
+    }
+    li.append(actions);
   }
   const inline = inlineElement(a);
   if (inline) li.append(preview(a, inline));
@@ -379,19 +389,19 @@ async function grant(id: string, body: Record<string, boolean>): Promise<Downloa
  * goes there (the answer is an attachment: it saves the file and stays on this page), and the
  * tip is read again for its new history entry and version.
  */
-async function downloadFile(id: string, button: HTMLButtonElement) {
+async function downloadFile(id: string, button: HTMLButtonElement, original: boolean) {
   if (!openTip) return;
   const tipId = openTip.id;
   button.disabled = true;
   try {
-    const answer = await grant(id, {});
+    const answer = await grant(id, original ? { original: true } : {});
     if (typeof answer === 'string') {
       say(answer);
       return;
     }
     location.assign(answer.url);
     await loadTip(tipId, { keepMessages: true });
-    say(`Downloading ${id}: recorded in the tip's history.`);
+    say(`Downloading ${original ? 'the original of ' : ''}${id}: recorded in the tip's history.`);
   } finally {
     button.disabled = false;
   }
