@@ -2,8 +2,19 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import type { Attachment } from '#core/attachments/attachment-record';
 import { pendingAttachment } from '#core/intake/submit-tip';
 import { valueBytes } from '#core/tips/item-size';
+import { TIPS_TABLE_KEY } from '#core/tips/table-design';
 import { isConditionFailure, SIZE_ATTRIBUTE, toStoreError } from '#core/tips/tip-store';
 import { uploadKey } from './storage-layout';
+
+/**
+ * The only attributes of a tip the cleaner writes or reads: infra allows its role UpdateItem and
+ * GetItem for these alone (dynamodb:Attributes), so it can never touch what a reader wrote.
+ */
+export const ATTACH_ATTRIBUTES = {
+  key: TIPS_TABLE_KEY.partitionKey,
+  attachments: 'attachments',
+  size: SIZE_ATTRIBUTE,
+} as const;
 
 /** Where the cleaner's record of one file goes: the tip, and the place of the file in it. */
 export interface AttachTarget {
@@ -40,15 +51,20 @@ export function makeAttachToTip({ doc, tableName }: { doc: DynamoDBDocumentClien
       new Date(record.uploadedAt),
     );
     const growth = valueBytes(record) - valueBytes(pending);
-    const slot = `attachments[${position}]`;
+    const slot = `#attachments[${position}]`;
     try {
       await doc.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: { id: tipId },
+          Key: { [ATTACH_ATTRIBUTES.key]: tipId },
           UpdateExpression: `SET ${slot} = :record, #size = #size + :growth`,
-          ConditionExpression: `attribute_exists(id) AND ${slot}.id = :id AND ${slot}.cleaning.#status = :pending`,
-          ExpressionAttributeNames: { '#size': SIZE_ATTRIBUTE, '#status': 'status' },
+          ConditionExpression: `attribute_exists(#key) AND ${slot}.id = :id AND ${slot}.cleaning.#status = :pending`,
+          ExpressionAttributeNames: {
+            '#key': ATTACH_ATTRIBUTES.key,
+            '#attachments': ATTACH_ATTRIBUTES.attachments,
+            '#size': ATTACH_ATTRIBUTES.size,
+            '#status': 'status',
+          },
           ExpressionAttributeValues: {
             ':record': record,
             ':growth': growth,
@@ -66,8 +82,12 @@ export function makeAttachToTip({ doc, tableName }: { doc: DynamoDBDocumentClien
       ({ Item: item } = await doc.send(
         new GetCommand({
           TableName: tableName,
-          Key: { id: tipId },
-          ProjectionExpression: 'id, attachments',
+          Key: { [ATTACH_ATTRIBUTES.key]: tipId },
+          ProjectionExpression: '#key, #attachments',
+          ExpressionAttributeNames: {
+            '#key': ATTACH_ATTRIBUTES.key,
+            '#attachments': ATTACH_ATTRIBUTES.attachments,
+          },
           ConsistentRead: true,
         }),
       ));
@@ -75,7 +95,7 @@ export function makeAttachToTip({ doc, tableName }: { doc: DynamoDBDocumentClien
       throw toStoreError(err);
     }
     if (!item) return 'tip-missing';
-    const there = (item.attachments as Attachment[] | undefined)?.[position];
+    const there = (item[ATTACH_ATTRIBUTES.attachments] as Attachment[] | undefined)?.[position];
     // Another file in that place would be a bug of intake's: said loudly, never overwritten.
     if (there?.id !== record.id) throw new Error(`tip ${tipId} holds another file at ${position}`);
     return 'already';

@@ -14,6 +14,14 @@ import { isConditionFailure, toStoreError } from '#core/tips/tip-store';
  */
 export const CLAIM_TTL_SECONDS = 2 * 86_400;
 
+/**
+ * Attempts at one upload: Lambda's asynchronous invocation tries an S3 event once and retries it
+ * twice (infra sets retryAttempts to this less one; the local feed does the same). The last
+ * attempt does not run the cleaner on a file that crashed or timed out twice: it stores it as
+ * received, marked "could not be read", never opened (clean-upload.ts).
+ */
+export const CLEAN_ATTEMPTS = 3;
+
 export const claimKey = (objectId: string) => `attachment#${objectId}`;
 
 export interface AttachmentClaim {

@@ -5,16 +5,8 @@ import { attachmentFromOutcome } from '#core/attachments/record-from-outcome';
 import { UNKNOWN_TYPE } from '#core/attachments/sniff-type';
 import type { AttachToTip } from './attach-to-tip';
 import type { MarkAttached } from './attached-tag';
-import type { AttachmentClaims } from './attachment-claims';
+import { type AttachmentClaims, CLEAN_ATTEMPTS } from './attachment-claims';
 import { ATTACHED_TAG, cleanKey, originalKey, uploadKey } from './storage-layout';
-
-/**
- * Attempts at one upload: Lambda's asynchronous invocation tries an S3 event once and retries it
- * twice (infra sets retryAttempts to this less one; the local feed does the same). The last
- * attempt does not run the cleaner on a file that crashed or timed out twice: it stores it as
- * received, marked "could not be read", never opened.
- */
-export const CLEAN_ATTEMPTS = 3;
 
 /** The reason staff read for a file the cleaner crashed or timed out on at every attempt. */
 export const UNREADABLE_REASON =
