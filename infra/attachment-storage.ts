@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import {
   ATTACHED_TAG,
   CLEAN_PREFIX,
+  ORIGINALS_PREFIX,
   UNATTACHED_EXPIRY_DAYS,
   UPLOAD_CORS,
   UPLOAD_EXPIRY_DAYS,
@@ -93,6 +94,13 @@ export class AttachmentStorage extends Construct {
           // The clean copy of an upload no tip named: the cleaner tags it unattached, intake re-tags
           // it when a tip names it; tip retention removes attached ones (not a lifecycle rule).
           prefix: CLEAN_PREFIX,
+          tagFilters: { [ATTACHED_TAG.key]: ATTACHED_TAG.unattached },
+          expiration: Duration.days(UNATTACHED_EXPIRY_DAYS),
+        },
+        {
+          // The same for a kept original (KEEP_ORIGINALS), tagged with its clean copy.
+          id: 'expire-unattached-originals',
+          prefix: ORIGINALS_PREFIX,
           tagFilters: { [ATTACHED_TAG.key]: ATTACHED_TAG.unattached },
           expiration: Duration.days(UNATTACHED_EXPIRY_DAYS),
         },
