@@ -21,6 +21,7 @@ import { ATTACHED_TAG, cleanKey, originalKey, uploadKey } from '#core/uploads/st
 import { cleanerFromConfig } from '../../../functions/cleaner/wiring';
 import type { LocalStack } from '../../../local/stack/stack';
 import { exiftoolRead, identifyingTags, SOURCE, sourceJpeg } from '../../support/attachment-files';
+import { captureOutput } from '../../support/capture-output';
 import { validTip } from '../../support/local-env';
 import { silenceFunctions } from '../../support/quiet-logger';
 import { startTestStack } from '../../support/test-stack';
@@ -337,5 +338,40 @@ describe('a file the cleaner crashes on, at every attempt', () => {
     expect(stored.type).toBe('application/octet-stream');
     expect(stored.bytes.equals(photo)).toBe(true);
     expect(await p.exists(stack.env.UPLOADS_BUCKET as string, uploadKey(id))).toBe(false);
+  });
+});
+
+describe("the cleaner's logs", () => {
+  let stack: LocalStack;
+  const p = pipeline(() => stack);
+
+  beforeAll(async () => {
+    // Logging on (no silenceFunctions): what the cleaner writes is what is checked.
+    stack = await startTestStack('cleaner-logs', { ownS3: true });
+  });
+  afterAll(async () => {
+    p.destroy();
+    await stack?.stop();
+  });
+
+  it("name the object, its type, sizes and what was removed, never the file's name or what it said", async () => {
+    let id = '';
+    const output = await captureOutput(async () => {
+      const uploaded = await p.upload(sourceJpeg(), `IMG_20261114_Kherson_${SOURCE.name}.jpg`);
+      id = uploaded.id;
+      await stack.uploadFeed?.drained();
+    });
+
+    const line = output.split('\n').find((l) => l.includes('upload cleaned'));
+    expect(line && JSON.parse(line)).toMatchObject({
+      id,
+      status: 'cleaned',
+      mime: 'image/jpeg',
+      uploadBytes: expect.any(Number),
+      cleanBytes: expect.any(Number),
+      removed: expect.arrayContaining(['GPS position']),
+    });
+    for (const secret of ['Kherson', SOURCE.name, SOURCE.serial, SOURCE.latitude, SOURCE.software])
+      expect(output.includes(secret), secret).toBe(false);
   });
 });
