@@ -53,8 +53,13 @@ export interface AttachmentClaims {
   release(objectId: string, tipId: string): Promise<void>;
   /** The cleaner, on arrival: the claim as it stands (UpdateItem only: the cleaner reads nothing else). */
   touch(objectId: string): Promise<AttachmentClaim>;
-  /** The cleaner, just before it reads the file: counts the attempt, answers the count. */
+  /** The cleaner, just before it cleans the file: counts the attempt, answers the count. */
   countAttempt(objectId: string): Promise<number>;
+  /**
+   * The cleaner, once the cleaning core has returned: that attempt did not crash on the file, so
+   * it does not count (a failure after it, of S3 or a table, must not make the file "unreadable").
+   */
+  uncountAttempt(objectId: string): Promise<void>;
   /** The cleaner: its record of the file (the first one written stays: a redelivery never replaces it). */
   recordResult(
     objectId: string,
@@ -169,6 +174,17 @@ export function makeAttachmentClaims({
         throw toStoreError(err);
       });
       return claim.attempts ?? 1;
+    },
+
+    async uncountAttempt(objectId) {
+      await update(
+        objectId,
+        ', attempts = attempts - :one',
+        { ':one': 1, ':zero': 0 },
+        'attempts > :zero',
+      ).catch((err) => {
+        if (!isConditionFailure(err)) throw toStoreError(err);
+      });
     },
 
     async recordResult(objectId, result, { uploadBytes, keptOriginal }) {

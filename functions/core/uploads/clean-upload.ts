@@ -113,11 +113,20 @@ export function makeCleanUpload({
     const original = await readUpload(id);
     if (!original) return { id, status: 'gone', attached: 'no-tip-yet', resumed: false };
 
+    // Only attempts that crashed or timed out inside the cleaning core count towards giving up.
     const attempt = await claims.countAttempt(id);
-    const outcome: AttachmentOutcome =
-      attempt >= maxAttempts
-        ? { status: 'not-cleaned', type: UNKNOWN_TYPE, kind: 'not-cleanable', reason: UNREADABLE_REASON }
-        : await clean(original);
+    let outcome: AttachmentOutcome;
+    if (attempt >= maxAttempts) {
+      outcome = {
+        status: 'not-cleaned',
+        type: UNKNOWN_TYPE,
+        kind: 'not-cleanable',
+        reason: UNREADABLE_REASON,
+      };
+    } else {
+      outcome = await clean(original);
+      await claims.uncountAttempt(id);
+    }
     const copy = outcome.status === 'cleaned' ? outcome.bytes : original;
     const type = attempt >= maxAttempts ? UNSNIFFED_MIME : servedType(outcome);
     await put(cleanKey(id), copy, type);

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Attachment } from '#core/attachments/attachment-record';
 import { cleanerConfigSchema } from '#core/config/cleaner-config';
 import { loadConfig } from '#core/config/load-config';
@@ -346,7 +346,8 @@ describe("the cleaner's logs", () => {
   const p = pipeline(() => stack);
 
   beforeAll(async () => {
-    // Logging on (no silenceFunctions): what the cleaner writes is what is checked.
+    // Logging on (the other stacks' silenceFunctions undone): what the cleaner writes is what is checked.
+    vi.unstubAllEnvs();
     stack = await startTestStack('cleaner-logs', { ownS3: true });
   });
   afterAll(async () => {

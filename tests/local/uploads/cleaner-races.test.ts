@@ -156,3 +156,42 @@ describe('intake and the cleaner, whichever finishes first, and when either fail
     );
   });
 });
+
+describe('a failure after the file was cleaned', () => {
+  it('does not count towards giving up on the file: the third attempt still cleans it', async () => {
+    // S3 refusing the clean copy twice (a throttle s3rver cannot be made to answer), then taking it.
+    const flaky = makeS3Client({ region: 'us-east-1', endpoint: inject('s3Url') });
+    let refusals = 2;
+    flaky.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Bucket?: string };
+        if (context.commandName === 'PutObjectCommand' && input.Bucket === CLEAN && refusals > 0) {
+          refusals -= 1;
+          throw Object.assign(new Error('Please reduce your request rate.'), {
+            name: 'SlowDown',
+            $fault: 'server',
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'slowDownTwice' },
+    );
+    const cleanFlaky = makeCleanUpload({
+      s3: flaky,
+      uploadsBucket: UPLOADS,
+      cleanBucket: CLEAN,
+      claims,
+      attachToTip: makeAttachToTip({ doc: dynamo.doc, tableName: TIPS }),
+      markAttached,
+    });
+    const { id } = await uploaded();
+
+    await expect(cleanFlaky(id, { uploadedAt: new Date() })).rejects.toThrow('reduce your request rate');
+    await expect(cleanFlaky(id, { uploadedAt: new Date() })).rejects.toThrow('reduce your request rate');
+    const third = await cleanFlaky(id, { uploadedAt: new Date() });
+    flaky.destroy();
+
+    expect(third).toMatchObject({ status: 'cleaned', mime: 'image/jpeg' });
+    expect((await claims.read(id))?.attempts).toBe(0);
+  });
+});
