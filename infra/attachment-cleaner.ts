@@ -100,7 +100,7 @@ export class AttachmentCleaner extends Construct {
     this.fn.allow(['s3:GetObject', 's3:DeleteObject'], [props.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
     // Write the clean copy and the kept original, and re-tag them attached.
     this.fn.allow(
-      ['s3:PutObject', 's3:PutObjectTagging'],
+      ['s3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
       [props.clean.arnForObjects(`${CLEAN_PREFIX}*`), props.clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
     );
     // Its claims only (attachment#<id>), by UpdateItem returning the item: no read, no other counter.

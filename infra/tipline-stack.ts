@@ -218,7 +218,7 @@ export class TiplineStack extends Stack {
     // cleaner's copies attached (the lifecycle rule leaves them then). Tagging only, no read.
     const { clean } = this.attachments;
     fn.allow(
-      ['s3:PutObjectTagging'],
+      ['s3:GetObjectTagging', 's3:PutObjectTagging'],
       [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
     );
     return fn;

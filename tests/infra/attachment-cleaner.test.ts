@@ -84,11 +84,11 @@ describe('the cleaner (infra/attachment-cleaner.ts)', () => {
           resource: objects(attachments.uploads, UPLOAD_PREFIX),
         },
         {
-          actions: ['s3:PutObject', 's3:PutObjectTagging'],
+          actions: ['s3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
           resource: objects(attachments.clean, CLEAN_PREFIX),
         },
         {
-          actions: ['s3:PutObject', 's3:PutObjectTagging'],
+          actions: ['s3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
           resource: objects(attachments.clean, ORIGINALS_PREFIX),
         },
         {

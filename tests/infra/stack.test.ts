@@ -339,11 +339,11 @@ describe('least privilege', () => {
         },
         // A file cleaned before its tip arrived: its copies are tagged attached, never read.
         {
-          actions: ['s3:PutObjectTagging'],
+          actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
           resource: { 'Fn::Join': ['', [arnOf(stack.attachments.clean), `/${CLEAN_PREFIX}*`]] },
         },
         {
-          actions: ['s3:PutObjectTagging'],
+          actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
           resource: { 'Fn::Join': ['', [arnOf(stack.attachments.clean), `/${ORIGINALS_PREFIX}*`]] },
         },
       ]),
