@@ -12,6 +12,8 @@ export interface TiplineAlarmsProps {
   readonly deadLetterQueue: IQueue;
   /** Stream records of expired tips whose attachments could not be deleted. */
   readonly expiryDeadLetterQueue?: IQueue;
+  /** Upload events the cleaner failed at every attempt (its asynchronous invocation's on-failure destination). */
+  readonly cleanerFailures?: IQueue;
   /** The API stage whose 5xx count is watched. */
   readonly api: { metricServerError(props?: { period?: Duration }): IMetric };
   readonly functions: Record<string, IFunction>;
@@ -32,6 +34,7 @@ export class TiplineAlarms extends Construct {
   readonly deadLetters: Alarm;
   readonly expiryDeadLetters?: Alarm;
   readonly apiServerErrors: Alarm;
+  readonly cleanerFailures?: Alarm;
   readonly functionErrors: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: TiplineAlarmsProps) {
@@ -75,6 +78,16 @@ export class TiplineAlarms extends Construct {
           statistic: 'Maximum',
         }),
         "An expired tip's attachments could not be deleted: they are still in the clean bucket (docs/operations.md).",
+      );
+    }
+    if (props.cleanerFailures) {
+      this.cleanerFailures = atLeastOne(
+        'CleanerFailuresAlarm',
+        props.cleanerFailures.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        "An upload's S3 event failed every cleaner attempt: its tip may show the file as still being cleaned. The queue's message names the object; fix the cause, then send the event to the cleaner again.",
       );
     }
     this.apiServerErrors = atLeastOne(

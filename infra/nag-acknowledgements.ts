@@ -1,4 +1,5 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { ROUTES, routeKey } from '#core/api/routes';
@@ -53,22 +54,35 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     );
   }
 
-  for (const [fn, why] of [
-    [stack.staff, "eraseAttachments deletes a tip's attachments"],
-    [stack.expiry.fn, "A TTL removal deletes the expired tip's attachments"],
-  ] as const) {
-    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
-    if (!policy) continue;
+  const staffPolicy = stack.staff.role?.node.tryFindChild('DefaultPolicy');
+  if (staffPolicy) {
     for (const prefix of [CLEAN_PREFIX, ORIGINALS_PREFIX]) {
       ack(
-        policy,
+        staffPolicy,
         `AwsSolutions-IAM5[Resource::<${cleanLogicalId(stack.attachments)}.Arn>/${prefix}*]`,
-        `${why}, whose keys (their ids) are known only from the tip: s3:DeleteObject on the clean copies' and kept originals' prefixes is the narrowest grant. No read, no list, no write.`,
+        `Staff downloads are presigned GETs of one attachment each, and eraseAttachments deletes a tip's attachments, whose ids are not known in advance: s3:GetObject (and GetObjectTagging, GuardDuty's verdict) and s3:DeleteObject on ${prefix} of the clean bucket are the narrowest grant. No write, no uploads bucket.`,
+      );
+    }
+  }
+  const expiryPolicy = stack.expiry.fn.role?.node.tryFindChild('DefaultPolicy');
+  if (expiryPolicy) {
+    for (const prefix of [CLEAN_PREFIX, ORIGINALS_PREFIX]) {
+      ack(
+        expiryPolicy,
+        `AwsSolutions-IAM5[Resource::<${cleanLogicalId(stack.attachments)}.Arn>/${prefix}*]`,
+        `A TTL removal deletes the expired tip's attachments, whose keys (their ids) are known only from the tip: s3:DeleteObject on ${prefix} of the clean bucket is the narrowest grant. No read, no list, no write.`,
       );
     }
   }
 
-  for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier, stack.expiry.fn]) {
+  for (const fn of [
+    stack.intake,
+    stack.staff,
+    stack.receipts,
+    stack.alerts.notifier,
+    stack.cleaner.fn,
+    stack.expiry.fn,
+  ]) {
     ack(
       fn,
       'AwsSolutions-L1',
@@ -123,12 +137,44 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
 
   acknowledgeEdgeFindings(stack.edge);
   acknowledgeAttachmentFindings(stack.attachments);
+  acknowledgeCleanerFindings(stack);
 }
 
-const cleanLogicalId = (attachments: AttachmentStorage) =>
-  Stack.of(attachments).getLogicalId(attachments.clean.node.defaultChild as CfnBucket);
+/** The cleaner and the grants around the clean bucket (infra/attachment-cleaner.ts). */
+function acknowledgeCleanerFindings(stack: TiplineStack): void {
+  const cleanId = Stack.of(stack).getLogicalId(stack.attachments.clean.node.defaultChild as CfnBucket);
+  const uploadsId = uploadsLogicalId(stack.attachments);
+  const randomKeys =
+    'Each object is named by a random upload id not known in advance: the prefix (clean/ or originals/ of the clean bucket, uploads/ of the uploads bucket) is the narrowest scope that covers them, and the actions are only the ones the function calls.';
+  for (const fn of [stack.intake, stack.cleaner.fn]) {
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (!policy) continue;
+    ack(policy, `AwsSolutions-IAM5[Resource::<${cleanId}.Arn>/${CLEAN_PREFIX}*]`, randomKeys);
+    ack(policy, `AwsSolutions-IAM5[Resource::<${cleanId}.Arn>/${ORIGINALS_PREFIX}*]`, randomKeys);
+  }
+  const cleanerPolicy = stack.cleaner.fn.role?.node.tryFindChild('DefaultPolicy');
+  if (cleanerPolicy)
+    ack(cleanerPolicy, `AwsSolutions-IAM5[Resource::<${uploadsId}.Arn>/${UPLOAD_PREFIX}*]`, randomKeys);
+  ack(
+    stack.cleaner.failures,
+    'AwsSolutions-SQS3',
+    "This queue is itself the dead-letter queue: the on-failure destination of the cleaner's asynchronous invocation, alarmed (nag only recognises SQS redrive DLQs).",
+  );
+  // CDK's own handler that writes the uploads bucket's notification configuration at deploy.
+  for (const child of stack.node.children) {
+    if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
+    ack(
+      child,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      "CDK's BucketNotificationsHandler (a deploy-time custom resource that only puts the uploads bucket's notification configuration) is made by aws-s3 with the AWS managed basic execution role; it handles no reader data.",
+    );
+  }
+}
+
 const uploadsLogicalId = (attachments: AttachmentStorage) =>
   Stack.of(attachments).getLogicalId(attachments.uploads.node.defaultChild as CfnBucket);
+const cleanLogicalId = (attachments: AttachmentStorage) =>
+  Stack.of(attachments).getLogicalId(attachments.clean.node.defaultChild as CfnBucket);
 
 /** The attachments' buckets and their malware scan (infra/attachment-storage.ts). */
 function acknowledgeAttachmentFindings(attachments: AttachmentStorage): void {
@@ -136,23 +182,30 @@ function acknowledgeAttachmentFindings(attachments: AttachmentStorage): void {
     "S3 server access logs record every requester's IP address, and readers post their files here straight from their browsers: the threat model promises that no reader's address is stored anywhere. CloudTrail data events (which the newsroom may turn on) and the functions' own logs record who acted on which object without it.";
   ack(attachments.uploads, 'AwsSolutions-S1', noAccessLogs);
   ack(attachments.clean, 'AwsSolutions-S1', noAccessLogs);
-  const policy = attachments.malwareScanRole.node.tryFindChild('DefaultPolicy');
-  if (!policy) return;
   const stack = Stack.of(attachments);
-  const uploadsId = uploadsLogicalId(attachments);
   // cdk-nag names a resource as resolved: a pseudo parameter, or the literal of a pinned environment.
   const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
   const ruleArn = `arn:<AWS::Partition>:events:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:rule/${GUARDDUTY_RULE_PREFIX}*`;
-  ack(
-    policy,
-    `AwsSolutions-IAM5[Resource::${ruleArn}]`,
-    'GuardDuty names the EventBridge rule it creates for a protected bucket itself, with a generated suffix: the documented policy names the rule by this prefix, and PutRule and the other writes also require events:ManagedBy to be GuardDuty Malware Protection.',
-  );
-  ack(
-    policy,
-    `AwsSolutions-IAM5[Resource::<${uploadsId}.Arn>/${UPLOAD_PREFIX}*]`,
-    'The scan reads and tags every new object under uploads/ of the uploads bucket, whose keys are random per upload: the prefix is the narrowest scope that covers them.',
-  );
+  const scanned: [Role, string, string[]][] = [
+    [attachments.malwareScanRole, uploadsLogicalId(attachments), [UPLOAD_PREFIX]],
+    [attachments.cleanScanRole, cleanLogicalId(attachments), [CLEAN_PREFIX, ORIGINALS_PREFIX]],
+  ];
+  for (const [role, bucketId, prefixes] of scanned) {
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (!policy) continue;
+    ack(
+      policy,
+      `AwsSolutions-IAM5[Resource::${ruleArn}]`,
+      'GuardDuty names the EventBridge rule it creates for a protected bucket itself, with a generated suffix: the documented policy names the rule by this prefix, and PutRule and the other writes also require events:ManagedBy to be GuardDuty Malware Protection.',
+    );
+    for (const prefix of prefixes) {
+      ack(
+        policy,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        `The scan reads and tags every new object under ${prefix} of its bucket, whose keys are random per file: the prefix is the narrowest scope that covers them.`,
+      );
+    }
+  }
 }
 
 /** CloudFront and WAF in front of the API (infra/edge.ts). */
@@ -171,6 +224,11 @@ function acknowledgeEdgeFindings(edge: TiplineEdge): void {
     edge.distribution,
     'AwsSolutions-CFR1',
     'A world desk takes tips from every country, those under censorship first: a geo restriction would shut out the sources it exists for.',
+  );
+  ack(
+    edge.distribution,
+    'AwsSolutions-CFR7',
+    "The clean bucket is reached for staff downloads (clean/*, originals/*) as a plain HTTPS origin on purpose: each request carries the staff function's SigV4 presigned query string, which is the authentication; OAC would re-sign it as CloudFront and let any viewer of the site read the bucket. The bucket stays private (Block Public Access), and the behaviour adds nosniff and a sandbox CSP (infra/edge.ts serveAttachmentFiles).",
   );
   if (!edge.customDomain) {
     ack(

@@ -10,9 +10,10 @@ import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
+import { AttachmentCleaner } from './attachment-cleaner';
 import { AttachmentExpiry } from './attachment-expiry';
 import { AttachmentStorage } from './attachment-storage';
-import { TiplineEdge } from './edge';
+import { serveAttachmentFiles, TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
 import { TiplineApi } from './http-api';
 import { ReliabilityTables } from './reliability-tables';
@@ -54,6 +55,8 @@ export class TiplineStack extends Stack {
   readonly secrets: TiplineSecrets;
   /** The attachments' uploads and clean buckets and the uploads' malware scan (issue 12). */
   readonly attachments: AttachmentStorage;
+  /** The cleaner of each new upload, invoked by the uploads bucket's S3 events (issue 12). */
+  readonly cleaner: AttachmentCleaner;
   /** Deletes the attachments of tips TTL removed (the tips stream's REMOVEs). */
   readonly expiry: AttachmentExpiry;
 
@@ -95,6 +98,8 @@ export class TiplineStack extends Stack {
       encryptionKey,
       formOrigin: this.edge.origin,
     });
+    // Staff downloads go through the site's origin, which adds nosniff and a sandbox CSP.
+    serveAttachmentFiles(this.edge, this.attachments.clean);
 
     // The HMAC keys, generated in Secrets Manager: the functions get their ARNs and read them at
     // cold start, so no value is in a template, a repository or a function's configuration.
@@ -118,13 +123,21 @@ export class TiplineStack extends Stack {
       encryptionKey,
     });
     this.receipts = this.receiptsFunction();
+    this.cleaner = new AttachmentCleaner(this, 'Cleaner', {
+      uploads: this.attachments.uploads,
+      clean: this.attachments.clean,
+      tipsTable: this.tips.table,
+      guardTable: this.reliability.guard,
+      encryptionKey,
+    });
     this.expiry = new AttachmentExpiry(this, 'Expiry', {
       table: this.tips.table,
       cleanBucket: this.attachments.clean,
       encryptionKey,
     });
-    // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it.
-    for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier]) {
+    // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it; S3 (SSE-KMS)
+    // too, for the intake's presigned uploads and the cleaner's reads and writes.
+    for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier, this.cleaner.fn]) {
       this.key.grant(fn, ...TABLE_KEY_ACTIONS);
     }
 
@@ -151,12 +164,14 @@ export class TiplineStack extends Stack {
 
     this.alarms = new TiplineAlarms(this, 'Alarms', {
       deadLetterQueue: this.alerts.deadLetterQueue,
+      cleanerFailures: this.cleaner.failures,
       api: this.api.httpApi,
       functions: {
         Intake: this.intake,
         Notifier: this.alerts.notifier,
         Staff: this.staff,
         Receipts: this.receipts,
+        Cleaner: this.cleaner.fn,
         Expiry: this.expiry.fn,
       },
       expiryDeadLetterQueue: this.expiry.deadLetterQueue,
@@ -178,6 +193,7 @@ export class TiplineStack extends Stack {
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
         [ENV.STAFF_TOKEN_URL]: this.staffAuth.tokenUrl,
         [ENV.UPLOADS_BUCKET]: this.attachments.uploads.bucketName,
+        [ENV.CLEAN_BUCKET]: this.attachments.clean.bucketName,
         ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
@@ -208,6 +224,13 @@ export class TiplineStack extends Stack {
     // with this role's rights, so it may put objects there and nothing else (no read, no delete).
     // The SSE-KMS data key comes from the project key's grant above (kms:GenerateDataKey*).
     fn.allow(['s3:PutObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
+    // A file cleaned before its tip arrived: intake puts the record on the tip and tags the
+    // cleaner's copies attached (the lifecycle rule leaves them then). Tagging only, no read.
+    const { clean } = this.attachments;
+    fn.allow(
+      ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+      [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
+    );
     return fn;
   }
 
@@ -215,10 +238,14 @@ export class TiplineStack extends Stack {
     const { table } = this.tips;
     const fn = new TiplineFunction(this, 'Staff', {
       functionDir: 'staff',
-      description: 'Staff API: list, read, triage and export tips',
+      description: 'Staff API: list, read, triage and export tips; presigned attachment downloads',
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
         [ENV.CLEAN_BUCKET]: this.attachments.clean.bucketName,
+        // Download URLs are handed out on the site's origin (serveAttachmentFiles, infra/edge.ts).
+        [ENV.FILE_BASE_URL]: this.edge.url,
+        // GuardDuty scans the clean bucket (infra/attachment-storage.ts): only a file it passed is handed out.
+        [ENV.MALWARE_SCAN]: 'guardduty',
         ...this.config.storeEnvironment,
       },
       // Signs the list cursors (a new one only invalidates open cursors); finds a tip by a reader's receipt code.
@@ -233,11 +260,22 @@ export class TiplineStack extends Stack {
       ['dynamodb:Query'],
       [...LIST_INDEXES, RECEIPT_INDEX].map((i) => `${table.tableArn}/index/${i.indexName}`),
     );
+    // Downloads are presigned GETs the browser makes with this role's rights: the clean copies and
+    // kept originals, nothing else of the bucket, never a write (eraseAttachments' delete below is
+    // the one change staff may make there). GetObjectTagging reads GuardDuty's
+    // verdict; ListBucket makes a missing original a 404 (not a 403) to HeadObject. The objects'
+    // SSE-KMS key is decrypted through the project key's grant below (kms:Decrypt).
+    const { clean } = this.attachments;
+    fn.allow(
+      ['s3:GetObject', 's3:GetObjectTagging'],
+      [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
+    );
+    fn.allow(['s3:ListBucket'], [clean.bucketArn]);
     // eraseAttachments: DeleteObjects needs s3:DeleteObject on each key, here the clean copies and
-    // the kept originals only (no read, no list, no write; the uploads bucket expires by itself).
+    // the kept originals only (no write, no other bucket; the uploads bucket expires by itself).
     fn.allow(
       ['s3:DeleteObject'],
-      [CLEAN_PREFIX, ORIGINALS_PREFIX].map((p) => this.attachments.clean.arnForObjects(`${p}*`)),
+      [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
     );
     return fn;
   }

@@ -1,7 +1,9 @@
 import type { StaffConfig } from '#core/config/staff-config';
 import { type DynamoClients, makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
 import { makeLogger } from '#core/platform/logger';
+import { makeAttachmentFiles } from '#core/staff/attachment-files';
 import { makeCursorCodec } from '#core/staff/cursor';
+import { makeDownloadAttachment } from '#core/staff/download-attachment';
 import { makeListTips } from '#core/staff/list-tips';
 import { makeTriageTip } from '#core/staff/triage-tip';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
@@ -18,12 +20,7 @@ export function staffFromConfig(
   }),
 ) {
   const store = makeTipStore({ doc: dynamo.doc, tableName: config.TIPS_TABLE });
-  const attachmentObjects = config.CLEAN_BUCKET
-    ? makeAttachmentObjects({
-        s3: makeS3Client({ region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
-        bucket: config.CLEAN_BUCKET,
-      })
-    : undefined;
+  const s3 = makeS3Client({ region: config.AWS_REGION, endpoint: config.S3_ENDPOINT });
   return makeStaffHandler({
     store,
     listTips: makeListTips({
@@ -34,7 +31,13 @@ export function staffFromConfig(
     triageTip: makeTriageTip({
       store,
       retention: config.RETENTION_POLICY,
-      ...(attachmentObjects ? { attachmentObjects } : {}),
+      attachmentObjects: makeAttachmentObjects({ s3, bucket: config.CLEAN_BUCKET }),
+    }),
+    downloadAttachment: makeDownloadAttachment({
+      store,
+      files: makeAttachmentFiles({ s3, bucket: config.CLEAN_BUCKET, fileBaseUrl: config.FILE_BASE_URL }),
+      malwareScan: config.MALWARE_SCAN,
+      urlTtlSeconds: config.DOWNLOAD_URL_MINUTES * 60,
     }),
     logger: makeLogger('tipline-staff'),
   });

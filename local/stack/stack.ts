@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { attachmentStorageConfigSchema } from '#core/config/attachment-storage-config';
+import { cleanerConfigSchema } from '#core/config/cleaner-config';
 import { ENV } from '#core/config/env-names';
 import { expiryConfigSchema } from '#core/config/expiry-config';
 import { intakeConfigSchema } from '#core/config/intake-config';
@@ -10,6 +11,7 @@ import { notifierConfigSchema } from '#core/config/notifier-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { staffConfigSchema } from '#core/config/staff-config';
 import { makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
+import { type CleanerInjections, cleanerFromConfig } from '../../functions/cleaner/wiring';
 import { expiryFromConfig } from '../../functions/expiry/wiring';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { notifierFromConfig } from '../../functions/notifier/wiring';
@@ -19,7 +21,7 @@ import { staffPageFromEnv } from '../../web/pages/staff-page-config';
 import { applyUploadCors, ensureBucket } from './buckets';
 import { startDynalite, startS3Server, startSesEmulator } from './emulators';
 import { LOCAL_DLQ_FILE, makeFileDeadLetters } from './file-dead-letters';
-import { startGateway } from './gateway';
+import { type GatewayProps, startGateway } from './gateway';
 import { LOCAL_TOKEN_PATH, localTokenForm, localTokenRoute } from './local-token';
 import { localHostedSignIn } from './oauth-endpoints';
 import { attachStreamFeed, type StreamFeed } from './stream-feed';
@@ -33,6 +35,7 @@ import {
 } from './tables';
 import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
 import { sweepExpiredTips } from './ttl-sweep';
+import { attachUploadFeed, type S3ServerEvents, type UploadFeed } from './upload-feed';
 
 /** Signs list cursors locally; in AWS the staff function gets a generated secret instead. */
 export const LOCAL_CURSOR_SECRET = 'local-dev-cursor-key-not-a-secret-0123456789';
@@ -59,8 +62,14 @@ export interface LocalStackOptions {
   senderAddress?: string;
   /** The stream feed's first retry delay (the event source backs off similarly). */
   retryDelayMs?: number;
-  /** Use emulators that already run (tests share one pair) instead of starting new ones. */
-  external?: { dynamoUrl: string; sesUrl: string; s3Url: string };
+  /**
+   * Use emulators that already run (tests share them) instead of starting new ones. Without
+   * `s3Url` the stack starts an S3 server of its own, whose events feed the cleaner; a shared
+   * one's events reach no cleaner (its uploads stay pending).
+   */
+  external?: { dynamoUrl: string; sesUrl: string; s3Url?: string };
+  /** The cleaner's stand-ins a test hands in (a cleaning core that crashes). */
+  cleaner?: Pick<CleanerInjections, 'clean'>;
   /**
    * The production defaults of the abuse defences (30 submits per client per 10 min, 3 s minimum
    * fill time, flood digest over 60 alerts in 5 min). Off by default: tests drive one client
@@ -89,6 +98,11 @@ export interface LocalStack {
   /** The env a function would get in AWS, pointed at the local emulators. */
   env: Record<string, string>;
   feed: StreamFeed;
+  /**
+   * The uploads bucket's ObjectCreated events, fed to the cleaner as Lambda would be invoked;
+   * absent when the stack uses a shared S3 server (`external.s3Url`), whose events it cannot see.
+   */
+  uploadFeed?: UploadFeed;
   /** The expiry function's feed: REMOVE records of deleted tips (TTL's, locally the sweep's). */
   expiryFeed: StreamFeed;
   /**
@@ -175,6 +189,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     staffConfigSchema,
     receiptsConfigSchema,
     attachmentStorageConfigSchema,
+    cleanerConfigSchema,
     expiryConfigSchema,
   ]) {
     loadConfig(schema, configEnv);
@@ -194,7 +209,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ses = options.external
     ? { url: options.external.sesUrl, ...noop }
     : await startSesEmulator({ port: options.sesPort ?? 0 });
-  const s3 = options.external
+  const s3: { url: string; close(): Promise<void> } & Partial<S3ServerEvents> = options.external?.s3Url
     ? { url: options.external.s3Url, ...noop }
     : await startS3Server({
         port: options.s3Port ?? 0,
@@ -218,6 +233,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3Client = makeS3Client({ region: storage.AWS_REGION, endpoint: s3.url });
   await ensureBucket(s3Client, storage.UPLOADS_BUCKET);
   await ensureBucket(s3Client, storage.CLEAN_BUCKET);
+
+  // S3 → Lambda for the cleaner: only an S3 server of the stack's own tells it of new uploads.
+  const cleanerS3 = makeS3Client({ region: storage.AWS_REGION, endpoint: s3.url, requestTimeoutMs: 30_000 });
+  const uploadFeed = s3.onEvent
+    ? attachUploadFeed(s3 as S3ServerEvents, {
+        bucket: storage.UPLOADS_BUCKET,
+        consumer: cleanerFromConfig(loadConfig(cleanerConfigSchema, env), {
+          dynamo: intakeDynamo,
+          s3: cleanerS3,
+          ...options.cleaner,
+        }),
+        retryDelayMs: options.retryDelayMs ?? 500,
+        onFailure: (event) =>
+          console.warn(
+            JSON.stringify({
+              level: 'WARN',
+              message: 'upload event failed every attempt (the on-failure destination in AWS)',
+              records: event.Records.length,
+            }),
+          ),
+      })
+    : undefined;
 
   const deadLetterFile = env[LOCAL_DLQ_FILE] as string;
   const notifier = notifierFromConfig(notifierConfig, { deadLetters: makeFileDeadLetters(deadLetterFile) });
@@ -258,16 +295,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const issuerDir = dataDir ? join(dataDir, 'issuer') : mkdtempSync(join(tmpdir(), 'tipline-issuer-'));
   const issuer = await startTokenIssuer({ dir: issuerDir, port: options.issuerPort ?? 0 });
 
+  const handlers: GatewayProps['handlers'] = {
+    intake: intakeFromConfig(intakeConfig, intakeDynamo, staffPage),
+    receipts: receiptsFromConfig(loadConfig(receiptsConfigSchema, env), intakeDynamo),
+  };
   const gateway = await startGateway({
-    handlers: {
-      intake: intakeFromConfig(intakeConfig, intakeDynamo, staffPage),
-      staff: staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo),
-      receipts: receiptsFromConfig(loadConfig(receiptsConfigSchema, env), intakeDynamo),
-    },
+    handlers,
     authorizer: issuer.authorizer,
     localRoutes: { [`POST ${LOCAL_TOKEN_PATH}`]: localTokenRoute(issuer) },
+    // Staff downloads come back through the gateway, as through CloudFront in AWS.
+    files: { s3Url: s3.url, bucket: storage.CLEAN_BUCKET },
     port: options.port ?? 0,
   });
+  // The staff function hands its download URLs out on the gateway's origin: known once it listens.
+  env[ENV.FILE_BASE_URL] ??= gateway.url;
+  handlers.staff = staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo);
 
   // The form posts files straight to the S3 server, from the gateway's origin (both spellings of it).
   const { port: gatewayPort } = new URL(gateway.url);
@@ -287,6 +329,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     s3Url: s3.url,
     env,
     feed,
+    ...(uploadFeed ? { uploadFeed } : {}),
     expiryFeed,
     expireTips,
     deadLetterFile,
@@ -300,6 +343,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await gateway.close();
       await issuer.close();
       if (!dataDir) rmSync(issuerDir, { recursive: true, force: true });
+      await uploadFeed?.drained();
+      uploadFeed?.stop();
+      cleanerS3.destroy();
       await feed.drained();
       await expiryFeed.drained();
       feed.stop();

@@ -105,8 +105,8 @@ describe('retention reaches the files: the expiry function (infra/attachment-exp
     );
     expect(expiring.length).toBeGreaterThan(0);
     for (const rule of expiring) {
-      // Each expiring rule is limited to clean copies still tagged unattached.
-      expect(rule.Prefix).toBe(CLEAN_PREFIX);
+      // Each expiring rule is limited to copies (or kept originals) still tagged unattached.
+      expect([CLEAN_PREFIX, ORIGINALS_PREFIX]).toContain(rule.Prefix);
       expect(rule.TagFilters).toEqual([{ Key: ATTACHED_TAG.key, Value: ATTACHED_TAG.unattached }]);
     }
     expect(ATTACHED_TAG.unattached).not.toBe(ATTACHED_TAG.attached);

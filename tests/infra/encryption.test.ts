@@ -88,8 +88,8 @@ describe('customer-managed key', () => {
 
   test('encrypts every log group, each kept 90 days', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    // One per function (intake, staff, receipts, notifier, expiry) and the API's access log.
-    expect(groups).toHaveLength(6);
+    // One per function (intake, staff, receipts, notifier, cleaner, expiry) and the API's access log.
+    expect(groups).toHaveLength(7);
     for (const group of groups) {
       expect(group.Properties).toMatchObject({ KmsKeyId: keyArn(), RetentionInDays: 90 });
     }

@@ -193,9 +193,30 @@ describe('staff function', () => {
             },
           },
         ]),
+        // Attachment downloads: presigned GETs of the clean copies and kept originals, GuardDuty's
+        // verdict tag on them, and ListBucket so a missing original reads 404 (issue 12).
+        ...[CLEAN_PREFIX, ORIGINALS_PREFIX].map((prefix) => ({
+          actions: ['s3:GetObject', 's3:GetObjectTagging'],
+          resource: {
+            'Fn::Join': [
+              '',
+              [{ 'Fn::GetAtt': [logicalId(stack, stack.attachments.clean), 'Arn'] }, `/${prefix}*`],
+            ],
+          },
+        })),
+        {
+          actions: ['s3:ListBucket'],
+          resource: { 'Fn::GetAtt': [logicalId(stack, stack.attachments.clean), 'Arn'] },
+        },
       ]),
     );
     const actions = statements.flatMap((s) => s.actions);
+    // No write to S3; the one delete is eraseAttachments' s3:DeleteObject, in the list above.
+    expect(actions.filter((a) => a.startsWith('s3:') && /Put/.test(a))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('s3:') && /Delete/.test(a))).toEqual([
+      's3:DeleteObject',
+      's3:DeleteObject',
+    ]);
     for (const forbidden of [
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',

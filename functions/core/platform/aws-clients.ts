@@ -49,15 +49,24 @@ export function makeSesClient({ region, endpoint }: ClientOptions): SESv2Client 
 const localS3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /** The S3 client's settings, for makeS3Client and lazy-s3-client.ts alike. */
-export function s3ClientConfig({ region, endpoint }: ClientOptions): S3ClientConfig {
+export function s3ClientConfig({
+  region,
+  endpoint,
+  requestTimeoutMs = requestHandler.requestTimeout,
+}: S3ClientOptions): S3ClientConfig {
   return {
     region,
     maxAttempts: 3,
-    requestHandler,
+    requestHandler: { ...requestHandler, requestTimeout: requestTimeoutMs },
     ...(endpoint ? { endpoint, forcePathStyle: true, credentials: localS3Credentials } : {}),
   };
 }
 
-export function makeS3Client(options: ClientOptions): S3Client {
+export interface S3ClientOptions extends ClientOptions {
+  /** Idle time allowed per request: the cleaner moves files of up to 100 MB, intake only metadata. */
+  requestTimeoutMs?: number;
+}
+
+export function makeS3Client(options: S3ClientOptions): S3Client {
   return new S3Client(s3ClientConfig(options));
 }

@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
+import { cleanerConfigSchema } from '#core/config/cleaner-config';
 import { ENV } from '#core/config/env-names';
 import { expiryConfigSchema } from '#core/config/expiry-config';
 import { intakeConfigSchema } from '#core/config/intake-config';
@@ -18,7 +19,7 @@ import { LOCAL_START_VARIABLES, localStartSchema } from '../../../local/stack/en
 import { staffPageConfigSchema } from '../../../web/pages/staff-page-config';
 
 const DOC = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
-const FUNCTIONS = ['intake', 'notifier', 'staff', 'receipts', 'expiry'] as const;
+const FUNCTIONS = ['intake', 'notifier', 'staff', 'receipts', 'cleaner', 'expiry'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 /** The rows of the tables under one `## ` heading: first cell's code span → the cells. */
@@ -65,7 +66,8 @@ const MINIMAL_ENV = {
   GUARD_TABLE: 'guard',
   CLIENT_HASH_SECRET: SECRET,
   RECEIPT_HASH_SECRET: SECRET,
-  CLEAN_BUCKET: 'tipline-clean',
+  UPLOADS_BUCKET: 'uploads-bucket',
+  CLEAN_BUCKET: 'clean-bucket',
 };
 const READERS: [FunctionName, z.ZodObject][] = [
   ['intake', intakeConfigSchema],
@@ -73,6 +75,7 @@ const READERS: [FunctionName, z.ZodObject][] = [
   ['notifier', notifierConfigSchema],
   ['staff', staffConfigSchema],
   ['receipts', receiptsConfigSchema],
+  ['cleaner', cleanerConfigSchema],
   ['expiry', expiryConfigSchema],
 ];
 
@@ -149,6 +152,7 @@ describe('docs/configuration.md describes every setting the code has, and no oth
       notifier: stack.alerts.notifier,
       staff: stack.staff,
       receipts: stack.receipts,
+      cleaner: stack.cleaner.fn,
       expiry: stack.expiry.fn,
     };
     const envOf = (fn: IFunction): string[] => {
