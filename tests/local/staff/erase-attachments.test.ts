@@ -80,6 +80,28 @@ describe('eraseAttachments in the staff PATCH: the files go from S3, the records
     });
   });
 
+  it('an erased file has no download: 404, and no download entry in the history', async () => {
+    const tip = await tipWithFiles();
+    const id = tip.attachments?.[0]?.id ?? '';
+    const before = await fetch(`${s.stack.apiUrl}/tips/${tip.id}/attachments/${id}/download`, {
+      method: 'POST',
+      headers: { ...s.auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(before.status).toBe(200);
+    const { version } = (await before.json()) as { version: number };
+    expect((await s.patch(tip.id, { eraseAttachments: true }, version)).status).toBe(200);
+
+    const after = await fetch(`${s.stack.apiUrl}/tips/${tip.id}/attachments/${id}/download`, {
+      method: 'POST',
+      headers: { ...s.auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+    expect(after.status).toBe(404);
+    expect((await stored(tip.id)).history.filter((h) => h.action === 'download')).toHaveLength(1);
+  });
+
   it('the inbox data, the CSV export and a second erase all see "erased" (the second is a no-op)', async () => {
     const tip = await tipWithFiles();
     expect((await s.patch(tip.id, { eraseAttachments: true }, tip.version)).status).toBe(200);
