@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { postPolicyMiddleware } from './s3-post-policy';
 
 const require = createRequire(import.meta.url);
 
@@ -88,8 +89,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 /**
  * s3rver in-process: an S3-compatible server on the local disk (`directory`), or in a temporary
  * directory removed on close when none is given (tests). It checks no signature (V4 is
- * unimplemented in it) and none of a presigned POST's policy (content-length-range, key,
- * expiry): what S3 refuses by policy, it stores. Buckets are created by the stack (ensureBucket).
+ * unimplemented in it) and, of a presigned POST's policy, only `content-length-range`, and only
+ * through postPolicyMiddleware (the local stand-in of S3's own check): a file outside the range is
+ * refused with 400 EntityTooLarge as S3 does; the key and the expiry are not checked. Buckets are
+ * created by the stack (ensureBucket).
  */
 export async function startS3Server({
   port = 0,
@@ -100,12 +103,18 @@ export async function startS3Server({
   host?: string;
   directory?: string;
 }): Promise<RunningServer> {
-  type S3rverInstance = { run(): Promise<AddressInfo>; close(): Promise<void> };
+  type S3rverInstance = {
+    run(): Promise<AddressInfo>;
+    close(): Promise<void>;
+    middleware: unknown[];
+  };
   const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => S3rverInstance;
   const dir = directory ?? mkdtempSync(join(tmpdir(), 'tipline-s3-'));
   mkdirSync(dir, { recursive: true });
   // silent: its request log names object keys; the stack's own logs say what matters.
   const server = new S3rver({ port, address: host, directory: dir, silent: true });
+  // First in the stack: an upload outside its policy's size range is refused before s3rver stores it.
+  server.middleware.unshift(postPolicyMiddleware());
   const { port: actual } = await server.run();
   return {
     port: actual,

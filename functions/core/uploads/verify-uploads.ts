@@ -28,7 +28,7 @@ const isNotFound = (err: unknown) =>
  * What intake will check of a tip's upload ids before it stores the tip (issue 12): at most
  * maxFiles, none twice, each granted to this submission's nonce, each object in the bucket, and
  * within the limits as S3 measured it. The size is checked here again, not only by the presigned
- * POST's policy: a server that does not enforce the policy (s3rver) or a grant made under a larger
+ * POST's policy: a server that does not enforce the policy or a grant made under a larger
  * limit must not get a file past it. Every problem is a field issue of `attachments` (400).
  * submit-tip.ts calls it before anything of the tip is claimed or stored.
  */

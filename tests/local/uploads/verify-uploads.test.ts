@@ -71,7 +71,7 @@ describe("verifying a tip's upload ids against the uploads bucket (local S3)", (
     });
   });
 
-  it("refuses a file over the per-file limit that the server's policy let through (s3rver enforces none)", async () => {
+  it('refuses a file over the per-file limit put past any policy (verify checks the size itself)', async () => {
     const big = await uploaded(101);
 
     await expect(verify([big], NONCE)).rejects.toMatchObject({
