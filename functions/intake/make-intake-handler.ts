@@ -13,6 +13,7 @@ import type { Logger } from '#core/platform/logger';
 import { METRIC, type MetricsRecorder } from '#core/platform/metrics';
 import type { StoreHealth } from '#core/tips/store-health';
 import type { RequestUpload, UploadGrantBody } from '#core/uploads/request-upload';
+import type { UploadLimits } from '#core/uploads/upload-limits';
 import { followUpPage } from '../../web/pages/follow-up';
 import { readerFormPage, receiptPage } from '../../web/pages/reader-form';
 import { readerFormErrorPage } from '../../web/pages/reader-form-errors';
@@ -34,6 +35,10 @@ export interface IntakeDeps {
   clientAddress?: ClientAddress;
   /** POST /uploads (attachments); absent when UPLOADS_BUCKET is unset, and the route is then 404. */
   requestUpload?: RequestUpload;
+  /** The file limits the pages show and their script enforces (upload-limits.ts); with requestUpload. */
+  uploadLimits?: UploadLimits;
+  /** Where the pages' script posts the files (UploadGrants.uploadOrigin): added to their connect-src. */
+  uploadOrigin?: () => Promise<string>;
 }
 
 export function makeIntakeHandler({
@@ -46,7 +51,13 @@ export function makeIntakeHandler({
   metrics,
   clientAddress = makeClientAddress(),
   requestUpload,
+  uploadLimits,
+  uploadOrigin,
 }: IntakeDeps) {
+  // No picker on the pages of a tip line that takes no files.
+  const fileLimits = requestUpload ? uploadLimits : undefined;
+  /** The CSP's connect-src for a page with the picker: the uploads bucket, or nothing more. */
+  const pageConnect = async () => ({ connectSrc: fileLimits && uploadOrigin ? [await uploadOrigin()] : [] });
   async function postUpload(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
     if (!requestUpload) throw new RouteNotFoundError(event.routeKey);
     // Counted before parsing, as submits are (requestUpload counts first).
@@ -103,7 +114,7 @@ export function makeIntakeHandler({
     } catch (err) {
       if (err instanceof RateLimitedError) metrics?.count(METRIC.SubmitsRateLimited);
       // A browser's plain form post gets the form again with the problem on it; the rest is the edge's.
-      const page = asHtml ? readerFormErrorPage(err, values) : undefined;
+      const page = asHtml ? readerFormErrorPage(err, values, fileLimits, await pageConnect()) : undefined;
       if (!page) throw err;
       logOutcome(logger, page, err);
       return page;
@@ -133,13 +144,19 @@ export function makeIntakeHandler({
           },
         );
       case 'GET /follow-up':
-        return html(200, followUpPage());
+        return html(200, followUpPage({ fileLimits }), {}, await pageConnect());
       case 'GET /openapi.json':
         return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
       case 'GET /':
         return html(
           200,
-          readerFormPage({ formToken: formTokens?.issue(), minFillSeconds: formTokens?.minFillSeconds }),
+          readerFormPage({
+            formToken: formTokens?.issue(),
+            minFillSeconds: formTokens?.minFillSeconds,
+            fileLimits,
+          }),
+          {},
+          await pageConnect(),
         );
       default:
         throw new RouteNotFoundError(event.routeKey);

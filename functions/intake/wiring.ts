@@ -16,6 +16,7 @@ import { makeStoreHealth } from '#core/tips/store-health';
 import { makeTipStore } from '#core/tips/tip-store';
 import { makeRequestUpload } from '#core/uploads/request-upload';
 import { makeUploadGrants } from '#core/uploads/upload-grant';
+import { uploadLimits } from '#core/uploads/upload-limits';
 import { makeVerifyUploads } from '#core/uploads/verify-uploads';
 import type { StaffPageOptions } from '../../web/pages/staff-inbox';
 import { staffPageFromEnv } from '../../web/pages/staff-page-config';
@@ -49,7 +50,13 @@ export function intakeFromConfig(
     ...(guards.formTokens ? { formTokens: guards.formTokens } : {}),
     metrics: guards.metrics,
     clientAddress: makeClientAddress({ originSecret: config.ORIGIN_VERIFY_SECRET }),
-    ...(guards.requestUpload ? { requestUpload: guards.requestUpload } : {}),
+    ...(guards.requestUpload && guards.grants
+      ? {
+          requestUpload: guards.requestUpload,
+          uploadLimits: guards.uploadLimits,
+          uploadOrigin: guards.grants.uploadOrigin,
+        }
+      : {}),
   });
 }
 
@@ -98,14 +105,8 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
     uploads && secret
       ? makeUploadGrants({ ...uploads, secret, maxFileBytes: config.MAX_FILE_BYTES })
       : undefined;
-  const verifyUploads =
-    uploads && grants
-      ? makeVerifyUploads({
-          ...uploads,
-          grants,
-          maxFileBytes: config.MAX_FILE_BYTES,
-        })
-      : undefined;
+  const limits = uploadLimits(config.MAX_FILE_BYTES);
+  const verifyUploads = uploads && grants ? makeVerifyUploads({ ...uploads, grants, ...limits }) : undefined;
   const requestUpload = grants
     ? makeRequestUpload({
         grants,
@@ -127,6 +128,8 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
     receiptKeys,
     requestUpload,
     verifyUploads,
+    uploadLimits: limits,
+    grants,
     metrics: makeMetrics('tipline-intake'),
     intake(submitTip: SubmitTip): GuardedIntake {
       return makeGuardedIntake({
