@@ -4,9 +4,12 @@ import { TIP_BUDGET_BYTES } from '#core/tips/item-size';
 import { normaliseReceiptCode } from '#core/tips/receipt-code';
 import { MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM } from '#core/tips/text-safety';
 import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
-import { fieldIssues } from '#core/tips/tip-schema';
+import { fieldIssues, tipSubmissionSchema } from '#core/tips/tip-schema';
+import { pendingAttachment } from '#core/uploads/pending-attachment';
+import { type UploadLimits, uploadLimits } from '#core/uploads/upload-limits';
+import type { VerifyUploads } from '#core/uploads/verify-uploads';
 import type { ReaderStatus, ReceiptAnswer } from './receipt-answer';
-import type { ReceiptStore, ReceiptView } from './receipt-store';
+import type { ReaderFiles, ReceiptStore, ReceiptView } from './receipt-store';
 
 /**
  * A reader's follow-up by receipt code, without an account. The code is the only secret, so
@@ -17,6 +20,8 @@ import type { ReceiptStore, ReceiptView } from './receipt-store';
 
 /** History actions the follow-up writes and reads. Staff replies are written by triage. */
 export const READER_MESSAGE_ACTION = 'reader-message';
+/** A reader added files from the follow-up page; the note says how many, never their names. */
+export const READER_FILES_ACTION = 'reader-files';
 export const DESK_REPLY_ACTION = 'reply';
 
 /** A quarantined tip reads as received: a bot checking its receipt learns nothing. */
@@ -55,21 +60,40 @@ export const READER_MESSAGE_LIMITS = { min: 2, max: 5_000 } as const;
 /** History entries a tip may hold before reader messages are refused (items are capped at 400 KB). */
 export const MAX_HISTORY = 60;
 
-export const readerMessageSchema = z.strictObject({
-  message: z
-    .string({ error: 'write your message' })
-    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
-    .pipe(
-      z
-        .string()
-        .min(
-          READER_MESSAGE_LIMITS.min,
-          `the message must be at least ${READER_MESSAGE_LIMITS.min} characters`,
-        )
-        .max(READER_MESSAGE_LIMITS.max, `the message must be at most ${READER_MESSAGE_LIMITS.max} characters`)
-        .regex(MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM),
-    ),
-});
+const readerMessageText = z
+  .string({ error: 'write your message' })
+  .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+  .pipe(
+    z
+      .string()
+      .min(READER_MESSAGE_LIMITS.min, `the message must be at least ${READER_MESSAGE_LIMITS.min} characters`)
+      .max(READER_MESSAGE_LIMITS.max, `the message must be at most ${READER_MESSAGE_LIMITS.max} characters`)
+      .regex(MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM),
+  );
+
+/**
+ * POST /receipts/{code}/messages: a message, files (the upload ids of the same POST /uploads path
+ * the form uses, with their submission nonce), or both. The files' fields are the tip schema's own.
+ */
+export const readerMessageSchema = z
+  .strictObject({
+    message: readerMessageText.optional(),
+    submission: tipSubmissionSchema.shape.submission,
+    attachments: tipSubmissionSchema.shape.attachments,
+  })
+  .superRefine((body, ctx) => {
+    const files = body.attachments?.length ?? 0;
+    if (body.message === undefined && files === 0) {
+      ctx.addIssue({ code: 'custom', path: ['message'], message: 'write your message' });
+    }
+    if (files > 0 && body.submission === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attachments'],
+        message: 'attachments need the submission they were uploaded for',
+      });
+    }
+  });
 
 export type ReaderMessage = z.output<typeof readerMessageSchema>;
 
@@ -83,6 +107,10 @@ export interface FollowUpDeps {
    */
   notifyDesk?: (tip: ReceiptView) => Promise<unknown>;
   onNoticeFailed?: (err: unknown) => void;
+  /** Checks a follow-up's upload ids as intake checks a tip's; without it files are refused (400). */
+  verifyUploads?: VerifyUploads;
+  /** The tip's file limits (upload-limits.ts), counted with the files it has already. */
+  uploadLimits?: UploadLimits;
 }
 
 /** A wrong code and a missing one are the same answer: the same error, the same message. */
@@ -93,7 +121,41 @@ export function makeFollowUp({
   clock = () => new Date(),
   notifyDesk,
   onNoticeFailed,
+  verifyUploads,
+  uploadLimits: limits = uploadLimits(),
 }: FollowUpDeps) {
+  /** The follow-up's files, checked, as pending records within what the tip may still take. */
+  async function checkedFiles(
+    tip: ReceiptView,
+    message: ReaderMessage,
+    now: Date,
+  ): Promise<ReaderFiles | undefined> {
+    const ids = message.attachments ?? [];
+    if (ids.length === 0) return undefined;
+    if (!verifyUploads) {
+      throw new ValidationError([{ path: 'attachments', message: 'this tip line does not take files' }]);
+    }
+    const verified = await verifyUploads(ids, message.submission as string);
+    const existing = await receipts.attachmentsOf(tip.id);
+    const had = existing.reduce((sum, a) => sum + a.sizeBytes, 0);
+    const adding = verified.reduce((sum, u) => sum + u.bytes, 0);
+    if (existing.length + verified.length > limits.maxFiles) {
+      const left = Math.max(0, limits.maxFiles - existing.length);
+      throw new ValidationError([
+        {
+          path: 'attachments',
+          message: `at most ${limits.maxFiles} files per tip: this one can take ${left} more`,
+        },
+      ]);
+    }
+    if (had + adding > limits.maxTotalBytes) {
+      throw new ValidationError([
+        { path: 'attachments', message: `at most ${limits.maxTotalBytes} bytes per tip together` },
+      ]);
+    }
+    return { attachments: verified.map((u) => pendingAttachment(u, now)), seen: existing.length };
+  }
+
   return {
     async check(code: string): Promise<ReceiptAnswer> {
       const tip = await receipts.findByReceipt(code);
@@ -108,23 +170,46 @@ export function makeFollowUp({
       if (!tip) throw noSuchReceipt();
       const parsed = readerMessageSchema.safeParse(body);
       if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error));
-      const entry: HistoryEntry = {
-        at: clock().toISOString(),
-        by: 'reader',
-        action: READER_MESSAGE_ACTION,
-        note: parsed.data.message,
-      };
-      const outcome = await receipts.appendReaderEntry(code, tip, entry, {
-        maxHistory: MAX_HISTORY,
-        maxBytes: TIP_BUDGET_BYTES,
-      });
+      const now = clock();
+      const at = now.toISOString();
+      const files = await checkedFiles(tip, parsed.data, now);
+      const entries: HistoryEntry[] = [
+        ...(parsed.data.message !== undefined
+          ? [{ at, by: 'reader', action: READER_MESSAGE_ACTION, note: parsed.data.message }]
+          : []),
+        ...(files
+          ? [
+              {
+                at,
+                by: 'reader',
+                action: READER_FILES_ACTION,
+                note: `${files.attachments.length} file${files.attachments.length === 1 ? '' : 's'} added`,
+              },
+            ]
+          : []),
+      ];
+      const outcome = await receipts.appendReaderEntry(
+        code,
+        tip,
+        entries,
+        { maxHistory: MAX_HISTORY, maxBytes: TIP_BUDGET_BYTES },
+        files,
+      );
       if (outcome === 'full') throw new ConversationFullError();
       if (outcome === 'too-large') throw new TipTooLargeError(TIP_BUDGET_BYTES);
+      if (outcome === 'files-changed') {
+        throw new ValidationError([
+          {
+            path: 'attachments',
+            message: 'other files were added to this tip at the same moment: send again',
+          },
+        ]);
+      }
       // A quarantined tip is never alerted, and its follow-up does not reach the desk's inbox either.
       if (notifyDesk && tip.status !== 'quarantined') {
         await notifyDesk(tip).catch((err: unknown) => onNoticeFailed?.(err));
       }
-      return readerAnswer({ ...tip, history: [...tip.history, entry] }, code);
+      return readerAnswer({ ...tip, history: [...tip.history, ...entries] }, code);
     },
   };
 }
