@@ -52,6 +52,14 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
       'POST /uploads signs presigned POSTs, each for a new random key under uploads/ (the policy it signs names the one key): s3:PutObject on that prefix is the narrowest grant that covers keys not known in advance. No read, no delete, no other bucket.',
     );
   }
+  const receiptsPolicy = stack.receipts.role?.node.tryFindChild('DefaultPolicy');
+  if (receiptsPolicy) {
+    ack(
+      receiptsPolicy,
+      `AwsSolutions-IAM5[Resource::<${uploadsLogicalId(stack.attachments)}.Arn>/${UPLOAD_PREFIX}*]`,
+      "A reader's files added from the follow-up page are checked with a HeadObject each (s3:GetObject) under uploads/, whose keys are random and not known in advance. No write, no delete, no other bucket.",
+    );
+  }
 
   for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier]) {
     ack(

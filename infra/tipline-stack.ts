@@ -4,7 +4,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type FunctionName, ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
-import { READER_ENTRY_ATTRIBUTES } from '#core/receipts/receipt-store';
+import { READER_ENTRY_ATTRIBUTES, READER_FILES_READ_ATTRIBUTES } from '#core/receipts/receipt-store';
 import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
@@ -242,6 +242,8 @@ export class TiplineStack extends Stack {
         // Its notices go through the notifier's flood breaker: the same limit and window.
         ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
+        // A reader's files added from the follow-up page: checked in the bucket intake grants for.
+        [ENV.UPLOADS_BUCKET]: this.attachments.uploads.bucketName,
       },
       secrets: this.secrets.forFunction(
         ENV.CLIENT_HASH_SECRET,
@@ -263,6 +265,13 @@ export class TiplineStack extends Stack {
     });
     // Its per-client rate log, apart from intake's: a conditional UpdateItem; GetItem to prune a full one.
     fn.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [guard.tableArn]);
+    // A follow-up's files: the tip's attachment records (GetItem of those alone, for the count and
+    // size limits; never its message or contact details) and a HeadObject of each upload.
+    fn.allow(['dynamodb:GetItem'], [table.tableArn], {
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': READER_FILES_READ_ATTRIBUTES },
+      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    });
+    fn.allow(['s3:GetObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
     return fn;
   }
 }

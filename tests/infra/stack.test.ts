@@ -371,10 +371,23 @@ describe('least privilege', () => {
           resource: table,
           condition: {
             'ForAllValues:StringEquals': {
-              'dynamodb:Attributes': ['id', 'history', 'version', 'gsi_receipt', 'itemBytes'],
+              'dynamodb:Attributes': ['id', 'history', 'version', 'gsi_receipt', 'itemBytes', 'attachments'],
             },
             StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
           },
+        },
+        // A follow-up's files: the tip's attachment records alone, and a HeadObject of each upload.
+        {
+          actions: ['dynamodb:GetItem'],
+          resource: table,
+          condition: {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'attachments'] },
+            StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          },
+        },
+        {
+          actions: ['s3:GetObject'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.uploads), `/${UPLOAD_PREFIX}*`]] },
         },
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
         // The desk's notice of a reader's added message, from the sender identity only.
