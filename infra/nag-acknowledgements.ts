@@ -49,7 +49,7 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     ack(
       intakePolicy,
       `AwsSolutions-IAM5[Resource::<${uploadsLogicalId(stack.attachments)}.Arn>/${UPLOAD_PREFIX}*]`,
-      'POST /uploads signs presigned POSTs, each for a new random key under uploads/ (the policy it signs names the one key): s3:PutObject on that prefix is the narrowest grant that covers keys not known in advance. No read, no delete, no other bucket.',
+      "POST /uploads signs presigned POSTs, each for a new random key under uploads/ (the policy it signs names the one key): s3:PutObject on that prefix is the narrowest grant that covers keys not known in advance; s3:GetObject there is the HeadObject that checks a tip's uploads before it is stored. No delete, no other bucket.",
     );
   }
   const receiptsPolicy = stack.receipts.role?.node.tryFindChild('DefaultPolicy');

@@ -198,6 +198,9 @@ export class TiplineStack extends Stack {
     // with this role's rights, so it may put objects there and nothing else (no read, no delete).
     // The SSE-KMS data key comes from the project key's grant above (kms:GenerateDataKey*).
     fn.allow(['s3:PutObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
+    // A tip's uploads are checked before it is stored (verify-uploads.ts): HeadObject, which S3
+    // authorises as s3:GetObject. Its size only; the function never reads the bytes.
+    fn.allow(['s3:GetObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
     return fn;
   }
 

@@ -324,6 +324,11 @@ describe('least privilege', () => {
           actions: ['s3:PutObject'],
           resource: { 'Fn::Join': ['', [arnOf(stack.attachments.uploads), `/${UPLOAD_PREFIX}*`]] },
         },
+        // A tip's uploads are checked with HeadObject (authorised as s3:GetObject) before it is stored.
+        {
+          actions: ['s3:GetObject'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.uploads), `/${UPLOAD_PREFIX}*`]] },
+        },
       ]),
     );
   });
