@@ -172,11 +172,22 @@ describe('the reader form with files, in Chromium', () => {
       expect(receipt).toMatch(/\S{6,}/);
 
       // Four uploads were posted (the removed one too); the tip names the three still listed, in order.
-      const keys = granted;
-      expect(keys).toHaveLength(4);
+      // The grants are asked for at once, so their order is not the files': each posted form pairs
+      // a key with a size (the two PNG uploads share one; the later is the re-added file).
+      expect(granted).toHaveLength(4);
       expect(seen.filter((s) => isS3Post(s.request))).toHaveLength(4);
+      const posted = (await uploadForms()).map((form) => ({
+        key: (form.find((f) => f.name === 'key') as { value: string }).value,
+        size: (form.at(-1) as { size: number }).size,
+      }));
+      expect(new Set(posted.map((p) => p.key))).toEqual(new Set(granted));
+      const keyOf = (size: number) => posted.filter((p) => p.size === size).at(-1)?.key;
       const tip = await storedTip(receipt);
-      expect(tip.attachments?.map((a) => `uploads/${a.id}`)).toEqual([keys[0], keys[2], keys[3]]);
+      expect(tip.attachments?.map((a) => `uploads/${a.id}`)).toEqual([
+        keyOf(files.jpeg.length),
+        keyOf(files.pdf.length),
+        keyOf(files.png.length),
+      ]);
       expect(tip.attachments?.map((a) => a.sizeBytes)).toEqual([
         files.jpeg.length,
         files.pdf.length,
@@ -217,12 +228,10 @@ describe('the reader form with files, in Chromium', () => {
         for (const name of ['Kherson', 'Kovalenko', 'Ivanova'])
           expect(JSON.stringify(form)).not.toContain(name);
       }
-      expect(forms.map((f) => (f.at(-1) as { size: number }).size)).toEqual([
-        files.jpeg.length,
-        files.png.length,
-        files.pdf.length,
-        files.png.length,
-      ]);
+      expect(forms.map((f) => (f.at(-1) as { size: number }).size).sort()).toEqual(
+        [files.jpeg.length, files.png.length, files.pdf.length, files.png.length].sort(),
+      );
+      expect(new Set([files.jpeg.length, files.png.length, files.pdf.length]).size).toBe(3);
     });
   });
 
@@ -365,6 +374,29 @@ describe('the reader form with files, in Chromium', () => {
 
       expect(await seriousA11yViolations(page)).toEqual([]);
     }, true);
+  });
+
+  it('a reader adds a file later from the follow-up page, through the same uploads', async () => {
+    await withPage(async (page) => {
+      await page.goto(`${stack.apiUrl}/`);
+      await fillTip(page, `The photo comes later, from a safer place (${Date.now()})`);
+      await page.getByRole('button', { name: 'Send' }).click();
+      const receipt = (await page.locator('#receipt').textContent())?.trim() ?? '';
+
+      await page.goto(`${stack.apiUrl}/follow-up`);
+      await page.getByLabel('Receipt code').fill(receipt);
+      await page.getByRole('button', { name: 'Check' }).click();
+      await page
+        .getByLabel('Add files')
+        .setInputFiles([{ name: NAMES.jpeg, mimeType: 'image/jpeg', buffer: files.jpeg }]);
+      await uploaded(page, NAMES.jpeg);
+      await page.getByRole('button', { name: 'Add to my message' }).click();
+
+      await expect.poll(() => page.locator('#more-done').textContent()).toContain('Added');
+      expect(await page.locator('#files-list li').count()).toBe(0);
+      const tip = await storedTip(receipt);
+      expect(tip.attachments?.map((a) => a.sizeBytes)).toEqual([files.jpeg.length]);
+    });
   });
 
   it('without JavaScript: no picker, and the page says plainly how to send files', async () => {
