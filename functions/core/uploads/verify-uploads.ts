@@ -21,8 +21,16 @@ export interface VerifyUploadsProps {
   maxTotalBytes?: number;
 }
 
-const isNotFound = (err: unknown) =>
-  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+/**
+ * A missing object. S3 answers HeadObject of a missing key with 404 only to a caller that may
+ * list the bucket; to one that may not (intake and receipts: s3:GetObject under uploads/, no
+ * s3:ListBucket, so they cannot enumerate readers' uploads) it answers 403. A HeadObject has
+ * no body, so the SDK sees the status alone.
+ */
+const isNotFound = (err: unknown) => {
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 404 || status === 403;
+};
 
 /**
  * What intake will check of a tip's upload ids before it stores the tip (issue 12): at most
