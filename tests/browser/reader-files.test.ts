@@ -235,6 +235,49 @@ describe('the reader form with files, in Chromium', () => {
     });
   });
 
+  it('on a slow line the progress bar moves with the upload, and the status says how far', async () => {
+    await withPage(async (page, ctx) => {
+      await page.goto(`${stack.apiUrl}/`);
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { __progress: string[] }).__progress = seen;
+        new MutationObserver(() => {
+          const bar = document.querySelector('#files-list progress') as HTMLProgressElement | null;
+          if (bar) seen.push(String(bar.value));
+        }).observe(document.getElementById('files-list') as HTMLElement, {
+          subtree: true,
+          attributes: true,
+          childList: true,
+          characterData: true,
+        });
+      });
+      // About 2 s for 300 KB: the page gets upload progress events along the way.
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 20,
+        downloadThroughput: -1,
+        uploadThroughput: 150 * 1024,
+      });
+
+      await page
+        .getByLabel('Add files')
+        .setInputFiles([
+          { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(300 * 1024, 7) },
+        ]);
+      await expect
+        .poll(() => item(page, 'scan.pdf').locator('.file-status').textContent())
+        .toMatch(/^Uploading… [1-9]\d?%$/);
+      await uploaded(page, 'scan.pdf');
+
+      const values = (
+        await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress)
+      ).map(Number);
+      expect(values.some((v) => v > 0 && v < 100)).toBe(true);
+      expect(values.at(-1)).toBe(100);
+    });
+  });
+
   it('an 11th file is refused in the page, with the reason said and announced', async () => {
     await withPage(async (page) => {
       const said = await recordAnnouncements(page);
