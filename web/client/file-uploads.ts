@@ -1,5 +1,4 @@
 // Types only (erased from the bundle): the grant's shape is the server's zod schema.
-import type { ApiErrorBody } from '#core/api/response-schemas';
 import type { UploadGrantBody } from '#core/uploads/upload-grant-schema';
 import { FILE_REFUSED, type FileLimits, formatBytes, sentence } from '../shared/reader-copy';
 import { el } from './dom';
@@ -158,15 +157,17 @@ export function wireFileUploads(
     (next ? next.item.querySelector<HTMLButtonElement>('button.remove') : input)?.focus();
   }
 
-  async function requestGrant(): Promise<UploadGrantBody | { status: number; retryAfter: number }> {
+  /** A grant for one more file of this submission, or the status that refused it. */
+  async function requestGrant(): Promise<UploadGrantBody | { status: number }> {
     const res = await fetch('/uploads', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ submission }),
     });
     if (res.status === 201) return (await res.json()) as UploadGrantBody;
-    await res.json().catch(() => ({}) as ApiErrorBody);
-    return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0) };
+    // The error body (ApiErrorBody) says nothing the reader can act on beyond its status.
+    await res.body?.cancel();
+    return { status: res.status };
   }
 
   async function upload(entry: Entry): Promise<void> {
