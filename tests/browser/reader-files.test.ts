@@ -304,6 +304,29 @@ describe('the reader form with files, in Chromium', () => {
     });
   });
 
+  it('a file that would take the tip over its total is refused, and the others stay', async () => {
+    await withPage(async (page) => {
+      await page.goto(`${stack.apiUrl}/`);
+      // The page's total, as config would set it lower (the stack's is 250 MB): the page checks what it says.
+      await page.locator('#files').evaluate((el) => {
+        (el as HTMLElement).dataset.maxTotalBytes = String(300 * 1024);
+      });
+      const part = (name: string) => ({
+        name,
+        mimeType: 'application/pdf',
+        buffer: Buffer.alloc(200 * 1024, 3),
+      });
+
+      await page.getByLabel('Add files').setInputFiles([part('one.pdf'), part('two.pdf')]);
+
+      expect(await page.locator('#files-list li').count()).toBe(1);
+      expect(await page.locator('#files-error').textContent()).toBe(
+        'two.pdf: All files together must be at most 300 KB: this one would go over.',
+      );
+      await uploaded(page, 'one.pdf');
+    });
+  });
+
   it('a file over the limit is refused before any upload; one S3 refuses by its policy is reported as too large', async () => {
     await withPage(async (page) => {
       const seen = recordRequests(page);
