@@ -137,6 +137,14 @@ export function makeFollowUp({
     }
     const verified = await verifyUploads(ids, message.submission as string);
     const existing = await receipts.attachmentsOf(tip.id);
+    // A retry after a lost answer names the same uploads again: each object is attached once.
+    const attached = new Set(existing.map((a) => a.id));
+    const again = verified.flatMap((u, i) =>
+      attached.has(pendingAttachment(u, now).id)
+        ? [{ path: `attachments.${i}`, message: 'already attached to this tip' }]
+        : [],
+    );
+    if (again.length > 0) throw new ValidationError(again);
     const had = existing.reduce((sum, a) => sum + a.sizeBytes, 0);
     const adding = verified.reduce((sum, u) => sum + u.bytes, 0);
     if (existing.length + verified.length > limits.maxFiles) {

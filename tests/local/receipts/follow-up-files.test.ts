@@ -137,6 +137,22 @@ describe('a reader adds files from the follow-up page: the same uploads path, ve
     expect(saved.history.filter((h) => h.action.startsWith('reader-'))).toEqual([]);
   });
 
+  it('a retry naming files already attached (its answer was lost) is refused, not attached twice', async () => {
+    const tip = await newTip();
+    const later = nonce('retry');
+    const a = await upload(later, Buffer.alloc(50, 1));
+
+    const first = await addTo(tip.receipt, { submission: later, attachments: [a.uploadId] });
+    const retry = await addTo(tip.receipt, { submission: later, attachments: [a.uploadId] });
+
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(400);
+    expect(await retry.json()).toMatchObject({
+      issues: [{ path: 'attachments.0', message: 'already attached to this tip' }],
+    });
+    expect((await stored(tip.id)).attachments).toHaveLength(1);
+  });
+
   it('keeps a tip within 10 files: 8 of its own and 3 more is a 400 saying how many it can take', async () => {
     const first = nonce('eight');
     const eight = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(first, Buffer.alloc(10, i))));
