@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import {
   ATTACHED_TAG,
   CLEAN_PREFIX,
+  ORIGINALS_PREFIX,
   UNATTACHED_EXPIRY_DAYS,
   UPLOAD_CORS,
   UPLOAD_EXPIRY_DAYS,
@@ -48,6 +49,13 @@ export class AttachmentStorage extends Construct {
   /** The role GuardDuty Malware Protection for S3 acts as on the uploads bucket. */
   readonly malwareScanRole: Role;
   readonly malwareProtection: CfnMalwareProtectionPlan;
+  /**
+   * The same on the clean bucket's `clean/` and `originals/` (a plan protects one bucket): what
+   * staff download is what was scanned, and the staff function hands out only objects tagged
+   * NO_THREATS_FOUND (MALWARE_SCAN=guardduty). Its own role, so neither plan reaches the other's bucket.
+   */
+  readonly cleanScanRole: Role;
+  readonly cleanMalwareProtection: CfnMalwareProtectionPlan;
 
   constructor(scope: Construct, id: string, props: AttachmentStorageProps) {
     super(scope, id);
@@ -99,32 +107,49 @@ export class AttachmentStorage extends Construct {
       ],
     });
 
-    this.malwareScanRole = this.scanRole(encryptionKey);
-    this.malwareProtection = new CfnMalwareProtectionPlan(this, 'UploadsMalwareProtection', {
-      role: this.malwareScanRole.roleArn,
-      protectedResource: {
-        s3Bucket: { bucketName: this.uploads.bucketName, objectPrefixes: [UPLOAD_PREFIX] },
-      },
-      // GuardDutyMalwareScanStatus on each object: the cleaner takes only NO_THREATS_FOUND.
+    this.malwareScanRole = this.scanRole('MalwareScanRole', this.uploads, [UPLOAD_PREFIX], encryptionKey);
+    // GuardDutyMalwareScanStatus on each object: the cleaner takes only NO_THREATS_FOUND.
+    this.malwareProtection = this.scanPlan('UploadsMalwareProtection', this.uploads, [UPLOAD_PREFIX]);
+    this.cleanScanRole = this.scanRole(
+      'CleanScanRole',
+      this.clean,
+      [CLEAN_PREFIX, ORIGINALS_PREFIX],
+      encryptionKey,
+    );
+    this.cleanMalwareProtection = this.scanPlan('CleanMalwareProtection', this.clean, [
+      CLEAN_PREFIX,
+      ORIGINALS_PREFIX,
+    ]);
+  }
+
+  private scanPlan(id: string, bucket: Bucket, prefixes: string[]): CfnMalwareProtectionPlan {
+    const role = bucket === this.uploads ? this.malwareScanRole : this.cleanScanRole;
+    const plan = new CfnMalwareProtectionPlan(this, id, {
+      role: role.roleArn,
+      protectedResource: { s3Bucket: { bucketName: bucket.bucketName, objectPrefixes: prefixes } },
       actions: { tagging: { status: 'ENABLED' } },
     });
     // GuardDuty checks the role's rights when the plan is created: its policy (a resource apart
     // from the role the ARN points at) must exist first.
-    const scanPolicy = this.malwareScanRole.node.tryFindChild('DefaultPolicy');
-    if (scanPolicy) this.malwareProtection.node.addDependency(scanPolicy);
+    const scanPolicy = role.node.tryFindChild('DefaultPolicy');
+    if (scanPolicy) plan.node.addDependency(scanPolicy);
+    return plan;
   }
 
-  /** The permissions GuardDuty documents for one protected bucket, scoped to this one. */
-  private scanRole(encryptionKey: IKey): Role {
+  /** The permissions GuardDuty documents for one protected bucket, scoped to it and its prefixes. */
+  private scanRole(id: string, bucket: Bucket, prefixes: string[], encryptionKey: IKey): Role {
     const { account, region, partition } = Stack.of(this);
-    const role = new Role(this, 'MalwareScanRole', {
-      description: 'GuardDuty Malware Protection for S3: scans and tags the attachment uploads',
+    const role = new Role(this, id, {
+      description:
+        bucket === this.uploads
+          ? 'GuardDuty Malware Protection for S3: scans and tags the attachment uploads'
+          : 'GuardDuty Malware Protection for S3: scans and tags the clean copies and kept originals staff download',
       assumedBy: new ServicePrincipal('malware-protection-plan.guardduty.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     });
     const managedRule = `arn:${partition}:events:${region}:${account}:rule/${GUARDDUTY_RULE_PREFIX}*`;
-    const uploadObjects = this.uploads.arnForObjects(`${UPLOAD_PREFIX}*`);
+    const scannedObjects = prefixes.map((p) => bucket.arnForObjects(`${p}*`));
     const statements = [
       // The EventBridge rule GuardDuty creates to hear of new objects, and only that one.
       new PolicyStatement({
@@ -141,12 +166,12 @@ export class AttachmentStorage extends Construct {
       new PolicyStatement({
         sid: 'BucketEventsAndOwnership',
         actions: ['s3:PutBucketNotification', 's3:GetBucketNotification', 's3:ListBucket'],
-        resources: [this.uploads.bucketArn],
+        resources: [bucket.bucketArn],
       }),
       // Reads what it scans and writes the result tag; the bucket is unversioned, but the
       // documented set includes the version actions.
       new PolicyStatement({
-        sid: 'ScanAndTagUploads',
+        sid: bucket === this.uploads ? 'ScanAndTagUploads' : 'ScanAndTagCleanCopies',
         actions: [
           's3:GetObject',
           's3:GetObjectVersion',
@@ -155,16 +180,16 @@ export class AttachmentStorage extends Construct {
           's3:PutObjectTagging',
           's3:PutObjectVersionTagging',
         ],
-        resources: [uploadObjects],
+        resources: scannedObjects,
       }),
       new PolicyStatement({
         sid: 'ValidationObject',
         actions: ['s3:PutObject'],
-        resources: [this.uploads.arnForObjects(VALIDATION_OBJECT)],
+        resources: [bucket.arnForObjects(VALIDATION_OBJECT)],
       }),
       // The objects are SSE-KMS with the project key: only through S3, for this bucket's objects.
       new PolicyStatement({
-        sid: 'DecryptUploadsThroughS3',
+        sid: bucket === this.uploads ? 'DecryptUploadsThroughS3' : 'DecryptCleanCopiesThroughS3',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [encryptionKey.keyArn],
         conditions: { StringLike: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },

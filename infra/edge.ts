@@ -5,21 +5,25 @@ import {
   AllowedMethods,
   CachePolicy,
   Distribution,
+  HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestPolicy,
   PriceClass,
+  ResponseHeadersPolicy,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ROUTES } from '#core/api/routes';
 import { ORIGIN_VERIFY_HEADER } from '#core/guards/client-address';
 import { RateLimitedError } from '#core/http/errors';
+import { FILE_PATH_PREFIXES, FILE_RESPONSE_HEADERS } from '#core/uploads/file-response-headers';
 
 /** WAF for CloudFront (scope CLOUDFRONT) exists only in us-east-1. */
 export const EDGE_REGION = 'us-east-1';
@@ -166,6 +170,48 @@ export class TiplineEdge extends Construct {
       description: 'Public base URL of Tipline (CloudFront and WAF in front of the API)',
     });
   }
+}
+
+/**
+ * Serves the clean bucket's `clean/*` and `originals/*` on the site's origin, so a staff download
+ * (a SigV4 presigned GET, signed by the staff function for the bucket's regional host) comes with
+ * the headers S3 cannot add: nosniff, a sandbox CSP, no referrer, no caching. The origin is the
+ * bucket's regional endpoint as a plain HTTPS origin, without origin access control: the
+ * presigned query string is the authentication (OAC would re-sign the request as CloudFront, and
+ * the bucket stays private to anyone without a signature). Every query string goes on, and every
+ * viewer header but Host: CloudFront sends the origin's own host, which is the one signed.
+ */
+export function serveAttachmentFiles(edge: TiplineEdge, bucket: IBucket): ResponseHeadersPolicy {
+  const policy = new ResponseHeadersPolicy(edge, 'FileHeaders', {
+    comment: 'Tipline attachment files: never sniffed, never scripted, never cached',
+    securityHeadersBehavior: {
+      contentTypeOptions: { override: true },
+      contentSecurityPolicy: {
+        contentSecurityPolicy: FILE_RESPONSE_HEADERS['content-security-policy'],
+        override: true,
+      },
+      referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+    },
+    customHeadersBehavior: {
+      customHeaders: [
+        { header: 'Cache-Control', value: FILE_RESPONSE_HEADERS['cache-control'], override: true },
+      ],
+    },
+  });
+  const origin = new HttpOrigin(bucket.bucketRegionalDomainName, {
+    protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+  });
+  for (const prefix of FILE_PATH_PREFIXES) {
+    edge.distribution.addBehavior(`/${prefix}*`, origin, {
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      // Each URL is one person's signed, short-lived grant: never cached, never served to another.
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: policy,
+    });
+  }
+  return policy;
 }
 
 /**

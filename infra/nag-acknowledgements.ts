@@ -1,8 +1,9 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { ROUTES, routeKey } from '#core/api/routes';
-import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { type AttachmentStorage, GUARDDUTY_RULE_PREFIX } from './attachment-storage';
 import type { TiplineEdge } from './edge';
 import type { TiplineStack } from './tipline-stack';
@@ -61,6 +62,17 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     );
   }
 
+  const staffPolicy = stack.staff.role?.node.tryFindChild('DefaultPolicy');
+  if (staffPolicy) {
+    for (const prefix of [CLEAN_PREFIX, ORIGINALS_PREFIX]) {
+      ack(
+        staffPolicy,
+        `AwsSolutions-IAM5[Resource::<${cleanLogicalId(stack.attachments)}.Arn>/${prefix}*]`,
+        `Staff downloads are presigned GETs of one attachment each, whose ids are not known in advance: s3:GetObject (and GetObjectTagging, GuardDuty's verdict) on ${prefix} of the clean bucket is the narrowest grant. No write, no delete, no uploads bucket.`,
+      );
+    }
+  }
+
   for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier]) {
     ack(
       fn,
@@ -114,6 +126,8 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
 
 const uploadsLogicalId = (attachments: AttachmentStorage) =>
   Stack.of(attachments).getLogicalId(attachments.uploads.node.defaultChild as CfnBucket);
+const cleanLogicalId = (attachments: AttachmentStorage) =>
+  Stack.of(attachments).getLogicalId(attachments.clean.node.defaultChild as CfnBucket);
 
 /** The attachments' buckets and their malware scan (infra/attachment-storage.ts). */
 function acknowledgeAttachmentFindings(attachments: AttachmentStorage): void {
@@ -121,23 +135,30 @@ function acknowledgeAttachmentFindings(attachments: AttachmentStorage): void {
     "S3 server access logs record every requester's IP address, and readers post their files here straight from their browsers: the threat model promises that no reader's address is stored anywhere. CloudTrail data events (which the newsroom may turn on) and the functions' own logs record who acted on which object without it.";
   ack(attachments.uploads, 'AwsSolutions-S1', noAccessLogs);
   ack(attachments.clean, 'AwsSolutions-S1', noAccessLogs);
-  const policy = attachments.malwareScanRole.node.tryFindChild('DefaultPolicy');
-  if (!policy) return;
   const stack = Stack.of(attachments);
-  const uploadsId = uploadsLogicalId(attachments);
   // cdk-nag names a resource as resolved: a pseudo parameter, or the literal of a pinned environment.
   const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
   const ruleArn = `arn:<AWS::Partition>:events:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:rule/${GUARDDUTY_RULE_PREFIX}*`;
-  ack(
-    policy,
-    `AwsSolutions-IAM5[Resource::${ruleArn}]`,
-    'GuardDuty names the EventBridge rule it creates for a protected bucket itself, with a generated suffix: the documented policy names the rule by this prefix, and PutRule and the other writes also require events:ManagedBy to be GuardDuty Malware Protection.',
-  );
-  ack(
-    policy,
-    `AwsSolutions-IAM5[Resource::<${uploadsId}.Arn>/${UPLOAD_PREFIX}*]`,
-    'The scan reads and tags every new object under uploads/ of the uploads bucket, whose keys are random per upload: the prefix is the narrowest scope that covers them.',
-  );
+  const scanned: [Role, string, string[]][] = [
+    [attachments.malwareScanRole, uploadsLogicalId(attachments), [UPLOAD_PREFIX]],
+    [attachments.cleanScanRole, cleanLogicalId(attachments), [CLEAN_PREFIX, ORIGINALS_PREFIX]],
+  ];
+  for (const [role, bucketId, prefixes] of scanned) {
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (!policy) continue;
+    ack(
+      policy,
+      `AwsSolutions-IAM5[Resource::${ruleArn}]`,
+      'GuardDuty names the EventBridge rule it creates for a protected bucket itself, with a generated suffix: the documented policy names the rule by this prefix, and PutRule and the other writes also require events:ManagedBy to be GuardDuty Malware Protection.',
+    );
+    for (const prefix of prefixes) {
+      ack(
+        policy,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        `The scan reads and tags every new object under ${prefix} of its bucket, whose keys are random per file: the prefix is the narrowest scope that covers them.`,
+      );
+    }
+  }
 }
 
 /** CloudFront and WAF in front of the API (infra/edge.ts). */
@@ -156,6 +177,11 @@ function acknowledgeEdgeFindings(edge: TiplineEdge): void {
     edge.distribution,
     'AwsSolutions-CFR1',
     'A world desk takes tips from every country, those under censorship first: a geo restriction would shut out the sources it exists for.',
+  );
+  ack(
+    edge.distribution,
+    'AwsSolutions-CFR7',
+    "The clean bucket is reached for staff downloads (clean/*, originals/*) as a plain HTTPS origin on purpose: each request carries the staff function's SigV4 presigned query string, which is the authentication; OAC would re-sign it as CloudFront and let any viewer of the site read the bucket. The bucket stays private (Block Public Access), and the behaviour adds nosniff and a sandbox CSP (infra/edge.ts serveAttachmentFiles).",
   );
   if (!edge.customDomain) {
     ack(

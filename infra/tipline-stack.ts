@@ -7,11 +7,11 @@ import { ENV } from '#core/config/env-names';
 import { READER_ENTRY_ATTRIBUTES, READER_FILES_READ_ATTRIBUTES } from '#core/receipts/receipt-store';
 import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
-import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
 import { AttachmentStorage } from './attachment-storage';
-import { TiplineEdge } from './edge';
+import { serveAttachmentFiles, TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
 import { TiplineApi } from './http-api';
 import { ReliabilityTables } from './reliability-tables';
@@ -92,6 +92,8 @@ export class TiplineStack extends Stack {
       encryptionKey,
       formOrigin: this.edge.origin,
     });
+    // Staff downloads go through the site's origin, which adds nosniff and a sandbox CSP.
+    serveAttachmentFiles(this.edge, this.attachments.clean);
 
     // The HMAC keys, generated in Secrets Manager: the functions get their ARNs and read them at
     // cold start, so no value is in a template, a repository or a function's configuration.
@@ -208,9 +210,14 @@ export class TiplineStack extends Stack {
     const { table } = this.tips;
     const fn = new TiplineFunction(this, 'Staff', {
       functionDir: 'staff',
-      description: 'Staff API: list, read, triage and export tips',
+      description: 'Staff API: list, read, triage and export tips; presigned attachment downloads',
       environment: {
         [ENV.TIPS_TABLE]: table.tableName,
+        [ENV.CLEAN_BUCKET]: this.attachments.clean.bucketName,
+        // Download URLs are handed out on the site's origin (serveAttachmentFiles, infra/edge.ts).
+        [ENV.FILE_BASE_URL]: this.edge.url,
+        // GuardDuty scans the clean bucket (infra/attachment-storage.ts): only a file it passed is handed out.
+        [ENV.MALWARE_SCAN]: 'guardduty',
         ...this.config.storeEnvironment,
       },
       // Signs the list cursors (a new one only invalidates open cursors); finds a tip by a reader's receipt code.
@@ -225,6 +232,16 @@ export class TiplineStack extends Stack {
       ['dynamodb:Query'],
       [...LIST_INDEXES, RECEIPT_INDEX].map((i) => `${table.tableArn}/index/${i.indexName}`),
     );
+    // Downloads are presigned GETs the browser makes with this role's rights: the clean copies and
+    // kept originals, nothing else of the bucket, never a write. GetObjectTagging reads GuardDuty's
+    // verdict; ListBucket makes a missing original a 404 (not a 403) to HeadObject. The objects'
+    // SSE-KMS key is decrypted through the project key's grant below (kms:Decrypt).
+    const { clean } = this.attachments;
+    fn.allow(
+      ['s3:GetObject', 's3:GetObjectTagging'],
+      [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
+    );
+    fn.allow(['s3:ListBucket'], [clean.bucketArn]);
     return fn;
   }
 

@@ -141,6 +141,8 @@ export function makeIntakeHandler({
           {},
           {
             connectSrc: staffInboxConnectSources(staffPage ?? {}),
+            // The tip page shows cleaned photos and videos from the site's own /clean/*.
+            files: true,
           },
         );
       case 'GET /follow-up':

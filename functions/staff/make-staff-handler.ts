@@ -4,6 +4,11 @@ import { RouteNotFoundError } from '#core/http/errors';
 import { header, parseBody } from '#core/http/request';
 import { type HttpResponse, json } from '#core/http/responses';
 import type { Logger } from '#core/platform/logger';
+import {
+  type DownloadAttachment,
+  type DownloadGrant,
+  parseDownloadRequest,
+} from '#core/staff/download-attachment';
 import { CONTENT_TYPES, collectExport, parseExportQuery } from '#core/staff/export-tips';
 import { type ListTips, parseListQuery, summarise } from '#core/staff/list-tips';
 import { requireStaff } from '#core/staff/staff-claims';
@@ -17,6 +22,7 @@ export interface StaffDeps {
   store: TipStore;
   listTips: ListTips;
   triageTip: TriageTip;
+  downloadAttachment: DownloadAttachment;
   logger: Logger;
   clock?: () => Date;
 }
@@ -29,6 +35,7 @@ export function makeStaffHandler({
   store,
   listTips,
   triageTip,
+  downloadAttachment,
   logger,
   clock = () => new Date(),
 }: StaffDeps) {
@@ -76,6 +83,35 @@ export function makeStaffHandler({
           version: tip.version,
         });
         return json(200, tip, withVersion(tip));
+      }
+      case 'POST /tips/{id}/attachments/{attachmentId}/download': {
+        // No body is the plain download; a body is JSON as on every other write.
+        const request = parseDownloadRequest(event.body ? parseBody(event).value : {});
+        const id = tipId(event);
+        const outcome = await downloadAttachment({
+          tipId: id,
+          attachmentId: event.pathParameters?.attachmentId ?? '',
+          request,
+          by: staff.username,
+        });
+        // Ids and the copy only: who took which file is the audit trail; an original apart.
+        const fields = {
+          user: staff.username,
+          tipId: id,
+          attachmentId: outcome.attachment.id,
+          copy: outcome.copy,
+          disposition: outcome.disposition,
+          version: outcome.version,
+        };
+        if (outcome.copy === 'original') logger.warn('attachment original downloaded', fields);
+        else if (outcome.disposition === 'inline') logger.info('attachment viewed inline', fields);
+        else logger.info('attachment downloaded', fields);
+        return json(200, {
+          url: outcome.url,
+          expiresAt: outcome.expiresAt,
+          disposition: outcome.disposition,
+          version: outcome.version,
+        } satisfies DownloadGrant);
       }
       case 'GET /tips/export': {
         const query = parseExportQuery(event.queryStringParameters);

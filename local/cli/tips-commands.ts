@@ -8,7 +8,7 @@ import type { HistoryEntry, TipRecord } from '#core/tips/tip-record';
 import { mintLocalToken } from '../stack/token-issuer';
 
 /**
- * `npm run tips -- list|show|set|export`: the staff API from a terminal. Everything it prints
+ * `npm run tips -- list|show|set|export|download`: the staff API from a terminal. Everything it prints
  * comes from readers at some remove, so it goes through terminalSafe (tables, tips, errors) or
  * terminalSafeJson (--json): no escape sequence, C0/C1 control or bidi control reaches the
  * terminal. An export is data and is written exactly, except to a terminal. Talks HTTP to a base
@@ -43,6 +43,9 @@ commands
   show   <id>                                          one tip with its history
   set    <id> [--status s] [--assignee name | --unassign] [--tags a,b] [--note text] [--version n]
   export [filters] [--format csv|jsonl] [--out file]  every matching tip (stdout by default)
+  download <id> <attachment-id> [--original] [--out file]
+                                                      one attachment, recorded in the tip's history
+                                                      (saved as <attachment-id>.<ext> by default)
 
 filters  --status s --kind k --topic t --from 2026-11-01 --to 2026-11-25T12:00:00Z --q text
 common   --json (machine output)  --url (default $TIPLINE_URL or http://127.0.0.1:3000)
@@ -74,6 +77,7 @@ const OPTIONS = {
   tags: { type: 'string' },
   note: { type: 'string' },
   version: { type: 'string' },
+  original: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -199,7 +203,7 @@ export function formatTip(tip: TipRecord): string {
     const what =
       h.action === 'note'
         ? `note: ${h.note ?? ''}`
-        : `${h.action}${h.from !== undefined ? ` ${h.from}` : ''}${h.to !== undefined ? ` → ${h.to}` : ''}${h.reason ? ` (${h.reason})` : ''}`;
+        : `${h.action}${h.attachment !== undefined ? ` ${h.attachment}` : ''}${h.from !== undefined ? ` ${h.from}` : ''}${h.to !== undefined ? ` → ${h.to}` : ''}${h.reason ? ` (${h.reason})` : ''}`;
     return `  ${h.at.slice(0, 19).replace('T', ' ')}  ${oneLine(h.by).padEnd(12)} ${oneLine(what)}`;
   });
   const message = terminalSafe(tip.message).replace(/^/gm, '  ');
@@ -340,6 +344,42 @@ async function exportTips(api: Api, values: Values, io: CliIo) {
   if (progress) show(true);
 }
 
+/**
+ * Asks the API for a download URL (which records the download in the tip's history), then
+ * fetches the file through it and saves it: to --out, or under the name the answer gives
+ * (`<attachment-id>.<ext>`, never the reader's), in the current directory. Never to a terminal.
+ */
+async function download(api: Api, id: string, attachmentId: string, values: Values, io: CliIo) {
+  const res = await api.request(
+    'POST',
+    `/tips/${encodeURIComponent(id)}/attachments/${encodeURIComponent(attachmentId)}/download`,
+    { body: values.original ? { original: true } : {} },
+  );
+  const grant = (await res.json()) as { url: string; expiresAt: string; version: number };
+  let file: Response;
+  try {
+    file = await fetch(grant.url);
+  } catch {
+    throw new CliError(`cannot reach the file URL ${oneLine(new URL(grant.url).origin)}`);
+  }
+  if (!file.ok || !file.body) throw new CliError(`the file URL answered ${file.status}`);
+  const named = /filename="([\w.-]+)"/.exec(file.headers.get('content-disposition') ?? '')?.[1];
+  const target = values.out ?? named;
+  if (!target) throw new CliError('the answer names no file: give --out');
+  const out = createWriteStream(target, { flags: values.out ? 'w' : 'wx' });
+  let bytes = 0;
+  for await (const chunk of file.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  out.end();
+  await finished(out);
+  const copy = values.original ? 'original of ' : '';
+  io.stderr.write(
+    `saved the ${copy}${oneLine(attachmentId)} to ${oneLine(target)} (${sizeWords(bytes)}); recorded in the tip's history (version ${grant.version})\n`,
+  );
+}
+
 export async function runTipsCli(argv: string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
@@ -355,9 +395,13 @@ export async function runTipsCli(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   try {
-    const needsId = command === 'show' || command === 'set';
+    const needsId = command === 'show' || command === 'set' || command === 'download';
     if (needsId && !id) throw new CliError(`${command} needs a tip id`, 2);
-    if ((needsId ? extra.length : id !== undefined ? 1 : 0) > 0) throw new CliError('too many arguments', 2);
+    if (command === 'download' && extra.length === 0)
+      throw new CliError('download needs an attachment id', 2);
+    const allowed = command === 'download' ? 1 : 0;
+    if ((needsId ? extra.length - allowed : id !== undefined ? 1 : 0) > 0)
+      throw new CliError('too many arguments', 2);
     const api = await makeApi(values, io);
     switch (command) {
       case 'list':
@@ -371,6 +415,9 @@ export async function runTipsCli(argv: string[], io: CliIo): Promise<number> {
         break;
       case 'export':
         await exportTips(api, values, io);
+        break;
+      case 'download':
+        await download(api, id as string, extra[0] as string, values, io);
         break;
       default:
         throw new CliError(`unknown command ${command}\n\n${USAGE}`, 2);

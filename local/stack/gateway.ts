@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   createServer,
+  request as httpRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
   type Server,
@@ -9,6 +10,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '#core/api/routes';
+import { FILE_PATH_PREFIXES, FILE_RESPONSE_HEADERS } from '#core/uploads/file-response-headers';
 
 export type LambdaHttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -32,6 +34,12 @@ export interface GatewayProps {
    * `METHOD /path`: the staff page's "Get a local token" button posts to one.
    */
   localRoutes?: Record<string, LocalRoute>;
+  /**
+   * The clean bucket on the local S3 server: the gateway serves `/clean/*` and `/originals/*`
+   * from it as CloudFront does in AWS (infra/edge.ts serveAttachmentFiles): the presigned query
+   * string goes on unchanged, and the answer gets nosniff, the sandbox CSP, no referrer, no-store.
+   */
+  files?: { s3Url: string; bucket: string };
   port?: number;
   host?: string;
 }
@@ -169,11 +177,60 @@ export function toEvent(
   };
 }
 
+// What the proxy does not pass on either way: hop-by-hop headers, and the viewer's Host (the S3
+// server's own is the one signed).
+const HOP_BY_HOP = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+
+const isFilePath = (path: string) => FILE_PATH_PREFIXES.some((p) => path.startsWith(`/${p}`));
+
+/** One file request, on to the S3 server's bucket by path, and its answer back with the file headers. */
+function proxyFile(req: IncomingMessage, res: ServerResponse, files: { s3Url: string; bucket: string }) {
+  // The path as the route check read it (dot segments resolved), in the bucket, with its query.
+  const asked = new URL(req.url ?? '/', 'http://local');
+  const target = new URL(`/${files.bucket}${asked.pathname}${asked.search}`, files.s3Url);
+  // The bucket is private in AWS; s3rver serves anyone. Without a presigned query there is nothing
+  // to pass on (s3rver then checks its expiry and key id, though not the signature itself).
+  if (!target.searchParams.has('X-Amz-Signature') || !target.searchParams.has('X-Amz-Credential')) {
+    send(
+      res,
+      403,
+      { 'content-type': 'application/json', ...FILE_RESPONSE_HEADERS },
+      '{"message":"Access Denied"}',
+    );
+    return;
+  }
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).filter(([k, v]) => v !== undefined && !HOP_BY_HOP.has(k)),
+  );
+  const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(answer.headers)) {
+      if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+    }
+    res.writeHead(answer.statusCode ?? 502, { ...out, ...FILE_RESPONSE_HEADERS });
+    answer.pipe(res);
+  });
+  upstream.on('error', () => {
+    if (!res.headersSent) send(res, 502, { 'content-type': 'application/json' }, '{"message":"Bad Gateway"}');
+    else res.destroy();
+  });
+  upstream.end();
+}
+
 export async function startGateway({
   handlers,
   authorizer,
   routes = ROUTES,
   localRoutes = {},
+  files,
   port = 3000,
   host = '127.0.0.1',
 }: GatewayProps): Promise<RunningGateway> {
@@ -181,6 +238,10 @@ export async function startGateway({
     const requestId = randomUUID();
     try {
       const path = new URL(req.url ?? '/', 'http://local').pathname;
+      if (files && isFilePath(path) && (req.method === 'GET' || req.method === 'HEAD')) {
+        proxyFile(req, res, files);
+        return;
+      }
       const local = localRoutes[`${req.method} ${path}`];
       if (local) {
         const body = await readBody(req);

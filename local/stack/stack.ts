@@ -17,7 +17,7 @@ import { staffPageFromEnv } from '../../web/pages/staff-page-config';
 import { applyUploadCors, ensureBucket } from './buckets';
 import { startDynalite, startS3Server, startSesEmulator } from './emulators';
 import { LOCAL_DLQ_FILE, makeFileDeadLetters } from './file-dead-letters';
-import { startGateway } from './gateway';
+import { type GatewayProps, startGateway } from './gateway';
 import { LOCAL_TOKEN_PATH, localTokenForm, localTokenRoute } from './local-token';
 import { localHostedSignIn } from './oauth-endpoints';
 import { attachStreamFeed, type StreamFeed } from './stream-feed';
@@ -234,16 +234,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const issuerDir = dataDir ? join(dataDir, 'issuer') : mkdtempSync(join(tmpdir(), 'tipline-issuer-'));
   const issuer = await startTokenIssuer({ dir: issuerDir, port: options.issuerPort ?? 0 });
 
+  const handlers: GatewayProps['handlers'] = {
+    intake: intakeFromConfig(intakeConfig, intakeDynamo, staffPage),
+    receipts: receiptsFromConfig(loadConfig(receiptsConfigSchema, env), intakeDynamo),
+  };
   const gateway = await startGateway({
-    handlers: {
-      intake: intakeFromConfig(intakeConfig, intakeDynamo, staffPage),
-      staff: staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo),
-      receipts: receiptsFromConfig(loadConfig(receiptsConfigSchema, env), intakeDynamo),
-    },
+    handlers,
     authorizer: issuer.authorizer,
     localRoutes: { [`POST ${LOCAL_TOKEN_PATH}`]: localTokenRoute(issuer) },
+    // Staff downloads come back through the gateway, as through CloudFront in AWS.
+    files: { s3Url: s3.url, bucket: storage.CLEAN_BUCKET },
     port: options.port ?? 0,
   });
+  // The staff function hands its download URLs out on the gateway's origin: known once it listens.
+  env[ENV.FILE_BASE_URL] ??= gateway.url;
+  handlers.staff = staffFromConfig(loadConfig(staffConfigSchema, env), intakeDynamo);
 
   // The form posts files straight to the S3 server, from the gateway's origin (both spellings of it).
   const { port: gatewayPort } = new URL(gateway.url);

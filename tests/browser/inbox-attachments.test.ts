@@ -100,10 +100,15 @@ describe('attachments on the inbox tip page in Chromium', () => {
       for (const t of text) expect(t).toContain('Not scanned for malware');
       // The warnings are marked as such; the cleaned reports are not.
       expect(await page.locator('#tip-attachments .warning').count()).toBe(2);
-      // Listed only: nothing of a file is fetched, shown or linked.
+      // Only cleaned photos and videos get a preview; nothing is linked, framed or embedded.
       expect(
-        await page.locator('#tip-files img, #tip-files video, #tip-files audio, #tip-files a').count(),
+        await page.locator('#tip-files a, #tip-files iframe, #tip-files object, #tip-files embed').count(),
       ).toBe(0);
+      expect(await page.locator('#tip-files figure').count()).toBe(3);
+      for (const n of [3, 4, 5]) expect(await items.nth(n).locator('img, video, figure').count()).toBe(0);
+      // Every file but the one being cleaned has its Download button; the 3 cleaned ones an original's too.
+      expect(await page.locator('#tip-files button', { hasText: /^Download$/ }).count()).toBe(5);
+      expect(await page.locator('#tip-files button', { hasText: 'Download original' }).count()).toBe(3);
       expect(await seriousA11yViolations(page)).toEqual([]);
     } finally {
       await ctx.close();

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import {
   ATTACHED_TAG,
   CLEAN_PREFIX,
+  ORIGINALS_PREFIX,
   UNATTACHED_EXPIRY_DAYS,
   UPLOAD_EXPIRY_DAYS,
   UPLOAD_PREFIX,
@@ -141,8 +142,8 @@ describe('GuardDuty Malware Protection for S3 on the uploads bucket', () => {
   const policy = malwareScanRole.node.tryFindChild('DefaultPolicy');
   const policyId = logicalId(stack, policy as unknown as Parameters<typeof logicalId>[1]);
 
-  test('one plan: the uploads bucket under uploads/, tagging each scanned object, created after its role policy', () => {
-    template.resourceCountIs('AWS::GuardDuty::MalwareProtectionPlan', 1);
+  test('a plan for the uploads bucket under uploads/, tagging each scanned object, created after its role policy', () => {
+    template.resourceCountIs('AWS::GuardDuty::MalwareProtectionPlan', 2);
     expect(resources[planId].Properties).toEqual({
       Role: arnOf(roleId),
       ProtectedResource: { S3Bucket: { BucketName: { Ref: uploadsId }, ObjectPrefixes: [UPLOAD_PREFIX] } },
@@ -200,5 +201,36 @@ describe('GuardDuty Malware Protection for S3 on the uploads bucket', () => {
       Condition: { StringLike: { 'kms:ViaService': stack.resolve(`s3.${stack.region}.amazonaws.com`) } },
     });
     expect(JSON.stringify(doc)).not.toContain(cleanId);
+  });
+});
+
+describe('GuardDuty Malware Protection for S3 on the clean bucket (what staff download)', () => {
+  const { cleanScanRole, cleanMalwareProtection } = stack.attachments;
+  const planId = (stack as Stack).getLogicalId(cleanMalwareProtection);
+  const roleId = logicalId(stack, cleanScanRole);
+  const policy = cleanScanRole.node.tryFindChild('DefaultPolicy');
+  const policyId = logicalId(stack, policy as unknown as Parameters<typeof logicalId>[1]);
+
+  test('a plan for clean/ and originals/, tagging each object (the staff function reads the tag), after its policy', () => {
+    expect(resources[planId].Properties).toEqual({
+      Role: arnOf(roleId),
+      ProtectedResource: {
+        S3Bucket: { BucketName: { Ref: cleanId }, ObjectPrefixes: [CLEAN_PREFIX, ORIGINALS_PREFIX] },
+      },
+      Actions: { Tagging: { Status: 'ENABLED' } },
+    });
+    expect(resources[planId].DependsOn).toContain(policyId);
+  });
+
+  test('its own role reads and tags only those prefixes of the clean bucket, nothing of the uploads bucket', () => {
+    const doc = resources[policyId].Properties.PolicyDocument.Statement;
+    const bySid = Object.fromEntries(doc.map((s: { Sid: string }) => [s.Sid, s]));
+    expect(bySid.ScanAndTagCleanCopies.Resource).toEqual([
+      objectsOf(cleanId, `${CLEAN_PREFIX}*`),
+      objectsOf(cleanId, `${ORIGINALS_PREFIX}*`),
+    ]);
+    expect(bySid.BucketEventsAndOwnership.Resource).toEqual(arnOf(cleanId));
+    expect(JSON.stringify(doc)).not.toContain(uploadsId);
+    expect(roleId).not.toBe(logicalId(stack, malwareScanRole));
   });
 });

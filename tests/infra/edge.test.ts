@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
 import { ORIGIN_VERIFY_HEADER } from '#core/guards/client-address';
+import { FILE_PATH_PREFIXES, FILE_RESPONSE_HEADERS } from '#core/uploads/file-response-headers';
 import { receiptPathPrefixes } from '../../infra/edge';
 import { SHARED_THROTTLE_HEADROOM, stackConfigSchema } from '../../infra/stack-config';
 import type { TiplineStack } from '../../infra/tipline-stack';
@@ -104,8 +105,8 @@ describe('CloudFront in front of the HTTP API', () => {
   const config = distribution?.Properties.DistributionConfig;
   const [origin] = config?.Origins ?? [];
 
-  test('its one origin is the HTTP API over HTTPS only, carrying the origin secret', () => {
-    expect(config.Origins).toHaveLength(1);
+  test('its first origin is the HTTP API over HTTPS only, carrying the origin secret (the other: the clean bucket)', () => {
+    expect(config.Origins).toHaveLength(2);
     expect(JSON.stringify(origin.DomainName)).toContain(logicalId(stack, stack.api.httpApi));
     expect(JSON.stringify(origin.DomainName)).toContain('execute-api');
     expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
@@ -125,6 +126,8 @@ describe('CloudFront in front of the HTTP API', () => {
     });
     expect(config.CacheBehaviors).toEqual([
       expect.objectContaining({ PathPattern: '/assets/*', AllowedMethods: ['GET', 'HEAD'] }),
+      expect.objectContaining({ PathPattern: '/clean/*', CachePolicyId: CACHING_DISABLED }),
+      expect.objectContaining({ PathPattern: '/originals/*', CachePolicyId: CACHING_DISABLED }),
     ]);
     expect(ROUTES.some((r) => r.path === '/assets/{file}' && r.method === 'GET')).toBe(true);
   });
@@ -239,3 +242,67 @@ describe('API Gateway stage throttles: shared by all clients, so well above any 
     expect(() => templateOnly({ apiRateLimit: 50 })).toThrow(/context "apiRateLimit"/);
   });
 });
+
+describe('attachment files on the site origin (serveAttachmentFiles)', () => {
+  const config = distribution?.Properties.DistributionConfig;
+  const cleanId = logicalId(stack, stack.attachments.clean);
+  const fileOrigin = (config?.Origins ?? []).find((o: { DomainName: unknown }) =>
+    JSON.stringify(o.DomainName).includes(cleanId),
+  );
+  const [policy] = resources(template, 'AWS::CloudFront::ResponseHeadersPolicy');
+  const behaviours = (config?.CacheBehaviors ?? []).filter((b: { PathPattern: string }) =>
+    FILE_PATH_PREFIXES.some((p) => b.PathPattern === `/${p}*`),
+  );
+
+  test("clean/* and originals/* go to the clean bucket's regional endpoint, HTTPS only, without OAC", () => {
+    expect(fileOrigin?.DomainName).toEqual({ 'Fn::GetAtt': [cleanId, 'RegionalDomainName'] });
+    expect(fileOrigin?.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
+    // The presigned query string authenticates: no origin access control re-signs the request.
+    expect(fileOrigin?.OriginAccessControlId).toBeUndefined();
+    expect(fileOrigin?.S3OriginConfig).toBeUndefined();
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 0);
+    expect(behaviours.map((b: { PathPattern: string }) => b.PathPattern)).toEqual([
+      '/clean/*',
+      '/originals/*',
+    ]);
+  });
+
+  test('each behaviour: GET/HEAD, HTTPS only, no caching, every query string and viewer header but Host', () => {
+    for (const b of behaviours) {
+      expect(b).toMatchObject({
+        AllowedMethods: ['GET', 'HEAD'],
+        ViewerProtocolPolicy: 'https-only',
+        CachePolicyId: CACHING_DISABLED,
+        OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+        ResponseHeadersPolicyId: { Ref: logicalId(stack, findPolicy(stack)) },
+      });
+      expect(b.TargetOriginId).toBe(fileOrigin?.Id);
+    }
+  });
+
+  test('the response headers policy adds nosniff, the sandbox CSP, no referrer and no-store, overriding S3', () => {
+    const c = policy?.Properties.ResponseHeadersPolicyConfig;
+    expect(c.SecurityHeadersConfig).toEqual({
+      ContentTypeOptions: { Override: true },
+      ContentSecurityPolicy: { ContentSecurityPolicy: "sandbox; default-src 'none'", Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+    });
+    expect(c.CustomHeadersConfig.Items).toEqual([
+      { Header: 'Cache-Control', Value: 'no-store', Override: true },
+    ]);
+    expect(FILE_RESPONSE_HEADERS['content-security-policy']).toBe("sandbox; default-src 'none'");
+  });
+
+  test('the staff function gets the clean bucket, the site URL as the file origin and MALWARE_SCAN=guardduty', () => {
+    const env = envOf(stack, stack.staff);
+    expect(env[ENV.CLEAN_BUCKET]).toEqual({ Ref: cleanId });
+    expect(JSON.stringify(env[ENV.FILE_BASE_URL])).toContain(logicalId(stack, stack.edge.distribution));
+    expect(env[ENV.MALWARE_SCAN]).toBe('guardduty');
+  });
+});
+
+function findPolicy(s: TiplineStack) {
+  const found = s.edge.node.tryFindChild('FileHeaders');
+  if (!found) throw new Error('no FileHeaders policy on the edge');
+  return found as Parameters<typeof logicalId>[1];
+}

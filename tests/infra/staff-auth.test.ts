@@ -4,6 +4,7 @@ import { ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
 import { STAFF_GROUP, STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
+import { CLEAN_PREFIX, ORIGINALS_PREFIX } from '#core/uploads/storage-layout';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import type { TiplineStack } from '../../infra/tipline-stack';
 import { logicalId, roleStatements, sortStatements, TEST_CONTEXT, templateOnly } from './template-helpers';
@@ -186,9 +187,25 @@ describe('staff function', () => {
             },
           },
         ]),
+        // Attachment downloads: presigned GETs of the clean copies and kept originals, GuardDuty's
+        // verdict tag on them, and ListBucket so a missing original reads 404 (issue 12).
+        ...[CLEAN_PREFIX, ORIGINALS_PREFIX].map((prefix) => ({
+          actions: ['s3:GetObject', 's3:GetObjectTagging'],
+          resource: {
+            'Fn::Join': [
+              '',
+              [{ 'Fn::GetAtt': [logicalId(stack, stack.attachments.clean), 'Arn'] }, `/${prefix}*`],
+            ],
+          },
+        })),
+        {
+          actions: ['s3:ListBucket'],
+          resource: { 'Fn::GetAtt': [logicalId(stack, stack.attachments.clean), 'Arn'] },
+        },
       ]),
     );
     const actions = statements.flatMap((s) => s.actions);
+    expect(actions.filter((a) => a.startsWith('s3:') && /Put|Delete/.test(a))).toEqual([]);
     for (const forbidden of [
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',

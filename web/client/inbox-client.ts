@@ -7,6 +7,8 @@
 import type { ApiErrorBody as ApiError } from '#core/api/response-schemas';
 import type { Attachment } from '#core/attachments/attachment-record';
 import { attachmentCountLine, durationWords, sizeWords } from '#core/attachments/attachment-words';
+import { inlineElement } from '#core/attachments/inline-types';
+import type { DownloadGrant } from '#core/staff/download-schemas';
 import type { TipSummary as Summary, TipList } from '#core/staff/tip-summary';
 import { linkHost } from '#core/tips/text-safety';
 import type { TipRecord as Tip } from '#core/tips/tip-record';
@@ -141,7 +143,8 @@ async function api(path: string, init: RequestInit = {}): Promise<{ status: numb
     sessionStorage.removeItem(TOKEN_KEY);
     throw new SignedOut('Your sign-in expired or was not accepted. Please sign in again.');
   }
-  if (res.status === 403)
+  // A 403 is the staff group's refusal, except a file the malware scan found a threat in.
+  if (res.status === 403 && (body as ApiError).error !== 'attachment_infected')
     throw new Error('Your account is not in the staff group, so the inbox is closed to it.');
   return { status: res.status, body };
 }
@@ -333,7 +336,7 @@ function attachmentItem(a: Attachment): HTMLLIElement {
     li.append(
       el(
         'p',
-        `Not opened, ever: this file could run or render in a browser${cleaning.reason ? ` (${cleaning.reason})` : ''}`,
+        `Not opened, ever: kept only as a download, as a plain file; this file could run or render in a browser${cleaning.reason ? ` (${cleaning.reason})` : ''}`,
         'warning',
       ),
     );
@@ -341,12 +344,101 @@ function attachmentItem(a: Attachment): HTMLLIElement {
     li.append(
       el(
         'p',
-        `Not cleaned: ${cleaning.reason ?? 'no reason recorded'}. It may still carry who made it and where.`,
+        `Not cleaned: ${cleaning.reason ?? 'no reason recorded'}. It may still carry who made it and where. Kept only as a download.`,
         'warning',
       ),
     );
   }
-  return withScan(li, a);
+  withScan(li, a);
+  if (a.scan?.status !== 'infected') {
+    const button = el('button', 'Download', 'secondary');
+    button.type = 'button';
+    button.setAttribute('aria-label', `Download file ${a.id}`);
+    button.addEventListener('click', () => void guarded(() => downloadFile(a.id, button, false))());
+    const actions = el('div', undefined, 'actions');
+    actions.append(button);
+    // Only a cleaned file can have an original apart from its copy (KEEP_ORIGINALS); the API
+    // says so when none was kept. Taking one is logged and recorded apart.
+    if (a.cleaning?.status === 'cleaned') {
+      const original = el('button', 'Download original', 'secondary');
+      original.type = 'button';
+      original.setAttribute('aria-label', `Download original of file ${a.id}, with its metadata (logged)`);
+      original.addEventListener('click', () => void guarded(() => downloadFile(a.id, original, true))());
+      actions.append(original);
+    }
+    li.append(actions);
+  }
+  const inline = inlineElement(a);
+  if (inline) li.append(preview(a, inline));
+  return li;
+}
+
+/** The download URL of a file, or the refusal's words. */
+async function grant(id: string, body: Record<string, boolean>): Promise<DownloadGrant | string> {
+  if (!openTip) return 'No tip is open.';
+  const { status, body: answer } = await api(
+    `/tips/${encodeURIComponent(openTip.id)}/attachments/${encodeURIComponent(id)}/download`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
+  if (status === 200) return answer as DownloadGrant;
+  return (answer as ApiError).message ?? `The file could not be fetched (${status}).`;
+}
+
+/**
+ * Download: the API records it in the tip's history and answers a short-lived URL; the browser
+ * goes there (the answer is an attachment: it saves the file and stays on this page), and the
+ * tip is read again for its new history entry and version.
+ */
+async function downloadFile(id: string, button: HTMLButtonElement, original: boolean) {
+  if (!openTip) return;
+  const tipId = openTip.id;
+  button.disabled = true;
+  try {
+    const answer = await grant(id, original ? { original: true } : {});
+    if (typeof answer === 'string') {
+      say(answer);
+      return;
+    }
+    location.assign(answer.url);
+    await loadTip(tipId, { keepMessages: true });
+    say(`Downloading ${original ? 'the original of ' : ''}${id}: recorded in the tip's history.`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/**
+ * A cleaned photo or video in the page, from a URL signed inline for its own type: an <img> or a
+ * <video>, which never run script, and never a frame. Anything else is never inlined.
+ */
+function preview(a: Attachment, tag: 'img' | 'video'): HTMLElement {
+  const figure = el('figure', undefined, 'preview');
+  const caption = el('figcaption', `Cleaned copy of ${a.id}`, 'meta');
+  figure.append(caption);
+  void grant(a.id, { inline: true })
+    .then((answer) => {
+      if (typeof answer === 'string') {
+        caption.textContent = `No preview: ${answer}`;
+        return;
+      }
+      const media = document.createElement(tag);
+      if (media instanceof HTMLImageElement) media.alt = `Photo ${a.id} (cleaned copy)`;
+      if (media instanceof HTMLVideoElement) {
+        media.controls = true;
+        media.preload = 'metadata';
+        media.setAttribute('aria-label', `Video ${a.id} (cleaned copy)`);
+      }
+      media.addEventListener('error', () => {
+        media.remove();
+        caption.textContent = `No preview of ${a.id}: the file could not be loaded.`;
+      });
+      media.src = answer.url;
+      figure.prepend(media);
+    })
+    .catch(() => {
+      caption.textContent = `No preview of ${a.id}.`;
+    });
+  return figure;
 }
 
 function withScan(li: HTMLLIElement, a: Attachment): HTMLLIElement {
@@ -390,7 +482,8 @@ function renderTip(tip: Tip) {
   for (const h of [...tip.history].reverse()) {
     const li = el('li');
     const change = h.from || h.to ? ` (${h.from ?? '–'} → ${h.to ?? '–'})` : '';
-    li.append(el('strong', `${h.action}${change}`), el('span', ` by ${h.by}, ${when(h.at)}`, 'meta'));
+    const file = h.attachment ? ` of file ${h.attachment}` : '';
+    li.append(el('strong', `${h.action}${file}${change}`), el('span', ` by ${h.by}, ${when(h.at)}`, 'meta'));
     if (h.note) li.append(el('p', h.note, 'excerpt'));
     if (h.reason) li.append(el('p', h.reason, 'meta'));
     history.append(li);

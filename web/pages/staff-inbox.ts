@@ -74,7 +74,7 @@ ${signIn}
 <p class="message" id="tip-message"></p>
 <section id="tip-files" hidden aria-labelledby="tip-files-title">
 <h3 id="tip-files-title">Attachments</h3>
-<p class="hint">Listed only: files cannot be opened or downloaded from the inbox yet.</p>
+<p class="hint">Downloads are recorded in the tip's history. Only cleaned photos and videos are shown here; every other file is a download only.</p>
 <ol class="attachments" id="tip-attachments"></ol>
 </section>
 <h3>History</h3>

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ERROR_STATUS, type ErrorCode, type ErrorHeader, HTTP_ERRORS } from '#core/http/errors';
 import { readerMessageSchema } from '#core/receipts/follow-up';
 import { receiptAnswerSchema } from '#core/receipts/receipt-answer';
+import { downloadGrantSchema, downloadRequestSchema } from '#core/staff/download-schemas';
 import { listFilterShape, listQuerySchema } from '#core/staff/list-tips';
 import { tipListSchema, tipSummarySchema } from '#core/staff/tip-summary';
 import { triagePatchSchema } from '#core/staff/triage-tip';
@@ -153,6 +154,7 @@ const REQUESTS = {
   TipSubmission: tipSubmissionSchema,
   UploadRequest: uploadRequestSchema,
   TriagePatch: triagePatchSchema,
+  DownloadRequest: downloadRequestSchema,
   ReaderMessage: readerMessageSchema,
 };
 
@@ -163,6 +165,7 @@ const RESPONSES = {
   TipList: tipListSchema,
   Accepted: acceptedSchema,
   UploadGrant: uploadGrantSchema,
+  DownloadGrant: downloadGrantSchema,
   ReceiptAnswer: receiptAnswerSchema,
   Health: healthSchema,
   Error: errorBodySchema,
@@ -357,6 +360,33 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
         'version_conflict',
         'invalid_transition',
         'precondition_required',
+        'tip_too_large',
+      ),
+    },
+  },
+  'POST /tips/{id}/attachments/{attachmentId}/download': {
+    summary: 'A short-lived URL to download (or show) one attachment',
+    description:
+      "Answers a presigned GET of the file (`DOWNLOAD_URL_MINUTES`, default 5), on the site's origin, which adds `X-Content-Type-Options: nosniff` and a sandbox CSP. It downloads as `<attachmentId>.<ext>` with the sniffed type (a file kept inert as `application/octet-stream`, `.bin`), never under the reader's file name. Each download appends a `download` entry to the tip's history (`download-original` for `original: true`, only where an original was kept: else 409 `original_not_kept`), so the tip's version goes up. `inline: true` (cleaned photos and videos only) is for showing it in the page: logged, not recorded. A file still being cleaned is 409 `attachment_pending`; with a malware scanner, a file not yet scanned is 409 `scan_pending`, one the scan could not judge 409 `scan_failed` and one it found a threat in 403 `attachment_infected`. No body is a plain download.",
+    security: staff,
+    parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'string' } }],
+    requestBody: { required: false, content: jsonContent(ref('DownloadRequest')) },
+    responses: {
+      200: { description: 'The URL and until when it works', content: jsonContent(ref('DownloadGrant')) },
+      ...errors(
+        ...STAFF_ERRORS,
+        'validation_failed',
+        'malformed_body',
+        'payload_too_large',
+        'unsupported_media_type',
+        'not_found',
+        'attachment_pending',
+        'original_not_kept',
+        'inline_not_allowed',
+        'scan_pending',
+        'scan_failed',
+        'attachment_infected',
+        'version_conflict',
         'tip_too_large',
       ),
     },

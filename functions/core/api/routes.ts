@@ -27,6 +27,13 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/tips/export', target: 'staff', auth: 'staff' },
   { method: 'GET', path: '/tips/{id}', target: 'staff', auth: 'staff' },
   { method: 'PATCH', path: '/tips/{id}', target: 'staff', auth: 'staff' },
+  // A short-lived presigned GET of one attachment, recorded in the tip's history (issue 12).
+  {
+    method: 'POST',
+    path: '/tips/{id}/attachments/{attachmentId}/download',
+    target: 'staff',
+    auth: 'staff',
+  },
   // The API contract, generated from the zod schemas (functions/core/api/openapi.ts).
   { method: 'GET', path: '/openapi.json', target: 'intake', auth: 'public' },
   // The reader's follow-up by receipt code: its own function, rate limited per client.

@@ -21,6 +21,19 @@ export const ENV = {
    */
   UPLOADS_BUCKET: 'UPLOADS_BUCKET',
   CLEAN_BUCKET: 'CLEAN_BUCKET',
+  /** Staff: how many minutes a presigned download URL of an attachment works (default 5, at most 60). */
+  DOWNLOAD_URL_MINUTES: 'DOWNLOAD_URL_MINUTES',
+  /**
+   * Staff: the site's base URL (CloudFront's in AWS, the local gateway's locally) that serves
+   * `clean/*` and `originals/*` from the clean bucket with nosniff and a sandbox CSP: download URLs
+   * are signed for S3 and handed out on this origin. Unset: plain S3 presigned URLs.
+   */
+  FILE_BASE_URL: 'FILE_BASE_URL',
+  /**
+   * Staff: `guardduty` (the stack's value: a file is handed out only once GuardDuty tagged it
+   * NO_THREATS_FOUND) or `none` (the default, and always locally: the inbox says "not scanned").
+   */
+  MALWARE_SCAN: 'MALWARE_SCAN',
   /** Intake (POST /uploads): the largest file a presigned POST lets S3 take, in bytes (default 100 MB). */
   MAX_FILE_BYTES: 'MAX_FILE_BYTES',
   /** Intake: upload requests per client per RATE_LIMIT_WINDOW_SECONDS (default 60), apart from submits. */

@@ -234,6 +234,68 @@ export class ConversationFullError extends HttpError {
   }
 }
 
+/** A file the cleaner has not read yet: nothing about it is known, so nothing is handed out. */
+export class AttachmentPendingError extends RetryLaterError {
+  static override readonly status = 409;
+  static override readonly code = 'attachment_pending';
+  override name = 'AttachmentPendingError';
+  readonly retryAfterSeconds = 30;
+  constructor() {
+    super('this file is still being cleaned; it can be downloaded once cleaning is done');
+  }
+}
+
+/** "Download original" of a file whose original was not kept (KEEP_ORIGINALS off, or never cleaned). */
+export class OriginalNotKeptError extends HttpError {
+  static override readonly status = 409;
+  static override readonly code = 'original_not_kept';
+  override name = 'OriginalNotKeptError';
+  constructor() {
+    super('no original is kept of this file: only the copy shown can be downloaded');
+  }
+}
+
+/** An inline view of a file that is never shown in the page (only cleaned photos and videos are). */
+export class InlineNotAllowedError extends HttpError {
+  static override readonly status = 409;
+  static override readonly code = 'inline_not_allowed';
+  override name = 'InlineNotAllowedError';
+  constructor() {
+    super('only cleaned photos and videos are shown in the page; download this file instead');
+  }
+}
+
+/** The malware scan (GuardDuty) has not tagged the file yet: staff only get files it passed. */
+export class ScanPendingError extends RetryLaterError {
+  static override readonly status = 409;
+  static override readonly code = 'scan_pending';
+  override name = 'ScanPendingError';
+  readonly retryAfterSeconds = 60;
+  constructor() {
+    super('this file has not been scanned for malware yet; try again in a minute');
+  }
+}
+
+/** The scan ran but could not judge the file (unsupported, access denied, failed): not handed out. */
+export class ScanFailedError extends HttpError {
+  static override readonly status = 409;
+  static override readonly code = 'scan_failed';
+  override name = 'ScanFailedError';
+  constructor(readonly scanStatus: string) {
+    super(`the malware scan could not check this file (${scanStatus}); it is not handed out`);
+  }
+}
+
+/** The malware scan found a threat in the file: it is never handed out. */
+export class AttachmentInfectedError extends HttpError {
+  static override readonly status = 403;
+  static override readonly code = 'attachment_infected';
+  override name = 'AttachmentInfectedError';
+  constructor() {
+    super('the malware scan found a threat in this file; it cannot be downloaded');
+  }
+}
+
 /**
  * A tip reached its size budget (tips/item-size.ts): DynamoDB refuses an item over 400 KB, so
  * what would grow it further is refused here, with a way on for the reader.
@@ -369,6 +431,12 @@ export const HTTP_ERRORS = [
   IdempotencyInProgressError,
   ReceiptUnavailableError,
   ConversationFullError,
+  AttachmentPendingError,
+  OriginalNotKeptError,
+  InlineNotAllowedError,
+  ScanPendingError,
+  ScanFailedError,
+  AttachmentInfectedError,
   TipTooLargeError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,

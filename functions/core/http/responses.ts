@@ -22,14 +22,17 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 /**
  * Pages carry no inline script or style (both are served from /assets): reader text can never run
  * or restyle the page even if escaping failed. `connectSrc` adds origins the page's script may
- * fetch from besides its own (the staff page: the sign-in token endpoint).
+ * fetch from besides its own (the staff page: the sign-in token endpoint). `files` (the staff
+ * page) says where attachment files come from: the site's own origin (CloudFront's `/clean/*`,
+ * the local gateway's), for `<img>` and `<video>` only; no plugin and no frame ever.
  */
-export function pageCsp(connectSrc: string[] = []): string {
+export function pageCsp(connectSrc: string[] = [], { files = false }: { files?: boolean } = {}): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
+    ...(files ? ["media-src 'self'", "object-src 'none'", "frame-src 'none'"] : []),
     ...(connectSrc.length > 0 ? [`connect-src 'self' ${connectSrc.join(' ')}`] : []),
     "form-action 'self'",
     "frame-ancestors 'none'",
@@ -41,14 +44,14 @@ export function html(
   statusCode: number,
   page: string,
   headers: Record<string, string> = {},
-  { connectSrc = [] }: { connectSrc?: string[] } = {},
+  { connectSrc = [], files = false }: { connectSrc?: string[]; files?: boolean } = {},
 ): HttpResponse {
   return {
     statusCode,
     headers: {
       ...BASE_HEADERS,
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': pageCsp(connectSrc),
+      'content-security-policy': pageCsp(connectSrc, { files }),
       ...headers,
     },
     body: page,

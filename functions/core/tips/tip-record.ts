@@ -21,6 +21,10 @@ export const historyEntrySchema = z.object({
   to: z.string().optional(),
   note: z.string().optional(),
   reason: z.string().optional(),
+  attachment: z
+    .string()
+    .optional()
+    .describe('The attachment id a `download` or `download-original` entry is about'),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

@@ -3,7 +3,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { type LocalStack, startLocalStack } from '../../../local/stack/stack';
-import { typicalAttachments } from '../../support/attachment-fixtures';
+import { attachmentRecord, typicalAttachments } from '../../support/attachment-fixtures';
 import { validTip } from '../../support/local-env';
 import { batchWriteTips, seedTip } from '../../support/staff-seed';
 
@@ -376,6 +376,37 @@ describe('every answer of the running stack conforms to its /openapi.json', () =
 
       expect([csv.status, jsonl.status]).toEqual([200, 200]);
       expect([...csv.violations, ...jsonl.violations]).toEqual([]);
+    });
+  });
+
+  describe('attachment downloads', () => {
+    it('POST /tips/{id}/attachments/{attachmentId}/download 200, 404, 409 attachment_pending, 400', async () => {
+      const withFiles = seedTip({
+        createdAt: new Date(),
+        topic: 'africa',
+        attachments: [
+          attachmentRecord({ id: 'contract-photo' }),
+          attachmentRecord({ id: 'contract-pending', cleaning: { status: 'pending', removed: [] } }),
+        ],
+      });
+      const dynamo = makeDynamoClients({ region: 'us-east-1', endpoint: stack.dynamoUrl });
+      await batchWriteTips(dynamo.doc, stack.env.TIPS_TABLE as string, [withFiles]).finally(() =>
+        dynamo.client.destroy(),
+      );
+      const path = (id: string) => `/tips/${withFiles.id}/attachments/${id}/download`;
+
+      const granted = await call('POST', path('contract-photo'), { headers: staff });
+      const missing = await call('POST', path('no-such-file'), json({}, staff));
+      const pending = await call('POST', path('contract-pending'), json({}, staff));
+      const invalid = await call('POST', path('contract-photo'), json({ original: 'yes' }, staff));
+
+      expect([granted.status, missing.status, pending.status, invalid.status]).toEqual([200, 404, 409, 400]);
+      expect([
+        ...granted.violations,
+        ...missing.violations,
+        ...pending.violations,
+        ...invalid.violations,
+      ]).toEqual([]);
     });
   });
 

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeS3Client } from '#core/platform/aws-clients';
+import { makeAttachmentFiles } from '#core/staff/attachment-files';
 import { makeCursorCodec } from '#core/staff/cursor';
+import { makeDownloadAttachment } from '#core/staff/download-attachment';
 import { MAX_EXPORT_BYTES } from '#core/staff/export-tips';
 import type { ListTips } from '#core/staff/list-tips';
 import { makeListTips } from '#core/staff/list-tips';
 import { makeTriageTip } from '#core/staff/triage-tip';
 import type { TipRecord } from '#core/tips/tip-record';
 import { makeStaffHandler } from '../../../functions/staff/make-staff-handler';
+import { attachmentRecord } from '../../support/attachment-fixtures';
 import { httpEvent } from '../../support/events';
 import { makeTestTable, type TestTable, testReceiptKeys } from '../../support/local-env';
 import { capturingLogger, quietLogger } from '../../support/quiet-logger';
@@ -49,7 +53,11 @@ describe('the staff handler (Lambda entry, real dynalite)', () => {
   let table: TestTable;
   const secretText = 'The source is Mykola Petrenko at the Odesa grain terminal';
   const tip = {
-    ...seedTip({ createdAt: new Date('2026-11-20T10:00:00Z'), message: secretText }),
+    ...seedTip({
+      createdAt: new Date('2026-11-20T10:00:00Z'),
+      message: secretText,
+      attachments: [attachmentRecord({ id: 'handler-photo' })],
+    }),
     anonymous: false,
     name: 'Mykola Petrenko',
     email: 'mykola@example.org',
@@ -69,6 +77,16 @@ describe('the staff handler (Lambda entry, real dynalite)', () => {
       cursors: makeCursorCodec('handler-test-cursor-key-0123456789abcdef'),
     }),
     triageTip: makeTriageTip({ store: table.store }),
+    // Signing needs no S3 server; the downloads' own tests (staff-downloads.test.ts) fetch the files.
+    downloadAttachment: makeDownloadAttachment({
+      store: table.store,
+      files: makeAttachmentFiles({
+        s3: makeS3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }),
+        bucket: 'tipline-clean',
+      }),
+      malwareScan: 'none',
+      urlTtlSeconds: 300,
+    }),
     logger,
   });
 
@@ -88,10 +106,20 @@ describe('the staff handler (Lambda entry, real dynalite)', () => {
         }),
       ),
       await handler(staffEvent('GET /tips/export', { query: { format: 'jsonl' } })),
+      await handler(
+        staffEvent('POST /tips/{id}/attachments/{attachmentId}/download', {
+          path: { id: tip.id, attachmentId: 'handler-photo' },
+          body: {},
+        }),
+      ),
     ];
     const logged = lines();
 
-    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    // The download is logged by ids; the URL (a bearer grant until it expires) never.
+    expect(JSON.parse(responses[4]?.body ?? '{}').url).toContain('X-Amz-Signature=');
+    expect(logged.join('\n')).toContain('"attachmentId":"handler-photo"');
+    expect(logged.join('\n')).not.toContain('X-Amz-');
     expect(responses[3]?.body).toContain(secretText);
     expect(logged.length).toBeGreaterThanOrEqual(4);
     expect(logged.join('\n')).toContain(tip.id);

@@ -64,6 +64,7 @@ const MINIMAL_ENV = {
   GUARD_TABLE: 'guard',
   CLIENT_HASH_SECRET: SECRET,
   RECEIPT_HASH_SECRET: SECRET,
+  CLEAN_BUCKET: 'tipline-clean',
 };
 const READERS: [FunctionName, z.ZodObject][] = [
   ['intake', intakeConfigSchema],

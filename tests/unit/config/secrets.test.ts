@@ -9,6 +9,8 @@ import { staffConfigSchema } from '#core/config/staff-config';
 const CURSOR_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CursorSecret-AbCdEf';
 const CLIENT_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ClientHashSecret-GhIjKl';
 const VALUE = 'v'.repeat(40);
+/** The staff function's plain settings besides its secrets. */
+const STAFF_ENV = { TIPS_TABLE: 'tips', CLEAN_BUCKET: 'tipline-clean' };
 
 /** A reader that records what it was asked for and answers from a table: no AWS in unit tests. */
 function readerOf(values: Record<string, string>): SecretReader & { asked: string[] } {
@@ -36,7 +38,7 @@ describe('secrets: the value locally, the ARN in AWS, exactly one', () => {
     const read = readerOf({ [CURSOR_ARN]: VALUE });
     const config = await loadConfigWithSecrets(
       staffConfigSchema,
-      { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: CURSOR_ARN, RECEIPT_HASH_SECRET: VALUE },
+      { ...STAFF_ENV, CURSOR_SECRET_ARN: CURSOR_ARN, RECEIPT_HASH_SECRET: VALUE },
       read,
     );
     expect(config.CURSOR_SECRET).toBe(VALUE);
@@ -47,7 +49,7 @@ describe('secrets: the value locally, the ARN in AWS, exactly one', () => {
     const read = readerOf({});
     const config = await loadConfigWithSecrets(
       staffConfigSchema,
-      { TIPS_TABLE: 'tips', CURSOR_SECRET: VALUE, RECEIPT_HASH_SECRET: VALUE },
+      { ...STAFF_ENV, CURSOR_SECRET: VALUE, RECEIPT_HASH_SECRET: VALUE },
       read,
     );
     expect(config.CURSOR_SECRET).toBe(VALUE);
@@ -87,7 +89,7 @@ describe('secrets: the value locally, the ARN in AWS, exactly one', () => {
     await expect(
       loadConfigWithSecrets(
         staffConfigSchema,
-        { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: CURSOR_ARN, RECEIPT_HASH_SECRET: VALUE },
+        { ...STAFF_ENV, CURSOR_SECRET_ARN: CURSOR_ARN, RECEIPT_HASH_SECRET: VALUE },
         read,
       ),
     ).rejects.toThrow(/CURSOR_SECRET: must be a random secret of at least 32 characters/);

@@ -6,6 +6,7 @@ import { json } from '#core/http/responses';
 import type { SubmitTip } from '#core/intake/submit-tip';
 import type { MetricsRecorder } from '#core/platform/metrics';
 import type { FollowUp } from '#core/receipts/follow-up';
+import type { DownloadAttachment } from '#core/staff/download-attachment';
 import type { ListTips } from '#core/staff/list-tips';
 import type { TriageTip } from '#core/staff/triage-tip';
 import type { TipStore } from '#core/tips/tip-store';
@@ -155,6 +156,7 @@ const FUNCTIONS = {
       store: { getTip: bug } as unknown as TipStore,
       listTips: bug as unknown as ListTips,
       triageTip: bug as unknown as TriageTip,
+      downloadAttachment: bug as unknown as DownloadAttachment,
       logger,
     }),
     event: staffEvent(),
