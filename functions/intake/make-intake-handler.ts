@@ -54,10 +54,22 @@ export function makeIntakeHandler({
   uploadLimits,
   uploadOrigin,
 }: IntakeDeps) {
-  // No picker on the pages of a tip line that takes no files.
-  const fileLimits = requestUpload ? uploadLimits : undefined;
-  /** The CSP's connect-src for a page with the picker: the uploads bucket, or nothing more. */
-  const pageConnect = async () => ({ connectSrc: fileLimits && uploadOrigin ? [await uploadOrigin()] : [] });
+  /**
+   * A page's file picker: the limits, and the uploads origin for its CSP connect-src. None on a
+   * tip line that takes no files, and none when the origin cannot be had (no credentials to sign
+   * with): the page then works for text, as without JavaScript, rather than failing.
+   */
+  async function pageFiles(): Promise<{ fileLimits?: UploadLimits; csp: { connectSrc: string[] } }> {
+    if (!requestUpload || !uploadLimits || !uploadOrigin) return { csp: { connectSrc: [] } };
+    try {
+      return { fileLimits: uploadLimits, csp: { connectSrc: [await uploadOrigin()] } };
+    } catch (err) {
+      logger.warn('upload origin unavailable; pages served without the file picker', {
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+      return { csp: { connectSrc: [] } };
+    }
+  }
   async function postUpload(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
     if (!requestUpload) throw new RouteNotFoundError(event.routeKey);
     // Counted before parsing, as submits are (requestUpload counts first).
@@ -114,7 +126,8 @@ export function makeIntakeHandler({
     } catch (err) {
       if (err instanceof RateLimitedError) metrics?.count(METRIC.SubmitsRateLimited);
       // A browser's plain form post gets the form again with the problem on it; the rest is the edge's.
-      const page = asHtml ? readerFormErrorPage(err, values, fileLimits, await pageConnect()) : undefined;
+      const files = asHtml ? await pageFiles() : undefined;
+      const page = files ? readerFormErrorPage(err, values, files.fileLimits, files.csp) : undefined;
       if (!page) throw err;
       logOutcome(logger, page, err);
       return page;
@@ -145,11 +158,14 @@ export function makeIntakeHandler({
             files: true,
           },
         );
-      case 'GET /follow-up':
-        return html(200, followUpPage({ fileLimits }), {}, await pageConnect());
+      case 'GET /follow-up': {
+        const { fileLimits, csp } = await pageFiles();
+        return html(200, followUpPage({ fileLimits }), {}, csp);
+      }
       case 'GET /openapi.json':
         return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
-      case 'GET /':
+      case 'GET /': {
+        const { fileLimits, csp } = await pageFiles();
         return html(
           200,
           readerFormPage({
@@ -158,8 +174,9 @@ export function makeIntakeHandler({
             fileLimits,
           }),
           {},
-          await pageConnect(),
+          csp,
         );
+      }
       default:
         throw new RouteNotFoundError(event.routeKey);
     }
