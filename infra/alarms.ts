@@ -10,6 +10,8 @@ import { Construct } from 'constructs';
 
 export interface TiplineAlarmsProps {
   readonly deadLetterQueue: IQueue;
+  /** Upload events the cleaner failed at every attempt (its asynchronous invocation's on-failure destination). */
+  readonly cleanerFailures?: IQueue;
   /** The API stage whose 5xx count is watched. */
   readonly api: { metricServerError(props?: { period?: Duration }): IMetric };
   readonly functions: Record<string, IFunction>;
@@ -29,6 +31,7 @@ export class TiplineAlarms extends Construct {
   readonly topic: Topic;
   readonly deadLetters: Alarm;
   readonly apiServerErrors: Alarm;
+  readonly cleanerFailures?: Alarm;
   readonly functionErrors: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: TiplineAlarmsProps) {
@@ -64,6 +67,16 @@ export class TiplineAlarms extends Construct {
       }),
       'A desk alert could not be sent and is in the dead-letter queue: fix SES, then redrive (docs/operations.md).',
     );
+    if (props.cleanerFailures) {
+      this.cleanerFailures = atLeastOne(
+        'CleanerFailuresAlarm',
+        props.cleanerFailures.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        "An upload's S3 event failed every cleaner attempt: its tip may show the file as still being cleaned. The queue's message names the object; fix the cause, then send the event to the cleaner again.",
+      );
+    }
     this.apiServerErrors = atLeastOne(
       'ApiServerErrorsAlarm',
       props.api.metricServerError({ period: Duration.minutes(5) }),

@@ -104,6 +104,13 @@ export class AttachmentStorage extends Construct {
           tagFilters: { [ATTACHED_TAG.key]: ATTACHED_TAG.unattached },
           expiration: Duration.days(UNATTACHED_EXPIRY_DAYS),
         },
+        {
+          // The same for a kept original (KEEP_ORIGINALS), tagged with its clean copy.
+          id: 'expire-unattached-originals',
+          prefix: ORIGINALS_PREFIX,
+          tagFilters: { [ATTACHED_TAG.key]: ATTACHED_TAG.unattached },
+          expiration: Duration.days(UNATTACHED_EXPIRY_DAYS),
+        },
       ],
     });
 

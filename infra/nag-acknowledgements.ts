@@ -73,7 +73,7 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     }
   }
 
-  for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier]) {
+  for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier, stack.cleaner.fn]) {
     ack(
       fn,
       'AwsSolutions-L1',
@@ -122,6 +122,38 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
 
   acknowledgeEdgeFindings(stack.edge);
   acknowledgeAttachmentFindings(stack.attachments);
+  acknowledgeCleanerFindings(stack);
+}
+
+/** The cleaner and the grants around the clean bucket (infra/attachment-cleaner.ts). */
+function acknowledgeCleanerFindings(stack: TiplineStack): void {
+  const cleanId = Stack.of(stack).getLogicalId(stack.attachments.clean.node.defaultChild as CfnBucket);
+  const uploadsId = uploadsLogicalId(stack.attachments);
+  const randomKeys =
+    'Each object is named by a random upload id not known in advance: the prefix (clean/ or originals/ of the clean bucket, uploads/ of the uploads bucket) is the narrowest scope that covers them, and the actions are only the ones the function calls.';
+  for (const fn of [stack.intake, stack.cleaner.fn]) {
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (!policy) continue;
+    ack(policy, `AwsSolutions-IAM5[Resource::<${cleanId}.Arn>/${CLEAN_PREFIX}*]`, randomKeys);
+    ack(policy, `AwsSolutions-IAM5[Resource::<${cleanId}.Arn>/${ORIGINALS_PREFIX}*]`, randomKeys);
+  }
+  const cleanerPolicy = stack.cleaner.fn.role?.node.tryFindChild('DefaultPolicy');
+  if (cleanerPolicy)
+    ack(cleanerPolicy, `AwsSolutions-IAM5[Resource::<${uploadsId}.Arn>/${UPLOAD_PREFIX}*]`, randomKeys);
+  ack(
+    stack.cleaner.failures,
+    'AwsSolutions-SQS3',
+    "This queue is itself the dead-letter queue: the on-failure destination of the cleaner's asynchronous invocation, alarmed (nag only recognises SQS redrive DLQs).",
+  );
+  // CDK's own handler that writes the uploads bucket's notification configuration at deploy.
+  for (const child of stack.node.children) {
+    if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
+    ack(
+      child,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      "CDK's BucketNotificationsHandler (a deploy-time custom resource that only puts the uploads bucket's notification configuration) is made by aws-s3 with the AWS managed basic execution role; it handles no reader data.",
+    );
+  }
 }
 
 const uploadsLogicalId = (attachments: AttachmentStorage) =>

@@ -46,6 +46,13 @@ export interface TiplineFunctionProps {
   readonly memorySize?: number;
   /** Encrypts the function's log group; @default CloudWatch Logs' own encryption. */
   readonly logKey?: IKey;
+  /**
+   * Packages shipped in the function's node_modules instead of the bundle (native or
+   * `__dirname`-reading ones), installed by npm from the project's lockfile at synth.
+   */
+  readonly nodeModules?: string[];
+  /** The environment of that install, e.g. the platform npm picks prebuilt binaries for. */
+  readonly installEnvironment?: Record<string, string>;
 }
 
 const DEFAULT_TIMEOUT = Duration.seconds(29);
@@ -113,6 +120,8 @@ export class TiplineFunction extends NodejsFunction {
         // (~130 KB, ~10% of init CPU). See functions/core/platform/lambda-credentials.ts.
         esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
         forceDockerBundling: false,
+        ...(props.nodeModules ? { nodeModules: props.nodeModules } : {}),
+        ...(props.installEnvironment ? { environment: props.installEnvironment } : {}),
       },
     });
     for (const secret of Object.values(props.secrets ?? {})) this.grantSecretRead(role, secret);
@@ -205,8 +214,11 @@ function checkProps(id: string, props: TiplineFunctionProps): string {
  * only the role itself is taken out, once synth has turned construct dependencies into DependsOn.
  */
 function dropRedundantRoleDependency(fn: NodejsFunction, role: Role): void {
-  const cfnFunction = fn.node.defaultChild as CfnResource;
-  const cfnRole = role.node.defaultChild as CfnResource;
+  dropRoleDependency(fn.node.defaultChild as CfnResource, role.node.defaultChild as CfnResource);
+}
+
+/** The same for a function CDK makes itself (the S3 notifications handler): only the role goes. */
+export function dropRoleDependency(cfnFunction: CfnResource, cfnRole: CfnResource): void {
   cfnFunction.addOverride(
     'DependsOn',
     Lazy.list({

@@ -10,6 +10,7 @@ import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
+import { AttachmentCleaner } from './attachment-cleaner';
 import { AttachmentStorage } from './attachment-storage';
 import { serveAttachmentFiles, TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
@@ -53,6 +54,8 @@ export class TiplineStack extends Stack {
   readonly secrets: TiplineSecrets;
   /** The attachments' uploads and clean buckets and the uploads' malware scan (issue 12). */
   readonly attachments: AttachmentStorage;
+  /** The cleaner of each new upload, invoked by the uploads bucket's S3 events (issue 12). */
+  readonly cleaner: AttachmentCleaner;
 
   /** The customer-managed key of everything stored. */
   readonly key: Key;
@@ -117,8 +120,16 @@ export class TiplineStack extends Stack {
       encryptionKey,
     });
     this.receipts = this.receiptsFunction();
-    // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it.
-    for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier]) {
+    this.cleaner = new AttachmentCleaner(this, 'Cleaner', {
+      uploads: this.attachments.uploads,
+      clean: this.attachments.clean,
+      tipsTable: this.tips.table,
+      guardTable: this.reliability.guard,
+      encryptionKey,
+    });
+    // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it; S3 (SSE-KMS)
+    // too, for the intake's presigned uploads and the cleaner's reads and writes.
+    for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier, this.cleaner.fn]) {
       this.key.grant(fn, ...TABLE_KEY_ACTIONS);
     }
 
@@ -145,12 +156,14 @@ export class TiplineStack extends Stack {
 
     this.alarms = new TiplineAlarms(this, 'Alarms', {
       deadLetterQueue: this.alerts.deadLetterQueue,
+      cleanerFailures: this.cleaner.failures,
       api: this.api.httpApi,
       functions: {
         Intake: this.intake,
         Notifier: this.alerts.notifier,
         Staff: this.staff,
         Receipts: this.receipts,
+        Cleaner: this.cleaner.fn,
       },
       ...(config.alarmAddress ? { alarmAddress: config.alarmAddress } : {}),
       encryptionKey,
@@ -170,6 +183,7 @@ export class TiplineStack extends Stack {
         [ENV.STAFF_SIGN_IN_URL]: this.staffAuth.signInUrl,
         [ENV.STAFF_TOKEN_URL]: this.staffAuth.tokenUrl,
         [ENV.UPLOADS_BUCKET]: this.attachments.uploads.bucketName,
+        [ENV.CLEAN_BUCKET]: this.attachments.clean.bucketName,
         ...this.config.intakeEnvironment,
         ...this.config.storeEnvironment,
       },
@@ -203,6 +217,13 @@ export class TiplineStack extends Stack {
     // A tip's uploads are checked before it is stored (verify-uploads.ts): HeadObject, which S3
     // authorises as s3:GetObject. Its size only; the function never reads the bytes.
     fn.allow(['s3:GetObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
+    // A file cleaned before its tip arrived: intake puts the record on the tip and tags the
+    // cleaner's copies attached (the lifecycle rule leaves them then). Tagging only, no read.
+    const { clean } = this.attachments;
+    fn.allow(
+      ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+      [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
+    );
     return fn;
   }
 

@@ -14,6 +14,8 @@ import { makeMetrics } from '#core/platform/metrics';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { makeStoreHealth } from '#core/tips/store-health';
 import { makeTipStore } from '#core/tips/tip-store';
+import { makeMarkAttached } from '#core/uploads/attached-tag';
+import { makeAttachmentClaims } from '#core/uploads/attachment-claims';
 import { makeRequestUpload } from '#core/uploads/request-upload';
 import { makeUploadGrants } from '#core/uploads/upload-grant';
 import { uploadLimits } from '#core/uploads/upload-limits';
@@ -40,6 +42,7 @@ export function intakeFromConfig(
     retention: config.RETENTION_POLICY,
     ...(guards.spamChecks ? { spamChecks: guards.spamChecks } : {}),
     ...(guards.verifyUploads ? { verifyUploads: guards.verifyUploads } : {}),
+    ...(guards.attachmentClaims ? { attachmentClaims: guards.attachmentClaims } : {}),
   });
   return makeIntakeHandler({
     submitTip,
@@ -105,8 +108,27 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
     uploads && secret
       ? makeUploadGrants({ ...uploads, secret, maxFileBytes: config.MAX_FILE_BYTES })
       : undefined;
+  // Intake and the cleaner meet in the guard table (attachment-claims.ts); without it or the clean
+  // bucket, a tip's files stay pending.
+  const attachmentClaims =
+    uploads && guardTable && config.CLEAN_BUCKET
+      ? {
+          claims: makeAttachmentClaims({ doc: dynamo.doc, tableName: guardTable }),
+          markAttached: makeMarkAttached({ s3: uploads.s3, bucket: config.CLEAN_BUCKET }),
+        }
+      : undefined;
+  if (uploads && !attachmentClaims)
+    logger.warn('attachments stay pending: GUARD_TABLE or CLEAN_BUCKET is not set');
   const limits = uploadLimits(config.MAX_FILE_BYTES);
-  const verifyUploads = uploads && grants ? makeVerifyUploads({ ...uploads, grants, ...limits }) : undefined;
+  const verifyUploads =
+    uploads && grants
+      ? makeVerifyUploads({
+          ...uploads,
+          grants,
+          ...limits,
+          ...(attachmentClaims ? { claims: attachmentClaims.claims } : {}),
+        })
+      : undefined;
   const requestUpload = grants
     ? makeRequestUpload({
         grants,
@@ -130,6 +152,7 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
     verifyUploads,
     uploadLimits: limits,
     grants,
+    attachmentClaims,
     metrics: makeMetrics('tipline-intake'),
     intake(submitTip: SubmitTip): GuardedIntake {
       return makeGuardedIntake({

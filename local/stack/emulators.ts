@@ -4,7 +4,9 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { S3Event } from 'aws-lambda';
 import { postPolicyMiddleware } from './s3-post-policy';
+import type { S3ServerEvents } from './upload-feed';
 
 const require = createRequire(import.meta.url);
 
@@ -102,11 +104,13 @@ export async function startS3Server({
   port?: number;
   host?: string;
   directory?: string;
-}): Promise<RunningServer> {
+}): Promise<RunningServer & S3ServerEvents> {
   type S3rverInstance = {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     middleware: unknown[];
+    on(name: 'event', listener: (event: S3Event) => void): void;
+    off(name: 'event', listener: (event: S3Event) => void): void;
   };
   const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => S3rverInstance;
   const dir = directory ?? mkdtempSync(join(tmpdir(), 'tipline-s3-'));
@@ -119,6 +123,11 @@ export async function startS3Server({
   return {
     port: actual,
     url: `http://${host}:${actual}`,
+    // Each stored, copied or deleted object, as an S3 event notification would carry it.
+    onEvent(listener) {
+      server.on('event', listener);
+      return () => server.off('event', listener);
+    },
     async close() {
       // The SDK keeps connections alive; without this, close waits for them to time out.
       (server as unknown as { httpServer?: Server }).httpServer?.closeAllConnections?.();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { attachmentStorageConfigSchema } from '#core/config/attachment-storage-config';
+import { cleanerConfigSchema } from '#core/config/cleaner-config';
 import { ENV } from '#core/config/env-names';
 import { intakeConfigSchema } from '#core/config/intake-config';
 import { loadConfig } from '#core/config/load-config';
@@ -9,6 +10,7 @@ import { notifierConfigSchema } from '#core/config/notifier-config';
 import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { staffConfigSchema } from '#core/config/staff-config';
 import { makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
+import { type CleanerInjections, cleanerFromConfig } from '../../functions/cleaner/wiring';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { notifierFromConfig } from '../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';
@@ -30,6 +32,7 @@ import {
   tipsTableInput,
 } from './tables';
 import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
+import { attachUploadFeed, type S3ServerEvents, type UploadFeed } from './upload-feed';
 
 /** Signs list cursors locally; in AWS the staff function gets a generated secret instead. */
 export const LOCAL_CURSOR_SECRET = 'local-dev-cursor-key-not-a-secret-0123456789';
@@ -56,8 +59,14 @@ export interface LocalStackOptions {
   senderAddress?: string;
   /** The stream feed's first retry delay (the event source backs off similarly). */
   retryDelayMs?: number;
-  /** Use emulators that already run (tests share one pair) instead of starting new ones. */
-  external?: { dynamoUrl: string; sesUrl: string; s3Url: string };
+  /**
+   * Use emulators that already run (tests share them) instead of starting new ones. Without
+   * `s3Url` the stack starts an S3 server of its own, whose events feed the cleaner; a shared
+   * one's events reach no cleaner (its uploads stay pending).
+   */
+  external?: { dynamoUrl: string; sesUrl: string; s3Url?: string };
+  /** The cleaner's stand-ins a test hands in (a cleaning core that crashes). */
+  cleaner?: Pick<CleanerInjections, 'clean'>;
   /**
    * The production defaults of the abuse defences (30 submits per client per 10 min, 3 s minimum
    * fill time, flood digest over 60 alerts in 5 min). Off by default: tests drive one client
@@ -86,6 +95,11 @@ export interface LocalStack {
   /** The env a function would get in AWS, pointed at the local emulators. */
   env: Record<string, string>;
   feed: StreamFeed;
+  /**
+   * The uploads bucket's ObjectCreated events, fed to the cleaner as Lambda would be invoked;
+   * absent when the stack uses a shared S3 server (`external.s3Url`), whose events it cannot see.
+   */
+  uploadFeed?: UploadFeed;
   /** The local dead-letter queue of failed alerts (`npm run redrive` resends from it). */
   deadLetterFile: string;
   /** One scheduled notifier tick: sends the digests of closed flood windows. */
@@ -165,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     staffConfigSchema,
     receiptsConfigSchema,
     attachmentStorageConfigSchema,
+    cleanerConfigSchema,
   ]) {
     loadConfig(schema, configEnv);
   }
@@ -183,7 +198,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ses = options.external
     ? { url: options.external.sesUrl, ...noop }
     : await startSesEmulator({ port: options.sesPort ?? 0 });
-  const s3 = options.external
+  const s3: { url: string; close(): Promise<void> } & Partial<S3ServerEvents> = options.external?.s3Url
     ? { url: options.external.s3Url, ...noop }
     : await startS3Server({
         port: options.s3Port ?? 0,
@@ -207,6 +222,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3Client = makeS3Client({ region: storage.AWS_REGION, endpoint: s3.url });
   await ensureBucket(s3Client, storage.UPLOADS_BUCKET);
   await ensureBucket(s3Client, storage.CLEAN_BUCKET);
+
+  // S3 → Lambda for the cleaner: only an S3 server of the stack's own tells it of new uploads.
+  const cleanerS3 = makeS3Client({ region: storage.AWS_REGION, endpoint: s3.url, requestTimeoutMs: 30_000 });
+  const uploadFeed = s3.onEvent
+    ? attachUploadFeed(s3 as S3ServerEvents, {
+        bucket: storage.UPLOADS_BUCKET,
+        consumer: cleanerFromConfig(loadConfig(cleanerConfigSchema, env), {
+          dynamo: intakeDynamo,
+          s3: cleanerS3,
+          ...options.cleaner,
+        }),
+        retryDelayMs: options.retryDelayMs ?? 500,
+        onFailure: (event) =>
+          console.warn(
+            JSON.stringify({
+              level: 'WARN',
+              message: 'upload event failed every attempt (the on-failure destination in AWS)',
+              records: event.Records.length,
+            }),
+          ),
+      })
+    : undefined;
 
   const deadLetterFile = env[LOCAL_DLQ_FILE] as string;
   const notifier = notifierFromConfig(notifierConfig, { deadLetters: makeFileDeadLetters(deadLetterFile) });
@@ -268,6 +305,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     s3Url: s3.url,
     env,
     feed,
+    ...(uploadFeed ? { uploadFeed } : {}),
     deadLetterFile,
     tick,
     issuer,
@@ -278,6 +316,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await gateway.close();
       await issuer.close();
       if (!dataDir) rmSync(issuerDir, { recursive: true, force: true });
+      await uploadFeed?.drained();
+      uploadFeed?.stop();
+      cleanerS3.destroy();
       await feed.drained();
       feed.stop();
       intakeDynamo.client.destroy();

@@ -116,13 +116,20 @@ describe('the attachment buckets (infra/attachment-storage.ts)', () => {
     ]);
   });
 
-  test('a clean copy still tagged unattached expires within a day; an attached one is left to tip retention', () => {
+  test('a clean copy or kept original still tagged unattached expires within a day; an attached one is left to tip retention', () => {
     expect(UNATTACHED_EXPIRY_DAYS).toBe(1);
     expect(resources[cleanId].Properties.LifecycleConfiguration.Rules).toEqual([
       {
         Id: 'expire-unattached-clean-copies',
         Status: 'Enabled',
         Prefix: CLEAN_PREFIX,
+        TagFilters: [{ Key: ATTACHED_TAG.key, Value: ATTACHED_TAG.unattached }],
+        ExpirationInDays: UNATTACHED_EXPIRY_DAYS,
+      },
+      {
+        Id: 'expire-unattached-originals',
+        Status: 'Enabled',
+        Prefix: ORIGINALS_PREFIX,
         TagFilters: [{ Key: ATTACHED_TAG.key, Value: ATTACHED_TAG.unattached }],
         ExpirationInDays: UNATTACHED_EXPIRY_DAYS,
       },

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type * as CleanAttachment from '#core/attachments/clean-attachment';
 import { FUNCTION_ENTRIES, lambdaBundleOptions } from '../../bench/bundle-options';
+import { CLEANER_NODE_MODULES } from '../../infra/attachment-cleaner';
 import { findsSourceStrings, sourceHeic } from '../support/attachment-files';
 
 /** Each Lambda bundled as infra ships it, with esbuild's record of every file that went in. */
@@ -31,7 +32,38 @@ describe.each(Object.entries(FUNCTION_ENTRIES))('the %s bundle', (name, entry) =
   });
 });
 
-describe('the attachment cleaner, bundled as a Lambda would ship it (not wired to a function yet)', () => {
+describe('the cleaner function, bundled as infra ships it (sharp and libheif-js in node_modules beside it)', () => {
+  it('holds no local-only, browser or test code, nor sharp or libheif, and loads with its environment', async () => {
+    mkdirSync(join('node_modules', '.cache'), { recursive: true });
+    const outdir = mkdtempSync(join('node_modules', '.cache', 'cleaner-bundle-'));
+    const result = await build({
+      ...lambdaBundleOptions,
+      entryPoints: ['functions/cleaner/handler.ts'],
+      external: CLEANER_NODE_MODULES,
+      outdir,
+    });
+    const inputs = Object.keys((result.metafile as Metafile).inputs);
+    expect(inputs.filter((i) => /^(local|web|tests|bench)\//.test(i))).toEqual([]);
+    expect(inputs.filter((i) => /node_modules\/(sharp|libheif-js)\//.test(i))).toEqual([]);
+    expect(inputs).toContain('functions/core/uploads/clean-upload.ts');
+
+    const env = {
+      TIPS_TABLE: 'tips',
+      GUARD_TABLE: 'guard',
+      UPLOADS_BUCKET: 'uploads-bucket',
+      CLEAN_BUCKET: 'clean-bucket',
+    };
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    const loaded = (await import(pathToFileURL(resolve(outdir, 'handler.js')).href).finally(() => {
+      process.env = saved;
+      rmSync(outdir, { recursive: true });
+    })) as { handler: unknown };
+    expect(typeof loaded.handler).toBe('function');
+  });
+});
+
+describe('the attachment cleaner, bundled as a Lambda would ship it', () => {
   it('bundles file-type, pdf-lib and mp4box for Node 22 as ESM, keeps sharp and the HEIC decoder outside, and runs', async () => {
     // sharp is native: a function ships it in node_modules (built for linux-arm64), not in the bundle.
     // libheif-js goes there too: libheif's Emscripten loader reads `__dirname`, which an ESM bundle

@@ -87,8 +87,8 @@ describe('customer-managed key', () => {
 
   test('encrypts every log group, each kept 90 days', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    // One per function (intake, staff, receipts, notifier) and the API's access log.
-    expect(groups).toHaveLength(5);
+    // One per function (intake, staff, receipts, notifier, cleaner) and the API's access log.
+    expect(groups).toHaveLength(6);
     for (const group of groups) {
       expect(group.Properties).toMatchObject({ KmsKeyId: keyArn(), RetentionInDays: 90 });
     }

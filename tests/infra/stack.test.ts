@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROUTES, routeKey } from '#core/api/routes';
 import { ENV, SECRET_ENV, type SecretEnvName } from '#core/config/env-names';
 import { LIST_INDEXES, RECEIPT_INDEX, TTL_ATTRIBUTE } from '#core/tips/table-design';
-import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
 import { makeTiplineApp } from '../../infra/tipline-app';
 import { TiplineFunction } from '../../infra/tipline-function';
 import type { TiplineStack } from '../../infra/tipline-stack';
@@ -246,8 +246,11 @@ describe('API', () => {
 
 describe('functions', () => {
   test('all run Node 22 on arm64 with JSON logs to a log group with retention', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions.length).toBeGreaterThanOrEqual(3);
+    const all = Object.entries(template.findResources('AWS::Lambda::Function'));
+    // Besides Tipline's own, only CDK's deploy-time handler that writes the uploads bucket's notification.
+    const functions = all.filter(([id]) => !id.startsWith('BucketNotificationsHandler')).map(([, fn]) => fn);
+    expect(all.length - functions.length).toBe(1);
+    expect(functions.length).toBeGreaterThanOrEqual(5);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -264,6 +267,16 @@ describe('functions', () => {
   test('API functions may run until just before API Gateway gives up, so a degraded store gets their own 503', () => {
     for (const fn of [stack.intake, stack.staff, stack.receipts]) expect(props(fn).Timeout).toBe(29);
     expect(props(stack.alerts.notifier).Timeout).toBe(60);
+  });
+
+  test("the cleaner ships sharp and libheif-js in its node_modules, sharp's binary for Lambda's linux-arm64", () => {
+    const code = template.toJSON().Resources[logicalId(stack, stack.cleaner.fn)].Properties.Code;
+    const dir = join(outdir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
+    expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules', 'sharp', 'package.json'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules', 'libheif-js', 'package.json'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules', '@img', 'sharp-linux-arm64', 'package.json'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules', '@img', 'sharp-linux-x64'))).toBe(false);
   });
 
   test('each bundle is a minified ESM file with a createRequire banner and a source map, and loads', async () => {
@@ -328,6 +341,15 @@ describe('least privilege', () => {
         {
           actions: ['s3:GetObject'],
           resource: { 'Fn::Join': ['', [arnOf(stack.attachments.uploads), `/${UPLOAD_PREFIX}*`]] },
+        },
+        // A file cleaned before its tip arrived: its copies are tagged attached, never read.
+        {
+          actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.clean), `/${CLEAN_PREFIX}*`]] },
+        },
+        {
+          actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.clean), `/${ORIGINALS_PREFIX}*`]] },
         },
       ]),
     );

@@ -4,6 +4,11 @@ import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../
 export type TestStackOptions = Omit<LocalStackOptions, 'external' | 'tableName'> & {
   /** An SES endpoint of the test's own (a fault-injecting one) instead of the run's emulator. */
   sesUrl?: string;
+  /**
+   * An S3 server of the stack's own instead of the run's shared one: its upload events feed the
+   * cleaner (`stack.uploadFeed`); on the shared one uploads stay pending.
+   */
+  ownS3?: boolean;
 };
 
 /**
@@ -12,10 +17,10 @@ export type TestStackOptions = Omit<LocalStackOptions, 'external' | 'tableName'>
  */
 export function startTestStack(
   prefix: string,
-  { sesUrl = inject('sesUrl'), ...options }: TestStackOptions = {},
+  { sesUrl = inject('sesUrl'), ownS3 = false, ...options }: TestStackOptions = {},
 ): Promise<LocalStack> {
   return startLocalStack({
-    external: { dynamoUrl: inject('dynamoUrl'), sesUrl, s3Url: inject('s3Url') },
+    external: { dynamoUrl: inject('dynamoUrl'), sesUrl, ...(ownS3 ? {} : { s3Url: inject('s3Url') }) },
     tableName: `${prefix}-${Date.now()}`,
     ...options,
   });

@@ -34,6 +34,11 @@ export const ENV = {
    * NO_THREATS_FOUND) or `none` (the default, and always locally: the inbox says "not scanned").
    */
   MALWARE_SCAN: 'MALWARE_SCAN',
+  /**
+   * Cleaner: `true` keeps each original as received under `originals/` in the clean bucket (for a
+   * logged "download original"); default `false`: the original is gone once cleaned.
+   */
+  KEEP_ORIGINALS: 'KEEP_ORIGINALS',
   /** Intake (POST /uploads): the largest file a presigned POST lets S3 take, in bytes (default 100 MB). */
   MAX_FILE_BYTES: 'MAX_FILE_BYTES',
   /** Intake: upload requests per client per RATE_LIMIT_WINDOW_SECONDS (default 60), apart from submits. */

@@ -33,6 +33,8 @@ export const intakeConfigSchema = z
     // Attachments (POST /uploads): off without a bucket. Upload ids are signed with a key derived
     // from CLIENT_HASH_SECRET, so uploads also need it.
     [ENV.UPLOADS_BUCKET]: bucketName.optional(),
+    // Where the cleaner's copies are: intake tags the copy of a file cleaned before its tip arrived.
+    [ENV.CLEAN_BUCKET]: bucketName.optional(),
     [ENV.S3_ENDPOINT]: optionalUrl,
     [ENV.MAX_FILE_BYTES]: z.coerce.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
     [ENV.UPLOAD_RATE_LIMIT_MAX]: seconds(60),

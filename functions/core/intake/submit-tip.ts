@@ -7,6 +7,8 @@ import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from '#core/tip
 import type { TipRecord } from '#core/tips/tip-record';
 import { fieldIssues, type TipSubmission, tipSubmissionSchema } from '#core/tips/tip-schema';
 import type { TipStore } from '#core/tips/tip-store';
+import type { MarkAttached } from '#core/uploads/attached-tag';
+import type { AttachmentClaims } from '#core/uploads/attachment-claims';
 import { pendingAttachment } from '#core/uploads/pending-attachment';
 import type { VerifiedUpload, VerifyUploads } from '#core/uploads/verify-uploads';
 
@@ -23,6 +25,12 @@ export interface SubmitTipDeps {
   retention?: RetentionPolicy;
   /** Checks a tip's upload ids (issue 12); without it a tip with attachments is refused (400). */
   verifyUploads?: VerifyUploads;
+  /**
+   * Where intake and the cleaner meet (attachment-claims.ts): each upload is claimed for the tip
+   * before it is stored, and a file the cleaner finished already goes in as its record (its clean
+   * copy tagged attached). Without it a tip's files stay pending.
+   */
+  attachmentClaims?: { claims: AttachmentClaims; markAttached: MarkAttached };
 }
 
 export interface SubmitTipResult {
@@ -93,7 +101,40 @@ export function makeSubmitTip({
   spamChecks,
   retention = DEFAULT_RETENTION,
   verifyUploads,
+  attachmentClaims,
 }: SubmitTipDeps): SubmitTip {
+  /**
+   * Claims every file of the tip for it, before the tip is stored, so any failure here leaves
+   * nothing stored and the reader's retry starts over (the claims made are given back). A file the
+   * cleaner finished already gets its record now; for the others the cleaner, finishing later,
+   * finds the tip named in the claim and applies its record itself (clean-upload.ts).
+   */
+  async function claimUploads(tip: TipRecord, taken: string[]): Promise<void> {
+    const records = tip.attachments ?? [];
+    if (!attachmentClaims || records.length === 0) return;
+    const { claims, markAttached } = attachmentClaims;
+    const outcomes = await Promise.allSettled(
+      records.map(async (record, position) => {
+        const outcome = await claims.attach(record.id, tip.id, position);
+        if (outcome.ok) taken.push(record.id);
+        return outcome;
+      }),
+    );
+    const issues: { path: string; message: string }[] = [];
+    for (const [position, settled] of outcomes.entries()) {
+      if (settled.status === 'rejected') throw settled.reason;
+      if (!settled.value.ok)
+        issues.push({ path: `attachments.${position}`, message: 'already sent with another tip' });
+    }
+    if (issues.length > 0) throw new ValidationError(issues);
+    for (const [position, settled] of outcomes.entries()) {
+      const claim = settled.status === 'fulfilled' && settled.value.ok ? settled.value.claim : undefined;
+      if (!claim?.result) continue;
+      await markAttached(claim.result.id, { keptOriginal: claim.keptOriginal === true });
+      records[position] = claim.result;
+    }
+  }
+
   async function checkedUploads(submission: TipSubmission): Promise<VerifiedUpload[]> {
     const ids = submission.attachments ?? [];
     if (ids.length === 0) return [];
@@ -130,12 +171,17 @@ export function makeSubmitTip({
     const receipt = newReceipt();
     // Retention starts at the write: DynamoDB TTL removes the tip when its status's period ends.
     tip.expiresAt = expiresAtFor(retention, tip, now);
+    const taken: string[] = [];
     try {
+      await claimUploads(tip, taken);
       await store.putTip(tip, receiptKeys.lookupKey(receipt));
     } catch (err) {
       // Nothing half-written: the retry of a tip that was not stored is neither a duplicate
-      // nor a reused form token.
-      await Promise.all(claims.map((c) => spamChecks?.release(c)));
+      // nor a reused form token, and its files are free for it.
+      await Promise.all([
+        ...claims.map((c) => spamChecks?.release(c)),
+        ...taken.map((objectId) => attachmentClaims?.claims.release(objectId, id).catch(() => undefined)),
+      ]);
       throw err;
     }
     return { tip, receipt };

@@ -48,11 +48,18 @@ export function makeSesClient({ region, endpoint }: ClientOptions): SESv2Client 
 // s3rver knows one account (its built-in S3RVER key) and answers 403 to any other key id.
 const localS3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export function makeS3Client({ region, endpoint }: ClientOptions): S3Client {
+export function makeS3Client({
+  region,
+  endpoint,
+  requestTimeoutMs = requestHandler.requestTimeout,
+}: ClientOptions & {
+  /** Idle time allowed per request: the cleaner moves files of up to 100 MB, intake only metadata. */
+  requestTimeoutMs?: number;
+}): S3Client {
   return new S3Client({
     region,
     maxAttempts: 3,
-    requestHandler,
+    requestHandler: { ...requestHandler, requestTimeout: requestTimeoutMs },
     ...(endpoint ? { endpoint, forcePathStyle: true, credentials: localS3Credentials } : {}),
   });
 }

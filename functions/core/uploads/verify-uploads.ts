@@ -1,7 +1,13 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ValidationError } from '#core/http/errors';
 import type { FieldIssue } from '#core/tips/tip-schema';
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_TOTAL_BYTES } from './storage-layout';
+import type { AttachmentClaims } from './attachment-claims';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_MAX_FILES,
+  DEFAULT_MAX_TOTAL_BYTES,
+  UPLOAD_PREFIX,
+} from './storage-layout';
 import { BadUploadIdError, type UploadGrants } from './upload-grant';
 
 export interface VerifiedUpload {
@@ -19,6 +25,11 @@ export interface VerifyUploadsProps {
   maxFiles?: number;
   maxFileBytes?: number;
   maxTotalBytes?: number;
+  /**
+   * The cleaner deletes an upload once it has cleaned it, which may be before the reader sends
+   * the tip: then the claim's recorded size stands for the object (attachment-claims.ts).
+   */
+  claims?: Pick<AttachmentClaims, 'read'>;
 }
 
 /**
@@ -47,15 +58,17 @@ export function makeVerifyUploads({
   maxFiles = DEFAULT_MAX_FILES,
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
   maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES,
+  claims,
 }: VerifyUploadsProps) {
   async function sizeOf(key: string): Promise<number | undefined> {
     try {
       const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return head.ContentLength ?? 0;
     } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
+      if (!isNotFound(err)) throw err;
     }
+    const claim = await claims?.read(key.slice(UPLOAD_PREFIX.length));
+    return claim?.result ? claim.uploadBytes : undefined;
   }
 
   return async function verifyUploads(

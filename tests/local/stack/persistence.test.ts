@@ -65,20 +65,26 @@ describe('the local stack keeps its data in DATA_DIR across a restart', () => {
     expect(health.status).toBe(200);
   });
 
-  it('an object in the uploads bucket before a stop is still there after a start on the same folder', async () => {
+  it("an upload's clean copy made before a stop is still there after a start on the same folder", async () => {
     // A folder of its own: the first test's second stack still holds dynalite's lock on dataDir.
     const dir = join(dataDir, 'objects');
     const first = await start(dir);
-    const key = `uploads/persist-${Date.now()}`;
+    const id = `persist-${Date.now()}`;
     const put = makeS3Client({ region: 'us-east-1', endpoint: first.s3Url });
-    await put.send(new PutObjectCommand({ Bucket: first.env.UPLOADS_BUCKET, Key: key, Body: 'kept bytes' }));
+    await put.send(
+      new PutObjectCommand({ Bucket: first.env.UPLOADS_BUCKET, Key: `uploads/${id}`, Body: 'kept bytes' }),
+    );
     put.destroy();
+    // The stack's own S3 server feeds its cleaner, which moves the upload to the clean bucket.
+    await first.uploadFeed?.drained();
     await first.stop();
     running.pop();
 
     const second = await start(dir);
     const get = makeS3Client({ region: 'us-east-1', endpoint: second.s3Url });
-    const object = await get.send(new GetObjectCommand({ Bucket: second.env.UPLOADS_BUCKET, Key: key }));
+    const object = await get.send(
+      new GetObjectCommand({ Bucket: second.env.CLEAN_BUCKET, Key: `clean/${id}` }),
+    );
 
     expect(await object.Body?.transformToString()).toBe('kept bytes');
     get.destroy();

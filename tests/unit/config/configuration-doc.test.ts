@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
+import { cleanerConfigSchema } from '#core/config/cleaner-config';
 import { ENV } from '#core/config/env-names';
 import { intakeConfigSchema } from '#core/config/intake-config';
 import { loadConfig } from '#core/config/load-config';
@@ -17,7 +18,7 @@ import { LOCAL_START_VARIABLES, localStartSchema } from '../../../local/stack/en
 import { staffPageConfigSchema } from '../../../web/pages/staff-page-config';
 
 const DOC = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
-const FUNCTIONS = ['intake', 'notifier', 'staff', 'receipts'] as const;
+const FUNCTIONS = ['intake', 'notifier', 'staff', 'receipts', 'cleaner'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 /** The rows of the tables under one `## ` heading: first cell's code span → the cells. */
@@ -64,7 +65,8 @@ const MINIMAL_ENV = {
   GUARD_TABLE: 'guard',
   CLIENT_HASH_SECRET: SECRET,
   RECEIPT_HASH_SECRET: SECRET,
-  CLEAN_BUCKET: 'tipline-clean',
+  UPLOADS_BUCKET: 'uploads-bucket',
+  CLEAN_BUCKET: 'clean-bucket',
 };
 const READERS: [FunctionName, z.ZodObject][] = [
   ['intake', intakeConfigSchema],
@@ -72,6 +74,7 @@ const READERS: [FunctionName, z.ZodObject][] = [
   ['notifier', notifierConfigSchema],
   ['staff', staffConfigSchema],
   ['receipts', receiptsConfigSchema],
+  ['cleaner', cleanerConfigSchema],
 ];
 
 describe('docs/configuration.md describes every setting the code has, and no other', () => {
@@ -147,6 +150,7 @@ describe('docs/configuration.md describes every setting the code has, and no oth
       notifier: stack.alerts.notifier,
       staff: stack.staff,
       receipts: stack.receipts,
+      cleaner: stack.cleaner.fn,
     };
     const envOf = (fn: IFunction): string[] => {
       const id = (stack as Stack).getLogicalId(fn.node.defaultChild as Parameters<Stack['getLogicalId']>[0]);
