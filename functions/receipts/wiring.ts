@@ -13,13 +13,15 @@ import {
   makeSesClient,
 } from '#core/platform/aws-clients';
 import { makeLogger } from '#core/platform/logger';
-import { makeFollowUp } from '#core/receipts/follow-up';
+import { type FollowUpDeps, makeFollowUp } from '#core/receipts/follow-up';
 import { makeReceiptGuard, RECEIPT_RATE } from '#core/receipts/receipt-guard';
 import { makeReceiptStore } from '#core/receipts/receipt-store';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
+import { makeMarkAttached } from '#core/uploads/attached-tag';
+import { makeAttachmentClaims } from '#core/uploads/attachment-claims';
 import { makeUploadGrants } from '#core/uploads/upload-grant';
-import { type UploadLimits, uploadLimits } from '#core/uploads/upload-limits';
-import { makeVerifyUploads, type VerifyUploads } from '#core/uploads/verify-uploads';
+import { uploadLimits } from '#core/uploads/upload-limits';
+import { makeVerifyUploads } from '#core/uploads/verify-uploads';
 import { makeReceiptsHandler } from './make-receipts-handler';
 
 /** The receipts function wired from its config: handler.ts in AWS, local/ on a laptop. */
@@ -38,7 +40,7 @@ export function receiptsFromConfig(
   });
   const logger = makeLogger('tipline-receipts');
   const notifyDesk = deskNotifier(config, dynamo, clock);
-  const files = followUpFiles(config);
+  const files = followUpFiles(config, dynamo);
   return makeReceiptsHandler({
     followUp: makeFollowUp({
       receipts: makeReceiptStore({
@@ -61,12 +63,13 @@ export function receiptsFromConfig(
 
 /**
  * A follow-up's files: checked as intake checks a tip's (the same HMAC key, derived from
- * CLIENT_HASH_SECRET, so ids intake granted verify here), under the same limits.
+ * CLIENT_HASH_SECRET, so ids intake granted verify here), under the same limits, and claimed for
+ * the tip in the guard table where the cleaner finds them (with CLEAN_BUCKET, as intake).
  */
-function followUpFiles(config: ReceiptsConfig): {
-  verifyUploads?: VerifyUploads;
-  uploadLimits: UploadLimits;
-} {
+function followUpFiles(
+  config: ReceiptsConfig,
+  dynamo: DynamoClients,
+): Pick<FollowUpDeps, 'verifyUploads' | 'uploadLimits' | 'attachmentClaims'> {
   const limits = uploadLimits(config.MAX_FILE_BYTES);
   if (!config.UPLOADS_BUCKET) return { uploadLimits: limits };
   const uploads = {
@@ -78,7 +81,22 @@ function followUpFiles(config: ReceiptsConfig): {
     secret: config.CLIENT_HASH_SECRET,
     maxFileBytes: limits.maxFileBytes,
   });
-  return { verifyUploads: makeVerifyUploads({ ...uploads, grants, ...limits }), uploadLimits: limits };
+  const attachmentClaims = config.CLEAN_BUCKET
+    ? {
+        claims: makeAttachmentClaims({ doc: dynamo.doc, tableName: config.GUARD_TABLE }),
+        markAttached: makeMarkAttached({ s3: uploads.s3, bucket: config.CLEAN_BUCKET }),
+      }
+    : undefined;
+  return {
+    verifyUploads: makeVerifyUploads({
+      ...uploads,
+      grants,
+      ...limits,
+      ...(attachmentClaims ? { claims: attachmentClaims.claims } : {}),
+    }),
+    uploadLimits: limits,
+    ...(attachmentClaims ? { attachmentClaims } : {}),
+  };
 }
 
 function deskNotifier(

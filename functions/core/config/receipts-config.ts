@@ -29,6 +29,9 @@ export const receiptsConfigSchema = z.object({
   // Files a reader adds from the follow-up page (issue 12): the uploads intake granted, checked in
   // the same bucket under the same limits. Off without a bucket (files are then refused).
   [ENV.UPLOADS_BUCKET]: bucketName.optional(),
+  // Where a file cleaned before the follow-up arrived has its copies tagged attached, as intake
+  // does for a tip's; unset, a follow-up's files stay pending.
+  [ENV.CLEAN_BUCKET]: bucketName.optional(),
   [ENV.S3_ENDPOINT]: optionalUrl,
   [ENV.MAX_FILE_BYTES]: z.coerce.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
 });

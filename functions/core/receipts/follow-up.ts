@@ -5,6 +5,8 @@ import { normaliseReceiptCode } from '#core/tips/receipt-code';
 import { MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM } from '#core/tips/text-safety';
 import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
 import { fieldIssues, tipSubmissionSchema } from '#core/tips/tip-schema';
+import type { MarkAttached } from '#core/uploads/attached-tag';
+import type { AttachmentClaims } from '#core/uploads/attachment-claims';
 import { pendingAttachment } from '#core/uploads/pending-attachment';
 import { type UploadLimits, uploadLimits } from '#core/uploads/upload-limits';
 import type { VerifyUploads } from '#core/uploads/verify-uploads';
@@ -111,6 +113,12 @@ export interface FollowUpDeps {
   verifyUploads?: VerifyUploads;
   /** The tip's file limits (upload-limits.ts), counted with the files it has already. */
   uploadLimits?: UploadLimits;
+  /**
+   * Where a follow-up's files meet the cleaner, as a new tip's do (submit-tip.ts): each is claimed
+   * for the tip at its place in the list; one the cleaner finished already gets its record now.
+   * Without it the files stay pending.
+   */
+  attachmentClaims?: { claims: AttachmentClaims; markAttached: MarkAttached };
 }
 
 /** A wrong code and a missing one are the same answer: the same error, the same message. */
@@ -123,7 +131,38 @@ export function makeFollowUp({
   onNoticeFailed,
   verifyUploads,
   uploadLimits: limits = uploadLimits(),
+  attachmentClaims,
 }: FollowUpDeps) {
+  /**
+   * Claims each file for the tip at its place (after the `seen` records it has), before the
+   * write, as intake does; the claims taken are listed in `taken` to be given back if the write
+   * fails. A file the cleaner finished already is recorded as its result, its copy tagged attached.
+   */
+  async function claimFiles(tipId: string, files: ReaderFiles, taken: string[]): Promise<void> {
+    if (!attachmentClaims) return;
+    const { claims, markAttached } = attachmentClaims;
+    const outcomes = await Promise.allSettled(
+      files.attachments.map(async (record, i) => {
+        const outcome = await claims.attach(record.id, tipId, files.seen + i);
+        if (outcome.ok) taken.push(record.id);
+        return outcome;
+      }),
+    );
+    const issues: { path: string; message: string }[] = [];
+    for (const [i, settled] of outcomes.entries()) {
+      if (settled.status === 'rejected') throw settled.reason;
+      if (!settled.value.ok)
+        issues.push({ path: `attachments.${i}`, message: 'already sent with another tip' });
+    }
+    if (issues.length > 0) throw new ValidationError(issues);
+    for (const [i, settled] of outcomes.entries()) {
+      const claim = settled.status === 'fulfilled' && settled.value.ok ? settled.value.claim : undefined;
+      if (!claim?.result) continue;
+      await markAttached(claim.result.id, { keptOriginal: claim.keptOriginal === true });
+      files.attachments[i] = claim.result;
+    }
+  }
+
   /** The follow-up's files, checked, as pending records within what the tip may still take. */
   async function checkedFiles(
     tip: ReceiptView,
@@ -164,6 +203,12 @@ export function makeFollowUp({
     return { attachments: verified.map((u) => pendingAttachment(u, now)), seen: existing.length };
   }
 
+  /** The files of a follow-up that was not stored are free again, for its retry or another tip. */
+  async function releaseClaims(tipId: string, taken: string[]): Promise<void> {
+    if (!attachmentClaims || taken.length === 0) return;
+    await Promise.all(taken.map((id) => attachmentClaims.claims.release(id, tipId)));
+  }
+
   return {
     async check(code: string): Promise<ReceiptAnswer> {
       const tip = await receipts.findByReceipt(code);
@@ -196,13 +241,22 @@ export function makeFollowUp({
             ]
           : []),
       ];
-      const outcome = await receipts.appendReaderEntry(
-        code,
-        tip,
-        entries,
-        { maxHistory: MAX_HISTORY, maxBytes: TIP_BUDGET_BYTES },
-        files,
-      );
+      const taken: string[] = [];
+      let outcome: Awaited<ReturnType<ReceiptStore['appendReaderEntry']>>;
+      try {
+        if (files) await claimFiles(tip.id, files, taken);
+        outcome = await receipts.appendReaderEntry(
+          code,
+          tip,
+          entries,
+          { maxHistory: MAX_HISTORY, maxBytes: TIP_BUDGET_BYTES },
+          files,
+        );
+      } catch (err) {
+        await releaseClaims(tip.id, taken);
+        throw err;
+      }
+      if (outcome !== 'appended') await releaseClaims(tip.id, taken);
       if (outcome === 'full') throw new ConversationFullError();
       if (outcome === 'too-large') throw new TipTooLargeError(TIP_BUDGET_BYTES);
       if (outcome === 'files-changed') {
