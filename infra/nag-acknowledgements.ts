@@ -131,7 +131,7 @@ function acknowledgeCleanerFindings(stack: TiplineStack): void {
   const uploadsId = uploadsLogicalId(stack.attachments);
   const randomKeys =
     'Each object is named by a random upload id not known in advance: the prefix (clean/ or originals/ of the clean bucket, uploads/ of the uploads bucket) is the narrowest scope that covers them, and the actions are only the ones the function calls.';
-  for (const fn of [stack.intake, stack.cleaner.fn]) {
+  for (const fn of [stack.intake, stack.receipts, stack.cleaner.fn]) {
     const policy = fn.role?.node.tryFindChild('DefaultPolicy');
     if (!policy) continue;
     ack(policy, `AwsSolutions-IAM5[Resource::<${cleanId}.Arn>/${CLEAN_PREFIX}*]`, randomKeys);

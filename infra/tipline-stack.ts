@@ -283,8 +283,10 @@ export class TiplineStack extends Stack {
         // Its notices go through the notifier's flood breaker: the same limit and window.
         ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
-        // A reader's files added from the follow-up page: checked in the bucket intake grants for.
+        // A reader's files added from the follow-up page: checked in the bucket intake grants for,
+        // and, cleaned before they were named, their copies tagged attached (as intake does).
         [ENV.UPLOADS_BUCKET]: this.attachments.uploads.bucketName,
+        [ENV.CLEAN_BUCKET]: this.attachments.clean.bucketName,
       },
       secrets: this.secrets.forFunction(
         ENV.CLIENT_HASH_SECRET,
@@ -313,6 +315,12 @@ export class TiplineStack extends Stack {
       StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
     });
     fn.allow(['s3:GetObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
+    // A follow-up's file cleaned before it was named: its copies are tagged attached. Tagging only.
+    const { clean } = this.attachments;
+    fn.allow(
+      ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+      [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
+    );
     return fn;
   }
 }

@@ -416,6 +416,15 @@ describe('least privilege', () => {
           actions: ['s3:GetObject'],
           resource: { 'Fn::Join': ['', [arnOf(stack.attachments.uploads), `/${UPLOAD_PREFIX}*`]] },
         },
+        // A follow-up's file cleaned before it was named: its copies are tagged attached, never read.
+        {
+          actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.clean), `/${CLEAN_PREFIX}*`]] },
+        },
+        {
+          actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.clean), `/${ORIGINALS_PREFIX}*`]] },
+        },
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
         // The desk's notice of a reader's added message, from the sender identity only.
         { actions: ['ses:SendEmail'], resource: stack.resolve(stack.alerts.senderIdentity.emailIdentityArn) },
