@@ -87,7 +87,22 @@ export function makeUploadGrants({
     return `${UPLOAD_PREFIX}${objectId}`;
   }
 
-  return { grant, objectKey, maxFileBytes };
+  let origin: Promise<string> | undefined;
+  /**
+   * The origin the browser posts uploads to (S3's bucket endpoint, the local server's locally),
+   * for the pages' connect-src: taken from a presigned POST, so it is the SDK's own choice of URL.
+   * Signing is local (no request), made once per cold start.
+   */
+  function uploadOrigin(): Promise<string> {
+    origin ??= createPresignedPost(s3, {
+      Bucket: bucket,
+      Key: `${UPLOAD_PREFIX}origin`,
+      Expires: 60,
+    }).then(({ url }) => new URL(url).origin);
+    return origin;
+  }
+
+  return { grant, objectKey, maxFileBytes, uploadOrigin };
 }
 
 export type UploadGrants = ReturnType<typeof makeUploadGrants>;
