@@ -50,7 +50,15 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     ack(
       intakePolicy,
       `AwsSolutions-IAM5[Resource::<${uploadsLogicalId(stack.attachments)}.Arn>/${UPLOAD_PREFIX}*]`,
-      'POST /uploads signs presigned POSTs, each for a new random key under uploads/ (the policy it signs names the one key): s3:PutObject on that prefix is the narrowest grant that covers keys not known in advance. No read, no delete, no other bucket.',
+      "POST /uploads signs presigned POSTs, each for a new random key under uploads/ (the policy it signs names the one key): s3:PutObject on that prefix is the narrowest grant that covers keys not known in advance; s3:GetObject there is the HeadObject that checks a tip's uploads before it is stored. No delete, no other bucket.",
+    );
+  }
+  const receiptsPolicy = stack.receipts.role?.node.tryFindChild('DefaultPolicy');
+  if (receiptsPolicy) {
+    ack(
+      receiptsPolicy,
+      `AwsSolutions-IAM5[Resource::<${uploadsLogicalId(stack.attachments)}.Arn>/${UPLOAD_PREFIX}*]`,
+      "A reader's files added from the follow-up page are checked with a HeadObject each (s3:GetObject) under uploads/, whose keys are random and not known in advance. No write, no delete, no other bucket.",
     );
   }
 
@@ -146,7 +154,7 @@ function acknowledgeCleanerFindings(stack: TiplineStack): void {
   const uploadsId = uploadsLogicalId(stack.attachments);
   const randomKeys =
     'Each object is named by a random upload id not known in advance: the prefix (clean/ or originals/ of the clean bucket, uploads/ of the uploads bucket) is the narrowest scope that covers them, and the actions are only the ones the function calls.';
-  for (const fn of [stack.intake, stack.cleaner.fn]) {
+  for (const fn of [stack.intake, stack.receipts, stack.cleaner.fn]) {
     const policy = fn.role?.node.tryFindChild('DefaultPolicy');
     if (!policy) continue;
     ack(policy, `AwsSolutions-IAM5[Resource::<${cleanId}.Arn>/${CLEAN_PREFIX}*]`, randomKeys);

@@ -4,7 +4,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type FunctionName, ROUTES, routeKey } from '#core/api/routes';
 import { ENV } from '#core/config/env-names';
-import { READER_ENTRY_ATTRIBUTES } from '#core/receipts/receipt-store';
+import { READER_ENTRY_ATTRIBUTES, READER_FILES_READ_ATTRIBUTES } from '#core/receipts/receipt-store';
 import { STAFF_SCOPE } from '#core/staff/staff-claims';
 import { LIST_INDEXES, RECEIPT_INDEX } from '#core/tips/table-design';
 import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
@@ -224,6 +224,9 @@ export class TiplineStack extends Stack {
     // with this role's rights, so it may put objects there and nothing else (no read, no delete).
     // The SSE-KMS data key comes from the project key's grant above (kms:GenerateDataKey*).
     fn.allow(['s3:PutObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
+    // A tip's uploads are checked before it is stored (verify-uploads.ts): HeadObject, which S3
+    // authorises as s3:GetObject. Its size only; the function never reads the bytes.
+    fn.allow(['s3:GetObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
     // A file cleaned before its tip arrived: intake puts the record on the tip and tags the
     // cleaner's copies attached (the lifecycle rule leaves them then). Tagging only, no read.
     const { clean } = this.attachments;
@@ -297,6 +300,10 @@ export class TiplineStack extends Stack {
         // Its notices go through the notifier's flood breaker: the same limit and window.
         ...this.config.floodEnvironment,
         ...this.config.storeEnvironment,
+        // A reader's files added from the follow-up page: checked in the bucket intake grants for,
+        // and, cleaned before they were named, their copies tagged attached (as intake does).
+        [ENV.UPLOADS_BUCKET]: this.attachments.uploads.bucketName,
+        [ENV.CLEAN_BUCKET]: this.attachments.clean.bucketName,
       },
       secrets: this.secrets.forFunction(
         ENV.CLIENT_HASH_SECRET,
@@ -318,6 +325,19 @@ export class TiplineStack extends Stack {
     });
     // Its per-client rate log, apart from intake's: a conditional UpdateItem; GetItem to prune a full one.
     fn.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [guard.tableArn]);
+    // A follow-up's files: the tip's attachment records (GetItem of those alone, for the count and
+    // size limits; never its message or contact details) and a HeadObject of each upload.
+    fn.allow(['dynamodb:GetItem'], [table.tableArn], {
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': READER_FILES_READ_ATTRIBUTES },
+      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    });
+    fn.allow(['s3:GetObject'], [this.attachments.uploads.arnForObjects(`${UPLOAD_PREFIX}*`)]);
+    // A follow-up's file cleaned before it was named: its copies are tagged attached. Tagging only.
+    const { clean } = this.attachments;
+    fn.allow(
+      ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+      [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
+    );
     return fn;
   }
 }

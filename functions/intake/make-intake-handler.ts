@@ -13,6 +13,7 @@ import type { Logger } from '#core/platform/logger';
 import { METRIC, type MetricsRecorder } from '#core/platform/metrics';
 import type { StoreHealth } from '#core/tips/store-health';
 import type { RequestUpload, UploadGrantBody } from '#core/uploads/request-upload';
+import type { UploadLimits } from '#core/uploads/upload-limits';
 import { followUpPage } from '../../web/pages/follow-up';
 import { readerFormPage, receiptPage } from '../../web/pages/reader-form';
 import { readerFormErrorPage } from '../../web/pages/reader-form-errors';
@@ -34,6 +35,10 @@ export interface IntakeDeps {
   clientAddress?: ClientAddress;
   /** POST /uploads (attachments); absent when UPLOADS_BUCKET is unset, and the route is then 404. */
   requestUpload?: RequestUpload;
+  /** The file limits the pages show and their script enforces (upload-limits.ts); with requestUpload. */
+  uploadLimits?: UploadLimits;
+  /** Where the pages' script posts the files (UploadGrants.uploadOrigin): added to their connect-src. */
+  uploadOrigin?: () => Promise<string>;
 }
 
 export function makeIntakeHandler({
@@ -46,7 +51,25 @@ export function makeIntakeHandler({
   metrics,
   clientAddress = makeClientAddress(),
   requestUpload,
+  uploadLimits,
+  uploadOrigin,
 }: IntakeDeps) {
+  /**
+   * A page's file picker: the limits, and the uploads origin for its CSP connect-src. None on a
+   * tip line that takes no files, and none when the origin cannot be had (no credentials to sign
+   * with): the page then works for text, as without JavaScript, rather than failing.
+   */
+  async function pageFiles(): Promise<{ fileLimits?: UploadLimits; csp: { connectSrc: string[] } }> {
+    if (!requestUpload || !uploadLimits || !uploadOrigin) return { csp: { connectSrc: [] } };
+    try {
+      return { fileLimits: uploadLimits, csp: { connectSrc: [await uploadOrigin()] } };
+    } catch (err) {
+      logger.warn('upload origin unavailable; pages served without the file picker', {
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+      return { csp: { connectSrc: [] } };
+    }
+  }
   async function postUpload(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
     if (!requestUpload) throw new RouteNotFoundError(event.routeKey);
     // Counted before parsing, as submits are (requestUpload counts first).
@@ -103,7 +126,8 @@ export function makeIntakeHandler({
     } catch (err) {
       if (err instanceof RateLimitedError) metrics?.count(METRIC.SubmitsRateLimited);
       // A browser's plain form post gets the form again with the problem on it; the rest is the edge's.
-      const page = asHtml ? readerFormErrorPage(err, values) : undefined;
+      const files = asHtml ? await pageFiles() : undefined;
+      const page = files ? readerFormErrorPage(err, values, files.fileLimits, files.csp) : undefined;
       if (!page) throw err;
       logOutcome(logger, page, err);
       return page;
@@ -134,15 +158,25 @@ export function makeIntakeHandler({
             files: true,
           },
         );
-      case 'GET /follow-up':
-        return html(200, followUpPage());
+      case 'GET /follow-up': {
+        const { fileLimits, csp } = await pageFiles();
+        return html(200, followUpPage({ fileLimits }), {}, csp);
+      }
       case 'GET /openapi.json':
         return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
-      case 'GET /':
+      case 'GET /': {
+        const { fileLimits, csp } = await pageFiles();
         return html(
           200,
-          readerFormPage({ formToken: formTokens?.issue(), minFillSeconds: formTokens?.minFillSeconds }),
+          readerFormPage({
+            formToken: formTokens?.issue(),
+            minFillSeconds: formTokens?.minFillSeconds,
+            fileLimits,
+          }),
+          {},
+          csp,
         );
+      }
       default:
         throw new RouteNotFoundError(event.routeKey);
     }

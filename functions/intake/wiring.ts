@@ -19,6 +19,7 @@ import { makeMarkAttached } from '#core/uploads/attached-tag';
 import { makeAttachmentClaims } from '#core/uploads/attachment-claims';
 import { makeRequestUpload } from '#core/uploads/request-upload';
 import { makeUploadGrants } from '#core/uploads/upload-grant';
+import { uploadLimits } from '#core/uploads/upload-limits';
 import { makeVerifyUploads } from '#core/uploads/verify-uploads';
 import type { StaffPageOptions } from '../../web/pages/staff-inbox';
 import { staffPageFromEnv } from '../../web/pages/staff-page-config';
@@ -53,7 +54,13 @@ export function intakeFromConfig(
     ...(guards.formTokens ? { formTokens: guards.formTokens } : {}),
     metrics: guards.metrics,
     clientAddress: makeClientAddress({ originSecret: config.ORIGIN_VERIFY_SECRET }),
-    ...(guards.requestUpload ? { requestUpload: guards.requestUpload } : {}),
+    ...(guards.requestUpload && guards.grants
+      ? {
+          requestUpload: guards.requestUpload,
+          uploadLimits: guards.uploadLimits,
+          uploadOrigin: guards.grants.uploadOrigin,
+        }
+      : {}),
   });
 }
 
@@ -114,12 +121,13 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
       : undefined;
   if (uploads && !attachmentClaims)
     logger.warn('attachments stay pending: GUARD_TABLE or CLEAN_BUCKET is not set');
+  const limits = uploadLimits(config.MAX_FILE_BYTES);
   const verifyUploads =
     uploads && grants
       ? makeVerifyUploads({
           ...uploads,
           grants,
-          maxFileBytes: config.MAX_FILE_BYTES,
+          ...limits,
           ...(attachmentClaims ? { claims: attachmentClaims.claims } : {}),
         })
       : undefined;
@@ -144,6 +152,8 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
     receiptKeys,
     requestUpload,
     verifyUploads,
+    uploadLimits: limits,
+    grants,
     attachmentClaims,
     metrics: makeMetrics('tipline-intake'),
     intake(submitTip: SubmitTip): GuardedIntake {

@@ -6,12 +6,22 @@ import type { ReceiptsConfig } from '#core/config/receipts-config';
 import { makeClientAddress } from '#core/guards/client-address';
 import { makeClientKeyer } from '#core/guards/client-key';
 import { makeRateLimiter } from '#core/guards/rate-limit';
-import { type DynamoClients, makeDynamoClients, makeSesClient } from '#core/platform/aws-clients';
+import {
+  type DynamoClients,
+  makeDynamoClients,
+  makeS3Client,
+  makeSesClient,
+} from '#core/platform/aws-clients';
 import { makeLogger } from '#core/platform/logger';
-import { makeFollowUp } from '#core/receipts/follow-up';
+import { type FollowUpDeps, makeFollowUp } from '#core/receipts/follow-up';
 import { makeReceiptGuard, RECEIPT_RATE } from '#core/receipts/receipt-guard';
 import { makeReceiptStore } from '#core/receipts/receipt-store';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
+import { makeMarkAttached } from '#core/uploads/attached-tag';
+import { makeAttachmentClaims } from '#core/uploads/attachment-claims';
+import { makeUploadGrants } from '#core/uploads/upload-grant';
+import { uploadLimits } from '#core/uploads/upload-limits';
+import { makeVerifyUploads } from '#core/uploads/verify-uploads';
 import { makeReceiptsHandler } from './make-receipts-handler';
 
 /** The receipts function wired from its config: handler.ts in AWS, local/ on a laptop. */
@@ -30,6 +40,7 @@ export function receiptsFromConfig(
   });
   const logger = makeLogger('tipline-receipts');
   const notifyDesk = deskNotifier(config, dynamo, clock);
+  const files = followUpFiles(config, dynamo);
   return makeReceiptsHandler({
     followUp: makeFollowUp({
       receipts: makeReceiptStore({
@@ -38,6 +49,7 @@ export function receiptsFromConfig(
         receiptKeys: makeReceiptKeys(config.RECEIPT_HASH_SECRET),
       }),
       ...(notifyDesk ? { notifyDesk } : {}),
+      ...files,
       onNoticeFailed: (err) =>
         logger.warn('desk notice of a reader message not sent', {
           error: err instanceof Error ? err.name : 'unknown',
@@ -47,6 +59,44 @@ export function receiptsFromConfig(
     logger,
     clientAddress: makeClientAddress({ originSecret: config.ORIGIN_VERIFY_SECRET }),
   });
+}
+
+/**
+ * A follow-up's files: checked as intake checks a tip's (the same HMAC key, derived from
+ * CLIENT_HASH_SECRET, so ids intake granted verify here), under the same limits, and claimed for
+ * the tip in the guard table where the cleaner finds them (with CLEAN_BUCKET, as intake).
+ */
+function followUpFiles(
+  config: ReceiptsConfig,
+  dynamo: DynamoClients,
+): Pick<FollowUpDeps, 'verifyUploads' | 'uploadLimits' | 'attachmentClaims'> {
+  const limits = uploadLimits(config.MAX_FILE_BYTES);
+  if (!config.UPLOADS_BUCKET) return { uploadLimits: limits };
+  const uploads = {
+    s3: makeS3Client({ region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
+    bucket: config.UPLOADS_BUCKET,
+  };
+  const grants = makeUploadGrants({
+    ...uploads,
+    secret: config.CLIENT_HASH_SECRET,
+    maxFileBytes: limits.maxFileBytes,
+  });
+  const attachmentClaims = config.CLEAN_BUCKET
+    ? {
+        claims: makeAttachmentClaims({ doc: dynamo.doc, tableName: config.GUARD_TABLE }),
+        markAttached: makeMarkAttached({ s3: uploads.s3, bucket: config.CLEAN_BUCKET }),
+      }
+    : undefined;
+  return {
+    verifyUploads: makeVerifyUploads({
+      ...uploads,
+      grants,
+      ...limits,
+      ...(attachmentClaims ? { claims: attachmentClaims.claims } : {}),
+    }),
+    uploadLimits: limits,
+    ...(attachmentClaims ? { attachmentClaims } : {}),
+  };
 }
 
 function deskNotifier(

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
+import { postPolicyMiddleware } from './s3-post-policy';
 import type { S3ServerEvents } from './upload-feed';
 
 const require = createRequire(import.meta.url);
@@ -90,8 +91,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 /**
  * s3rver in-process: an S3-compatible server on the local disk (`directory`), or in a temporary
  * directory removed on close when none is given (tests). It checks no signature (V4 is
- * unimplemented in it) and none of a presigned POST's policy (content-length-range, key,
- * expiry): what S3 refuses by policy, it stores. Buckets are created by the stack (ensureBucket).
+ * unimplemented in it) and, of a presigned POST's policy, only `content-length-range`, and only
+ * through postPolicyMiddleware (the local stand-in of S3's own check): a file outside the range is
+ * refused with 400 EntityTooLarge as S3 does; the key and the expiry are not checked. Buckets are
+ * created by the stack (ensureBucket).
  */
 export async function startS3Server({
   port = 0,
@@ -105,6 +108,7 @@ export async function startS3Server({
   type S3rverInstance = {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    middleware: unknown[];
     on(name: 'event', listener: (event: S3Event) => void): void;
     off(name: 'event', listener: (event: S3Event) => void): void;
   };
@@ -113,6 +117,8 @@ export async function startS3Server({
   mkdirSync(dir, { recursive: true });
   // silent: its request log names object keys; the stack's own logs say what matters.
   const server = new S3rver({ port, address: host, directory: dir, silent: true });
+  // First in the stack: an upload outside its policy's size range is refused before s3rver stores it.
+  server.middleware.unshift(postPolicyMiddleware());
   const { port: actual } = await server.run();
   return {
     port: actual,

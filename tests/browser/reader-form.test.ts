@@ -222,7 +222,7 @@ describe('the reader form in Chromium', () => {
       const page = await ctx.newPage();
       await page.goto(`${stack.apiUrl}/`);
       const order: string[] = [];
-      for (let i = 0; i < 12; i++) {
+      for (let i = 0; i < 13; i++) {
         await page.keyboard.press('Tab');
         order.push(
           await page.evaluate(() => document.activeElement?.id || document.activeElement?.className || ''),
@@ -235,6 +235,7 @@ describe('the reader form in Chromium', () => {
         'subject',
         'message',
         'sourceUrl',
+        'files-input',
         'anonymous',
         'name',
         'email',

@@ -339,6 +339,11 @@ describe('least privilege', () => {
           actions: ['s3:PutObject'],
           resource: { 'Fn::Join': ['', [arnOf(stack.attachments.uploads), `/${UPLOAD_PREFIX}*`]] },
         },
+        // A tip's uploads are checked with HeadObject (authorised as s3:GetObject) before it is stored.
+        {
+          actions: ['s3:GetObject'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.uploads), `/${UPLOAD_PREFIX}*`]] },
+        },
         // A file cleaned before its tip arrived: its copies are tagged attached, never read.
         {
           actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
@@ -395,10 +400,32 @@ describe('least privilege', () => {
           resource: table,
           condition: {
             'ForAllValues:StringEquals': {
-              'dynamodb:Attributes': ['id', 'history', 'version', 'gsi_receipt', 'itemBytes'],
+              'dynamodb:Attributes': ['id', 'history', 'version', 'gsi_receipt', 'itemBytes', 'attachments'],
             },
             StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
           },
+        },
+        // A follow-up's files: the tip's attachment records alone, and a HeadObject of each upload.
+        {
+          actions: ['dynamodb:GetItem'],
+          resource: table,
+          condition: {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'attachments'] },
+            StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          },
+        },
+        {
+          actions: ['s3:GetObject'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.uploads), `/${UPLOAD_PREFIX}*`]] },
+        },
+        // A follow-up's file cleaned before it was named: its copies are tagged attached, never read.
+        {
+          actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.clean), `/${CLEAN_PREFIX}*`]] },
+        },
+        {
+          actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+          resource: { 'Fn::Join': ['', [arnOf(stack.attachments.clean), `/${ORIGINALS_PREFIX}*`]] },
         },
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: arnOf(stack.reliability.guard) },
         // The desk's notice of a reader's added message, from the sender identity only.

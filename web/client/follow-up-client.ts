@@ -2,6 +2,7 @@
 // Types only (erased from the bundle): the answers' shapes are the server's zod schemas.
 import type { ApiErrorBody as ApiError } from '#core/api/response-schemas';
 import type { ReceiptAnswer } from '#core/receipts/receipt-answer';
+import { wireFileUploads } from './file-uploads';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 let code = '';
@@ -71,6 +72,10 @@ async function call(path: string, init?: RequestInit) {
   return { res, body };
 }
 
+// The same picker as the reader form: files go to S3 as they are chosen, then with "Add".
+const filesRoot = document.getElementById('files');
+const uploads = filesRoot ? wireFileUploads(filesRoot, { announce }) : undefined;
+
 $('check').addEventListener('submit', async (event) => {
   event.preventDefault();
   const typed = $<HTMLInputElement>('code').value.trim();
@@ -102,19 +107,33 @@ $('add').addEventListener('submit', async (event) => {
   const button = $<HTMLButtonElement>('add-button');
   button.disabled = true;
   try {
+    let files: { submission?: string; attachments?: string[] } = {};
+    if (uploads) {
+      if (uploads.busy()) announce('Waiting for your files to finish uploading…');
+      const settled = await uploads.settle();
+      if ('problem' in settled) return showError('more-error', 'more', settled.problem);
+      if (settled.uploadIds.length > 0)
+        files = { submission: uploads.submission, attachments: settled.uploadIds };
+    }
+    // Files may go alone: an empty message is then left out rather than refused.
+    const text = files.attachments && message.trim() === '' ? {} : { message };
     const { res, body } = await call(`/receipts/${encodeURIComponent(code)}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ message }),
+      body: JSON.stringify({ ...text, ...files }),
     });
     if (res.status !== 201) {
       return showError('more-error', 'more', problemFor(res.status, body, res.headers.get('retry-after')));
     }
     showError('more-error', 'more', undefined);
     $<HTMLTextAreaElement>('more').value = '';
+    uploads?.reset();
     render(body);
-    $('more-done').textContent = 'Added. The desk sees it with your first message.';
-    announce('Added. The desk sees it with your first message.');
+    const done = files.attachments
+      ? 'Added. The desk sees your files with your first message once they are cleaned.'
+      : 'Added. The desk sees it with your first message.';
+    $('more-done').textContent = done;
+    announce(done);
   } catch {
     showError('more-error', 'more', 'We could not reach the newsroom. Please try again.');
   } finally {

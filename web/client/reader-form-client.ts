@@ -11,6 +11,7 @@ import {
   sentence,
 } from '../shared/reader-copy';
 import { el } from './dom';
+import { type FileUploads, wireFileUploads } from './file-uploads';
 
 /** Compiled at build time from the zod schema (build-assets.ts → rules-from-schema.ts). */
 declare const __TIP_RULES__: ClientRules;
@@ -177,7 +178,7 @@ function wireAnonymous() {
   update(false);
 }
 
-function wireSubmit(f: HTMLFormElement) {
+function wireSubmit(f: HTMLFormElement, uploads: FileUploads | undefined) {
   const button = $<HTMLButtonElement>('send');
   // One key per submission attempt, reused when the same content is sent again after a failure.
   let attempt: { key: string; body: string } | undefined;
@@ -187,11 +188,25 @@ function wireSubmit(f: HTMLFormElement) {
     const issues = checkWithRules(__TIP_RULES__, data);
     showIssues(issues);
     if (issues.length > 0) return;
-    const body = JSON.stringify(data);
-    if (attempt?.body !== body) attempt = { key: crypto.randomUUID(), body };
     if (button) button.disabled = true;
-    announce('Sending…');
     try {
+      if (uploads) {
+        // The send waits for the files still on their way; a file that failed is the reader's call.
+        if (uploads.busy()) announce('Waiting for your files to finish uploading…');
+        const files = await uploads.settle();
+        if ('problem' in files) {
+          showProblem(files.problem);
+          announce(files.problem);
+          return;
+        }
+        if (files.uploadIds.length > 0) {
+          data.submission = uploads.submission;
+          data.attachments = files.uploadIds;
+        }
+      }
+      const body = JSON.stringify(data);
+      if (attempt?.body !== body) attempt = { key: crypto.randomUUID(), body };
+      announce('Sending…');
       const res = await fetch(f.action, {
         method: 'POST',
         headers: {
@@ -271,5 +286,6 @@ if (form) {
   wireKindSwitch(form);
   wireCounter();
   wireAnonymous();
-  wireSubmit(form);
+  const files = document.getElementById('files');
+  wireSubmit(form, files ? wireFileUploads(files, { announce }) : undefined);
 }

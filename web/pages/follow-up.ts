@@ -1,5 +1,7 @@
 import { READER_MESSAGE_LIMITS } from '#core/receipts/follow-up';
 import { ASSET_PATHS } from '../generated/assets';
+import type { FileLimits } from '../shared/reader-copy';
+import { filePickerHtml } from './file-picker';
 import { page } from './reader-form';
 
 /**
@@ -8,8 +10,10 @@ import { page } from './reader-form';
  * answer with textContent. The code stays out of this page's address, so it is not kept in
  * the browser's history: its fields have no `name`, so a form submitted before the script runs
  * (or with JavaScript off, as in Tor Browser's safest level) sends nothing in the URL.
+ * With files on (fileLimits), the add form has the reader form's file picker: the same uploads,
+ * sent with the added message (or alone).
  */
-export function followUpPage(): string {
+export function followUpPage({ fileLimits }: { fileLimits?: FileLimits | undefined } = {}): string {
   return page(
     'Check on your tip or question',
     `<h1>Check on your tip or question</h1>
@@ -36,6 +40,7 @@ export function followUpPage(): string {
 <textarea id="more" rows="5" maxlength="${READER_MESSAGE_LIMITS.max}" aria-describedby="more-hint"></textarea>
 <p class="hint" id="more-hint">Editors see it with your first message. You have added <span id="added">0</span> so far.</p>
 <p class="error" id="more-error" hidden></p>
+${fileLimits ? filePickerHtml(fileLimits, { without: 'followUp' }) : ''}
 <div class="actions"><button type="submit" id="add-button">Add to my message</button><span id="more-done" class="saved"></span></div>
 </form>
 </section>

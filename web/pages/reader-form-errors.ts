@@ -1,6 +1,7 @@
 import { errorHeaders } from '#core/http/error-response';
 import { type ErrorCode, HttpError, ValidationError } from '#core/http/errors';
 import { type HttpResponse, html } from '#core/http/responses';
+import type { FileLimits } from '../shared/reader-copy';
 import { readerFormPage } from './reader-form';
 
 /**
@@ -25,10 +26,15 @@ export const READER_FORM_PROBLEMS: Partial<Record<ErrorCode, string>> = {
  * beside it, or the problem above the form. Status and headers (Retry-After...) are the error's
  * own, as in its JSON answer. Undefined: answer with JSON.
  */
-export function readerFormErrorPage(err: unknown, values: Record<string, unknown>): HttpResponse | undefined {
+export function readerFormErrorPage(
+  err: unknown,
+  values: Record<string, unknown>,
+  fileLimits?: FileLimits,
+  page: { connectSrc?: string[] } = {},
+): HttpResponse | undefined {
   if (!(err instanceof HttpError)) return undefined;
   const problem = READER_FORM_PROBLEMS[err.code];
   if (!(err instanceof ValidationError) && problem === undefined) return undefined;
   const state = err instanceof ValidationError ? { values, issues: err.issues } : { values, problem };
-  return html(err.status, readerFormPage(state), errorHeaders(err));
+  return html(err.status, readerFormPage({ ...state, fileLimits }), errorHeaders(err), page);
 }

@@ -4,6 +4,7 @@ import { LIMITS, TIP_TOPICS, TOPIC_LABELS } from '#core/tips/tip-schema';
 import { ASSET_PATHS } from '../generated/assets';
 import {
   anchorFor,
+  type FileLimits,
   FORM_PROBLEM,
   kindWord,
   MESSAGE_HINT,
@@ -11,6 +12,7 @@ import {
   nextSteps,
   sentence,
 } from '../shared/reader-copy';
+import { filePickerHtml } from './file-picker';
 
 export interface FormState {
   values?: Record<string, unknown>;
@@ -21,6 +23,8 @@ export interface FormState {
   formToken?: string | undefined;
   /** MIN_FILL_SECONDS: the page's script waits this long before it uses a token it refreshed. */
   minFillSeconds?: number | undefined;
+  /** The file limits from config when this tip line takes files (UPLOADS_BUCKET set); else no picker. */
+  fileLimits?: FileLimits | undefined;
 }
 
 /** Fields that have a place on the form; an issue about anything else goes in the summary. */
@@ -90,6 +94,7 @@ export function readerFormPage({
   problem,
   formToken,
   minFillSeconds,
+  fileLimits,
 }: FormState = {}): string {
   const token = formToken ?? (typeof values.formToken === 'string' ? values.formToken : undefined);
   const e = (f: string, hint?: string) => errorFor(issues, f, hint);
@@ -130,6 +135,7 @@ ${TIP_TOPICS.map((t) => `<option value="${t}"${values.topic === t ? ' selected' 
 <p class="count" id="message-count">${LIMITS.messageMin} to ${LIMITS.messageMax.toLocaleString('en')} characters</p>${msg.html}
 <label for="sourceUrl">A link, if you have one <span class="optional">(optional)</span></label>
 <input type="url" id="sourceUrl" name="sourceUrl" inputmode="url" value="${str(values, 'sourceUrl')}"${url.attrs}>${url.html}
+${fileLimits ? filePickerHtml(fileLimits, { without: 'form' }) : ''}
 <fieldset><legend>How can we reach you? <span class="optional">(optional)</span></legend>
 <p class="hint" id="contact-hint">Only if you want us to be able to ask you more. Leave it empty, or stay anonymous.</p>
 <div class="check"><input type="checkbox" id="anonymous" name="anonymous" aria-controls="contact-fields"${anonymous ? ' checked' : ''}> <label for="anonymous">I want to stay anonymous <span class="optional">(we will not ask for or keep any contact details)</span></label></div>

@@ -416,9 +416,9 @@ const OPERATIONS: Record<string, Record<string, unknown>> = {
     },
   },
   'POST /receipts/{code}/messages': {
-    summary: 'Add a message to a tip, by its receipt code',
+    summary: 'Add a message, files, or both to a tip, by its receipt code',
     description:
-      'The desk is told a message arrived (without its text). A wrong code is 404 even with a bad body; a tip takes a limited number of messages (409 `conversation_full`) and bytes (413 `tip_too_large`: send a new tip).',
+      "The desk is told a message arrived (without its text). Files are uploaded as for a tip (`POST /uploads` with a new `submission` nonce) and named here by `attachments` with that nonce: each is checked as intake checks a tip's, and the tip keeps at most 10 files and 250 MB together (400 `validation_failed`, `attachments`). A wrong code is 404 even with a bad body; a tip takes a limited number of messages (409 `conversation_full`) and bytes (413 `tip_too_large`: send a new tip).",
     parameters: [codeParam],
     requestBody: readerPostBody('ReaderMessage'),
     responses: {

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { deskRoutingSchema, jsonEnv } from '#core/alerts/desk-routing';
 import { deskKeysSchema } from '#core/alerts/pgp-alert';
+import { DEFAULT_MAX_FILE_BYTES } from '#core/uploads/storage-layout';
+import { bucketName } from './attachment-storage-config';
 import { ENV } from './env-names';
 import { floodConfigShape } from './notifier-config';
 import { optionalSecretShape, secretShape } from './secrets';
@@ -24,6 +26,14 @@ export const receiptsConfigSchema = z.object({
   [ENV.DESK_PGP_KEYS]: deskKeysSchema.optional(),
   // The notices go through the notifier's flood breaker (in GUARD_TABLE): same window, same limit.
   ...floodConfigShape,
+  // Files a reader adds from the follow-up page (issue 12): the uploads intake granted, checked in
+  // the same bucket under the same limits. Off without a bucket (files are then refused).
+  [ENV.UPLOADS_BUCKET]: bucketName.optional(),
+  // Where a file cleaned before the follow-up arrived has its copies tagged attached, as intake
+  // does for a tip's; unset, a follow-up's files stay pending.
+  [ENV.CLEAN_BUCKET]: bucketName.optional(),
+  [ENV.S3_ENDPOINT]: optionalUrl,
+  [ENV.MAX_FILE_BYTES]: z.coerce.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
 });
 
 export type ReceiptsConfig = z.infer<typeof receiptsConfigSchema>;

@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import { type Attachment, UNSNIFFED_MIME } from '#core/attachments/attachment-record';
 import type { GuardClaim, QuarantineReason, SpamChecks } from '#core/guards/spam-checks';
 import { ValidationError } from '#core/http/errors';
 import { newReceiptCode } from '#core/tips/receipt-code';
@@ -10,7 +9,7 @@ import { fieldIssues, type TipSubmission, tipSubmissionSchema } from '#core/tips
 import type { TipStore } from '#core/tips/tip-store';
 import type { MarkAttached } from '#core/uploads/attached-tag';
 import type { AttachmentClaims } from '#core/uploads/attachment-claims';
-import { UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import { pendingAttachment } from '#core/uploads/pending-attachment';
 import type { VerifiedUpload, VerifyUploads } from '#core/uploads/verify-uploads';
 
 export interface SubmitTipDeps {
@@ -45,23 +44,6 @@ export function validateSubmission(input: unknown): TipSubmission {
   const parsed = tipSubmissionSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error));
   return parsed.data;
-}
-
-/**
- * The record of a checked upload before the cleaner has read it: its size as S3 measured it,
- * nothing of its type (not sniffed yet), named by its object id (the key under uploads/), not the
- * upload id, whose HMAC has done its work. Not scanned: intake knows of no scan.
- */
-export function pendingAttachment(upload: VerifiedUpload, now: Date): Attachment {
-  return {
-    id: upload.key.slice(UPLOAD_PREFIX.length),
-    mime: UNSNIFFED_MIME,
-    kind: 'other',
-    sizeBytes: upload.bytes,
-    cleaning: { status: 'pending', removed: [] },
-    scan: { status: 'not-scanned' },
-    uploadedAt: now.toISOString(),
-  };
 }
 
 export function buildTipRecord(

@@ -4,9 +4,14 @@ import { TIP_BUDGET_BYTES } from '#core/tips/item-size';
 import { normaliseReceiptCode } from '#core/tips/receipt-code';
 import { MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM } from '#core/tips/text-safety';
 import type { HistoryEntry, TipStatus } from '#core/tips/tip-record';
-import { fieldIssues } from '#core/tips/tip-schema';
+import { fieldIssues, tipSubmissionSchema } from '#core/tips/tip-schema';
+import type { MarkAttached } from '#core/uploads/attached-tag';
+import type { AttachmentClaims } from '#core/uploads/attachment-claims';
+import { pendingAttachment } from '#core/uploads/pending-attachment';
+import { type UploadLimits, uploadLimits } from '#core/uploads/upload-limits';
+import type { VerifyUploads } from '#core/uploads/verify-uploads';
 import type { ReaderStatus, ReceiptAnswer } from './receipt-answer';
-import type { ReceiptStore, ReceiptView } from './receipt-store';
+import type { ReaderFiles, ReceiptStore, ReceiptView } from './receipt-store';
 
 /**
  * A reader's follow-up by receipt code, without an account. The code is the only secret, so
@@ -17,6 +22,8 @@ import type { ReceiptStore, ReceiptView } from './receipt-store';
 
 /** History actions the follow-up writes and reads. Staff replies are written by triage. */
 export const READER_MESSAGE_ACTION = 'reader-message';
+/** A reader added files from the follow-up page; the note says how many, never their names. */
+export const READER_FILES_ACTION = 'reader-files';
 export const DESK_REPLY_ACTION = 'reply';
 
 /** A quarantined tip reads as received: a bot checking its receipt learns nothing. */
@@ -55,21 +62,40 @@ export const READER_MESSAGE_LIMITS = { min: 2, max: 5_000 } as const;
 /** History entries a tip may hold before reader messages are refused (items are capped at 400 KB). */
 export const MAX_HISTORY = 60;
 
-export const readerMessageSchema = z.strictObject({
-  message: z
-    .string({ error: 'write your message' })
-    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
-    .pipe(
-      z
-        .string()
-        .min(
-          READER_MESSAGE_LIMITS.min,
-          `the message must be at least ${READER_MESSAGE_LIMITS.min} characters`,
-        )
-        .max(READER_MESSAGE_LIMITS.max, `the message must be at most ${READER_MESSAGE_LIMITS.max} characters`)
-        .regex(MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM),
-    ),
-});
+const readerMessageText = z
+  .string({ error: 'write your message' })
+  .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+  .pipe(
+    z
+      .string()
+      .min(READER_MESSAGE_LIMITS.min, `the message must be at least ${READER_MESSAGE_LIMITS.min} characters`)
+      .max(READER_MESSAGE_LIMITS.max, `the message must be at most ${READER_MESSAGE_LIMITS.max} characters`)
+      .regex(MESSAGE_TEXT, MESSAGE_TEXT_PROBLEM),
+  );
+
+/**
+ * POST /receipts/{code}/messages: a message, files (the upload ids of the same POST /uploads path
+ * the form uses, with their submission nonce), or both. The files' fields are the tip schema's own.
+ */
+export const readerMessageSchema = z
+  .strictObject({
+    message: readerMessageText.optional(),
+    submission: tipSubmissionSchema.shape.submission,
+    attachments: tipSubmissionSchema.shape.attachments,
+  })
+  .superRefine((body, ctx) => {
+    const files = body.attachments?.length ?? 0;
+    if (body.message === undefined && files === 0) {
+      ctx.addIssue({ code: 'custom', path: ['message'], message: 'write your message' });
+    }
+    if (files > 0 && body.submission === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attachments'],
+        message: 'attachments need the submission they were uploaded for',
+      });
+    }
+  });
 
 export type ReaderMessage = z.output<typeof readerMessageSchema>;
 
@@ -83,6 +109,16 @@ export interface FollowUpDeps {
    */
   notifyDesk?: (tip: ReceiptView) => Promise<unknown>;
   onNoticeFailed?: (err: unknown) => void;
+  /** Checks a follow-up's upload ids as intake checks a tip's; without it files are refused (400). */
+  verifyUploads?: VerifyUploads;
+  /** The tip's file limits (upload-limits.ts), counted with the files it has already. */
+  uploadLimits?: UploadLimits;
+  /**
+   * Where a follow-up's files meet the cleaner, as a new tip's do (submit-tip.ts): each is claimed
+   * for the tip at its place in the list; one the cleaner finished already gets its record now.
+   * Without it the files stay pending.
+   */
+  attachmentClaims?: { claims: AttachmentClaims; markAttached: MarkAttached };
 }
 
 /** A wrong code and a missing one are the same answer: the same error, the same message. */
@@ -93,7 +129,86 @@ export function makeFollowUp({
   clock = () => new Date(),
   notifyDesk,
   onNoticeFailed,
+  verifyUploads,
+  uploadLimits: limits = uploadLimits(),
+  attachmentClaims,
 }: FollowUpDeps) {
+  /**
+   * Claims each file for the tip at its place (after the `seen` records it has), before the
+   * write, as intake does; the claims taken are listed in `taken` to be given back if the write
+   * fails. A file the cleaner finished already is recorded as its result, its copy tagged attached.
+   */
+  async function claimFiles(tipId: string, files: ReaderFiles, taken: string[]): Promise<void> {
+    if (!attachmentClaims) return;
+    const { claims, markAttached } = attachmentClaims;
+    const outcomes = await Promise.allSettled(
+      files.attachments.map(async (record, i) => {
+        const outcome = await claims.attach(record.id, tipId, files.seen + i);
+        if (outcome.ok) taken.push(record.id);
+        return outcome;
+      }),
+    );
+    const issues: { path: string; message: string }[] = [];
+    for (const [i, settled] of outcomes.entries()) {
+      if (settled.status === 'rejected') throw settled.reason;
+      if (!settled.value.ok)
+        issues.push({ path: `attachments.${i}`, message: 'already sent with another tip' });
+    }
+    if (issues.length > 0) throw new ValidationError(issues);
+    for (const [i, settled] of outcomes.entries()) {
+      const claim = settled.status === 'fulfilled' && settled.value.ok ? settled.value.claim : undefined;
+      if (!claim?.result) continue;
+      await markAttached(claim.result.id, { keptOriginal: claim.keptOriginal === true });
+      files.attachments[i] = claim.result;
+    }
+  }
+
+  /** The follow-up's files, checked, as pending records within what the tip may still take. */
+  async function checkedFiles(
+    tip: ReceiptView,
+    message: ReaderMessage,
+    now: Date,
+  ): Promise<ReaderFiles | undefined> {
+    const ids = message.attachments ?? [];
+    if (ids.length === 0) return undefined;
+    if (!verifyUploads) {
+      throw new ValidationError([{ path: 'attachments', message: 'this tip line does not take files' }]);
+    }
+    const verified = await verifyUploads(ids, message.submission as string);
+    const existing = await receipts.attachmentsOf(tip.id);
+    // A retry after a lost answer names the same uploads again: each object is attached once.
+    const attached = new Set(existing.map((a) => a.id));
+    const again = verified.flatMap((u, i) =>
+      attached.has(pendingAttachment(u, now).id)
+        ? [{ path: `attachments.${i}`, message: 'already attached to this tip' }]
+        : [],
+    );
+    if (again.length > 0) throw new ValidationError(again);
+    const had = existing.reduce((sum, a) => sum + a.sizeBytes, 0);
+    const adding = verified.reduce((sum, u) => sum + u.bytes, 0);
+    if (existing.length + verified.length > limits.maxFiles) {
+      const left = Math.max(0, limits.maxFiles - existing.length);
+      throw new ValidationError([
+        {
+          path: 'attachments',
+          message: `at most ${limits.maxFiles} files per tip: this one can take ${left} more`,
+        },
+      ]);
+    }
+    if (had + adding > limits.maxTotalBytes) {
+      throw new ValidationError([
+        { path: 'attachments', message: `at most ${limits.maxTotalBytes} bytes per tip together` },
+      ]);
+    }
+    return { attachments: verified.map((u) => pendingAttachment(u, now)), seen: existing.length };
+  }
+
+  /** The files of a follow-up that was not stored are free again, for its retry or another tip. */
+  async function releaseClaims(tipId: string, taken: string[]): Promise<void> {
+    if (!attachmentClaims || taken.length === 0) return;
+    await Promise.all(taken.map((id) => attachmentClaims.claims.release(id, tipId)));
+  }
+
   return {
     async check(code: string): Promise<ReceiptAnswer> {
       const tip = await receipts.findByReceipt(code);
@@ -108,23 +223,55 @@ export function makeFollowUp({
       if (!tip) throw noSuchReceipt();
       const parsed = readerMessageSchema.safeParse(body);
       if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error));
-      const entry: HistoryEntry = {
-        at: clock().toISOString(),
-        by: 'reader',
-        action: READER_MESSAGE_ACTION,
-        note: parsed.data.message,
-      };
-      const outcome = await receipts.appendReaderEntry(code, tip, entry, {
-        maxHistory: MAX_HISTORY,
-        maxBytes: TIP_BUDGET_BYTES,
-      });
+      const now = clock();
+      const at = now.toISOString();
+      const files = await checkedFiles(tip, parsed.data, now);
+      const entries: HistoryEntry[] = [
+        ...(parsed.data.message !== undefined
+          ? [{ at, by: 'reader', action: READER_MESSAGE_ACTION, note: parsed.data.message }]
+          : []),
+        ...(files
+          ? [
+              {
+                at,
+                by: 'reader',
+                action: READER_FILES_ACTION,
+                note: `${files.attachments.length} file${files.attachments.length === 1 ? '' : 's'} added`,
+              },
+            ]
+          : []),
+      ];
+      const taken: string[] = [];
+      let outcome: Awaited<ReturnType<ReceiptStore['appendReaderEntry']>>;
+      try {
+        if (files) await claimFiles(tip.id, files, taken);
+        outcome = await receipts.appendReaderEntry(
+          code,
+          tip,
+          entries,
+          { maxHistory: MAX_HISTORY, maxBytes: TIP_BUDGET_BYTES },
+          files,
+        );
+      } catch (err) {
+        await releaseClaims(tip.id, taken);
+        throw err;
+      }
+      if (outcome !== 'appended') await releaseClaims(tip.id, taken);
       if (outcome === 'full') throw new ConversationFullError();
       if (outcome === 'too-large') throw new TipTooLargeError(TIP_BUDGET_BYTES);
+      if (outcome === 'files-changed') {
+        throw new ValidationError([
+          {
+            path: 'attachments',
+            message: 'other files were added to this tip at the same moment: send again',
+          },
+        ]);
+      }
       // A quarantined tip is never alerted, and its follow-up does not reach the desk's inbox either.
       if (notifyDesk && tip.status !== 'quarantined') {
         await notifyDesk(tip).catch((err: unknown) => onNoticeFailed?.(err));
       }
-      return readerAnswer({ ...tip, history: [...tip.history, entry] }, code);
+      return readerAnswer({ ...tip, history: [...tip.history, ...entries] }, code);
     },
   };
 }

@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Attachment } from '#core/attachments/attachment-record';
-import { pendingAttachment } from '#core/intake/submit-tip';
 import { valueBytes } from '#core/tips/item-size';
 import { TIPS_TABLE_KEY } from '#core/tips/table-design';
 import { isConditionFailure, SIZE_ATTRIBUTE, toStoreError } from '#core/tips/tip-store';
+import { pendingAttachment } from './pending-attachment';
 import { uploadKey } from './storage-layout';
 
 /**

@@ -89,7 +89,23 @@ export function makeUploadGrants({
     return `${UPLOAD_PREFIX}${objectId}`;
   }
 
-  return { grant, objectKey, maxFileBytes };
+  let origin: Promise<string> | undefined;
+  /**
+   * The origin the browser posts uploads to (S3's bucket endpoint, the local server's locally),
+   * for the pages' connect-src: taken from a presigned POST, so it is the SDK's own choice of URL.
+   * Signing is local (no request), made once per container, on the first page that needs it
+   * (the SDK and the signer are loaded then, not at cold start).
+   */
+  function uploadOrigin(): Promise<string> {
+    origin ??= Promise.all([import('./presigned-post'), s3Of(s3)])
+      .then(([{ createPresignedPost }, client]) =>
+        createPresignedPost(client, { Bucket: bucket, Key: `${UPLOAD_PREFIX}origin`, Expires: 60 }),
+      )
+      .then(({ url }) => new URL(url).origin);
+    return origin;
+  }
+
+  return { grant, objectKey, maxFileBytes, uploadOrigin };
 }
 
 export type UploadGrants = ReturnType<typeof makeUploadGrants>;

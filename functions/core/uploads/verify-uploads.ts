@@ -33,14 +33,22 @@ export interface VerifyUploadsProps {
   claims?: Pick<AttachmentClaims, 'read'>;
 }
 
-const isNotFound = (err: unknown) =>
-  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+/**
+ * A missing object. S3 answers HeadObject of a missing key with 404 only to a caller that may
+ * list the bucket; to one that may not (intake and receipts: s3:GetObject under uploads/, no
+ * s3:ListBucket, so they cannot enumerate readers' uploads) it answers 403. A HeadObject has
+ * no body, so the SDK sees the status alone.
+ */
+const isNotFound = (err: unknown) => {
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 404 || status === 403;
+};
 
 /**
  * What intake will check of a tip's upload ids before it stores the tip (issue 12): at most
  * maxFiles, none twice, each granted to this submission's nonce, each object in the bucket, and
  * within the limits as S3 measured it. The size is checked here again, not only by the presigned
- * POST's policy: a server that does not enforce the policy (s3rver) or a grant made under a larger
+ * POST's policy: a server that does not enforce the policy or a grant made under a larger
  * limit must not get a file past it. Every problem is a field issue of `attachments` (400).
  * submit-tip.ts calls it before anything of the tip is claimed or stored.
  */

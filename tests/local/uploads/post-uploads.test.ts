@@ -70,4 +70,22 @@ describe('POST /uploads on the local stack: a presigned POST straight to the loc
     const tip = await fetch(`${limited.apiUrl}/tips`, json(validTip()));
     expect(tip.status).toBe(201);
   });
+
+  it('the reader form and the follow-up page get the limits from config and may post to the uploads origin', async () => {
+    for (const path of ['/', '/follow-up']) {
+      const res = await fetch(`${stack.apiUrl}${path}`);
+      const page = await res.text();
+
+      expect(res.status).toBe(200);
+      // MAX_FILE_BYTES as the stack set it; the count and total as verifyUploads enforces them.
+      expect(page).toContain(
+        'data-max-files="10" data-max-file-bytes="2048" data-max-total-bytes="262144000"',
+      );
+      expect(page).toContain('Up to 10 files, each at most 2 KB, 250 MB together.');
+      expect(page).toContain('Photos and documents can reveal where and by whom they were made');
+      expect(res.headers.get('content-security-policy')).toContain(
+        `connect-src 'self' ${new URL(stack.s3Url).origin};`,
+      );
+    }
+  });
 });

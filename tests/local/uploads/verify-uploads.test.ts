@@ -50,6 +50,25 @@ describe("verifying a tip's upload ids against the uploads bucket (local S3)", (
     });
   });
 
+  it('takes the 403 S3 gives a caller without s3:ListBucket for a missing object as missing, not a 500', async () => {
+    // s3rver checks no permission, so the answer S3 gives intake's role (no ListBucket) is made here.
+    const forbidding = makeS3Client({ region: 'us-east-1', endpoint: inject('s3Url') });
+    forbidding.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error('Forbidden'), { name: '403', $metadata: { httpStatusCode: 403 } });
+      },
+      { step: 'finalizeRequest', name: 'forbidden-head' },
+    );
+    const verifyAs = makeVerifyUploads({ s3: forbidding, bucket, grants, maxFileBytes: 100 });
+    const grant = await grants.grant(NONCE);
+
+    await expect(verifyAs([grant.uploadId], NONCE)).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: [{ path: 'attachments.0', message: 'no such upload: not finished, or expired' }],
+    });
+    forbidding.destroy();
+  });
+
   it('refuses a granted upload whose object is missing (never posted, or expired)', async () => {
     const grant = await grants.grant(NONCE);
 
@@ -71,7 +90,7 @@ describe("verifying a tip's upload ids against the uploads bucket (local S3)", (
     });
   });
 
-  it("refuses a file over the per-file limit that the server's policy let through (s3rver enforces none)", async () => {
+  it('refuses a file over the per-file limit put past any policy (verify checks the size itself)', async () => {
     const big = await uploaded(101);
 
     await expect(verify([big], NONCE)).rejects.toMatchObject({

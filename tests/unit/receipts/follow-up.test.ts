@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { READER_STATUS, readerAnswer, readerMessageSchema } from '#core/receipts/follow-up';
+import { makeFollowUp, READER_STATUS, readerAnswer, readerMessageSchema } from '#core/receipts/follow-up';
 import { TIP_STATUSES } from '#core/tips/tip-record';
 
 const CODE = 'ABCD-EFGH-JKMN';
@@ -60,5 +60,45 @@ describe("the reader's view of a tip", () => {
     expect(readerMessageSchema.safeParse({ message: 'a'.repeat(5_001) }).success).toBe(false);
     expect(readerMessageSchema.safeParse({ message: 'bell \u0007 here' }).success).toBe(false);
     expect(readerMessageSchema.safeParse({ message: 'fine text', name: 'x' }).success).toBe(false);
+  });
+
+  it('takes files with a message or alone, never nothing, and ids only with their submission', () => {
+    const files = { submission: 'follow-up-nonce-0123', attachments: ['u1.a.b'] };
+
+    expect(readerMessageSchema.safeParse(files).success).toBe(true);
+    expect(readerMessageSchema.safeParse({ message: 'and a photo', ...files }).success).toBe(true);
+    expect(readerMessageSchema.safeParse({ submission: files.submission }).error?.issues).toMatchObject([
+      { path: ['message'], message: 'write your message' },
+    ]);
+    expect(readerMessageSchema.safeParse({ attachments: files.attachments }).error?.issues).toMatchObject([
+      { path: ['attachments'], message: 'attachments need the submission they were uploaded for' },
+    ]);
+    expect(
+      readerMessageSchema.safeParse({ ...files, attachments: Array(11).fill('u1.a.b') }).error?.issues,
+    ).toMatchObject([{ path: ['attachments'], message: 'at most 10 files per tip' }]);
+  });
+});
+
+describe('files added by receipt code, on a tip line that takes none (no UPLOADS_BUCKET)', () => {
+  it('are refused with 400 before anything is written', async () => {
+    const writes: unknown[] = [];
+    const followUp = makeFollowUp({
+      receipts: {
+        findByReceipt: async () => ({ ...tip, status: 'new', history: [] }),
+        appendReaderEntry: async (...args) => {
+          writes.push(args);
+          return 'appended';
+        },
+        attachmentsOf: async () => [],
+      },
+    });
+
+    await expect(
+      followUp.addMessage(CODE, { submission: 'follow-up-nonce-0123', attachments: ['u1.a.b'] }),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: [{ path: 'attachments', message: 'this tip line does not take files' }],
+    });
+    expect(writes).toEqual([]);
   });
 });
