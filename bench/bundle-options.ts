@@ -33,4 +33,5 @@ export const FUNCTION_ENTRIES = {
   notifier: 'functions/notifier/handler.ts',
   staff: 'functions/staff/handler.ts',
   receipts: 'functions/receipts/handler.ts',
+  expiry: 'functions/expiry/handler.ts',
 } as const;

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { cleaningBench } from './cleaning';
 import { gatewayLoad } from './gateway-load';
 import { staffList } from './staff-list';
 import { startDynaliteProcess } from './support';
@@ -9,7 +10,7 @@ import { warmIntake } from './warm-intake';
  * its logs go to a file instead of the table, and no phase warms or burdens another's heap.
  */
 const [phase, outFile] = process.argv.slice(2);
-if (!phase || !outFile) throw new Error('usage: phase.ts <warm|load|staff> <out.json>');
+if (!phase || !outFile) throw new Error('usage: phase.ts <warm|load|staff|cleaning> <out.json>');
 
 async function withDynalite<T>(f: (url: string) => Promise<T>): Promise<T> {
   const dynalite = await startDynaliteProcess();
@@ -30,6 +31,8 @@ if (phase === 'warm') {
 } else if (phase === 'staff') {
   const sizes = (process.env.BENCH_STAFF_SIZES ?? '1000,10000,50000').split(',').map(Number);
   result = await withDynalite((url) => staffList(url, sizes));
+} else if (phase === 'cleaning') {
+  result = await cleaningBench(num('BENCH_CLEAN_RUNS', 3), process.env.BENCH_CLEAN_QUICK === '1');
 } else {
   throw new Error(`unknown phase ${phase}`);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { FLOOD_DEFAULTS } from '#core/config/notifier-config';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import { type BundleReport, buildBundles } from './bundle';
+import type { CleaningPoint } from './cleaning';
 import { type ColdVariant, coldInit } from './cold-init';
 import { type CostLine, costOfAMillionTips, PRICES } from './cost';
 import type { LoadResult } from './gateway-load';
@@ -97,6 +98,13 @@ async function main() {
   const load = await runPhase<LoadResult>('load');
   log('staff list: first filtered page at growing table sizes');
   const staff = await runPhase<StaffListPoint[]>('staff');
+  log('attachment cleaning: each type at a few sizes, next to a plain decode/encode or copy');
+  const cleaningLoad = loadavg()[0] ?? 0;
+  const cleaning = {
+    at: new Date().toISOString(),
+    loadAverage: round(cleaningLoad, 1),
+    points: await runPhase<CleaningPoint[]>('cleaning'),
+  };
 
   const cost = costOfAMillionTips({
     putWru: warm.writeCost.tableWru + warm.writeCost.indexWru,
@@ -127,6 +135,7 @@ async function main() {
     load,
     staff,
     cost: { prices: PRICES, notifierMsAssumed: NOTIFIER_MS, ...cost },
+    cleaning,
   };
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${renderTable(results)}\n`);
@@ -149,6 +158,41 @@ interface Results {
   load: LoadResult;
   staff: StaffListPoint[];
   cost: { lines: CostLine[]; total: number; digest: CostLine[] };
+  /** `npm run bench:cleaning` refreshes this part alone: its own time and load average. */
+  cleaning?: CleaningResults;
+}
+
+export interface CleaningResults {
+  at: string;
+  loadAverage: number;
+  points: CleaningPoint[];
+}
+
+const mb = (x: number) => `${round(x, x < 10 ? 2 : 1)} MB`;
+
+/** Cleaning per type and size: ms per MB of input and peak RSS, each next to its reference. */
+export function renderCleaning(c: CleaningResults): string {
+  const header = [
+    'file',
+    'size',
+    'cleaning ms/MB (ms)',
+    'reference ms/MB (ms)',
+    'ratio',
+    'peak RSS clean / reference',
+  ];
+  const rows = c.points.map((p) => [
+    `${p.type} ${p.label}`,
+    `${mb(p.inputMB)} → ${mb(p.outputMB)}`,
+    `${round(p.clean.msPerMB, 1)} (${ms(p.clean.ms)})`,
+    `${round(p.reference.msPerMB, 1)} (${ms(p.reference.ms)})`,
+    `${ratio(p.clean.ms, p.reference.ms)}×`,
+    `${round(p.clean.peakRssMB, 0)} / ${round(p.reference.peakRssMB, 0)} MB`,
+  ]);
+  return [
+    `Attachment cleaning, ${c.at} (load average ${c.loadAverage}; median of ${c.points[0]?.runs ?? 0} runs after one unmeasured, each side in a fresh process):`,
+    '',
+    ...[header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`),
+  ].join('\n');
 }
 
 export function renderTable(r: Results): string {
@@ -327,6 +371,7 @@ export function renderTable(r: Results): string {
     `A million tips in AWS (${PRICES.region} on-demand prices, checked ${PRICES.checked}; free tiers left out):`,
     '',
     ...costLines,
+    ...(r.cleaning ? ['', renderCleaning(r.cleaning)] : []),
   ].join('\n');
 }
 

@@ -10,6 +10,8 @@ import { Construct } from 'constructs';
 
 export interface TiplineAlarmsProps {
   readonly deadLetterQueue: IQueue;
+  /** Stream records of expired tips whose attachments could not be deleted. */
+  readonly expiryDeadLetterQueue?: IQueue;
   /** Upload events the cleaner failed at every attempt (its asynchronous invocation's on-failure destination). */
   readonly cleanerFailures?: IQueue;
   /** The API stage whose 5xx count is watched. */
@@ -30,6 +32,7 @@ export interface TiplineAlarmsProps {
 export class TiplineAlarms extends Construct {
   readonly topic: Topic;
   readonly deadLetters: Alarm;
+  readonly expiryDeadLetters?: Alarm;
   readonly apiServerErrors: Alarm;
   readonly cleanerFailures?: Alarm;
   readonly functionErrors: Alarm[] = [];
@@ -67,6 +70,16 @@ export class TiplineAlarms extends Construct {
       }),
       'A desk alert could not be sent and is in the dead-letter queue: fix SES, then redrive (docs/operations.md).',
     );
+    if (props.expiryDeadLetterQueue) {
+      this.expiryDeadLetters = atLeastOne(
+        'ExpiryDeadLettersAlarm',
+        props.expiryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        "An expired tip's attachments could not be deleted: they are still in the clean bucket (docs/operations.md).",
+      );
+    }
     if (props.cleanerFailures) {
       this.cleanerFailures = atLeastOne(
         'CleanerFailuresAlarm',

@@ -92,7 +92,8 @@ export class AlertDelivery extends Construct {
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.deadLetterQueue),
         // Only new tips are alerted: triage edits, reader messages and TTL deletions (MODIFY,
-        // REMOVE) never invoke the notifier, as the local stream feed only feeds INSERTs.
+        // REMOVE) never invoke the notifier, as the local stream feed gives it INSERTs only
+        // (TTL's REMOVEs go to the expiry function, infra/attachment-expiry.ts).
         filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') })],
       }),
     );

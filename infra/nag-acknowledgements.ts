@@ -68,12 +68,29 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
       ack(
         staffPolicy,
         `AwsSolutions-IAM5[Resource::<${cleanLogicalId(stack.attachments)}.Arn>/${prefix}*]`,
-        `Staff downloads are presigned GETs of one attachment each, whose ids are not known in advance: s3:GetObject (and GetObjectTagging, GuardDuty's verdict) on ${prefix} of the clean bucket is the narrowest grant. No write, no delete, no uploads bucket.`,
+        `Staff downloads are presigned GETs of one attachment each, and eraseAttachments deletes a tip's attachments, whose ids are not known in advance: s3:GetObject (and GetObjectTagging, GuardDuty's verdict) and s3:DeleteObject on ${prefix} of the clean bucket are the narrowest grant. No write, no uploads bucket.`,
+      );
+    }
+  }
+  const expiryPolicy = stack.expiry.fn.role?.node.tryFindChild('DefaultPolicy');
+  if (expiryPolicy) {
+    for (const prefix of [CLEAN_PREFIX, ORIGINALS_PREFIX]) {
+      ack(
+        expiryPolicy,
+        `AwsSolutions-IAM5[Resource::<${cleanLogicalId(stack.attachments)}.Arn>/${prefix}*]`,
+        `A TTL removal deletes the expired tip's attachments, whose keys (their ids) are known only from the tip: s3:DeleteObject on ${prefix} of the clean bucket is the narrowest grant. No read, no list, no write.`,
       );
     }
   }
 
-  for (const fn of [stack.intake, stack.staff, stack.receipts, stack.alerts.notifier, stack.cleaner.fn]) {
+  for (const fn of [
+    stack.intake,
+    stack.staff,
+    stack.receipts,
+    stack.alerts.notifier,
+    stack.cleaner.fn,
+    stack.expiry.fn,
+  ]) {
     ack(
       fn,
       'AwsSolutions-L1',
@@ -87,15 +104,21 @@ export function acknowledgeNagFindings(stack: TiplineStack): void {
     ack(policy, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', kmsReason);
   }
 
-  const notifierPolicy = stack.alerts.notifier.role?.node.tryFindChild('DefaultPolicy');
-  if (notifierPolicy) {
+  for (const streamReader of [stack.alerts.notifier, stack.expiry.fn]) {
+    const policy = streamReader.role?.node.tryFindChild('DefaultPolicy');
+    if (!policy) continue;
     ack(
-      notifierPolicy,
+      policy,
       'AwsSolutions-IAM5[Resource::*]',
       'dynamodb:ListStreams supports no resource-level permission; the stream reads themselves (DescribeStream, GetRecords, GetShardIterator) are scoped to the tips table stream ARN.',
     );
   }
 
+  ack(
+    stack.expiry.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    "This queue is itself the dead-letter queue: the on-failure destination of the expiry function's stream mapping (nag only recognises SQS redrive DLQs).",
+  );
   ack(
     stack.alerts.deadLetterQueue,
     'AwsSolutions-SQS3',

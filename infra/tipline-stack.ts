@@ -11,6 +11,7 @@ import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/sto
 import { TiplineAlarms } from './alarms';
 import { AlertDelivery } from './alert-delivery';
 import { AttachmentCleaner } from './attachment-cleaner';
+import { AttachmentExpiry } from './attachment-expiry';
 import { AttachmentStorage } from './attachment-storage';
 import { serveAttachmentFiles, TiplineEdge } from './edge';
 import { TiplineKey } from './encryption-key';
@@ -56,6 +57,8 @@ export class TiplineStack extends Stack {
   readonly attachments: AttachmentStorage;
   /** The cleaner of each new upload, invoked by the uploads bucket's S3 events (issue 12). */
   readonly cleaner: AttachmentCleaner;
+  /** Deletes the attachments of tips TTL removed (the tips stream's REMOVEs). */
+  readonly expiry: AttachmentExpiry;
 
   /** The customer-managed key of everything stored. */
   readonly key: Key;
@@ -127,6 +130,11 @@ export class TiplineStack extends Stack {
       guardTable: this.reliability.guard,
       encryptionKey,
     });
+    this.expiry = new AttachmentExpiry(this, 'Expiry', {
+      table: this.tips.table,
+      cleanBucket: this.attachments.clean,
+      encryptionKey,
+    });
     // DynamoDB encrypts and decrypts with the table's key on behalf of whoever calls it; S3 (SSE-KMS)
     // too, for the intake's presigned uploads and the cleaner's reads and writes.
     for (const fn of [this.intake, this.staff, this.receipts, this.alerts.notifier, this.cleaner.fn]) {
@@ -164,7 +172,9 @@ export class TiplineStack extends Stack {
         Staff: this.staff,
         Receipts: this.receipts,
         Cleaner: this.cleaner.fn,
+        Expiry: this.expiry.fn,
       },
+      expiryDeadLetterQueue: this.expiry.deadLetterQueue,
       ...(config.alarmAddress ? { alarmAddress: config.alarmAddress } : {}),
       encryptionKey,
     });
@@ -254,7 +264,8 @@ export class TiplineStack extends Stack {
       [...LIST_INDEXES, RECEIPT_INDEX].map((i) => `${table.tableArn}/index/${i.indexName}`),
     );
     // Downloads are presigned GETs the browser makes with this role's rights: the clean copies and
-    // kept originals, nothing else of the bucket, never a write. GetObjectTagging reads GuardDuty's
+    // kept originals, nothing else of the bucket, never a write (eraseAttachments' delete below is
+    // the one change staff may make there). GetObjectTagging reads GuardDuty's
     // verdict; ListBucket makes a missing original a 404 (not a 403) to HeadObject. The objects'
     // SSE-KMS key is decrypted through the project key's grant below (kms:Decrypt).
     const { clean } = this.attachments;
@@ -263,6 +274,12 @@ export class TiplineStack extends Stack {
       [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
     );
     fn.allow(['s3:ListBucket'], [clean.bucketArn]);
+    // eraseAttachments: DeleteObjects needs s3:DeleteObject on each key, here the clean copies and
+    // the kept originals only (no write, no other bucket; the uploads bucket expires by itself).
+    fn.allow(
+      ['s3:DeleteObject'],
+      [clean.arnForObjects(`${CLEAN_PREFIX}*`), clean.arnForObjects(`${ORIGINALS_PREFIX}*`)],
+    );
     return fn;
   }
 

@@ -33,8 +33,9 @@ export class TipsTable extends Construct {
       ...(props.encryptionKey
         ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
         : { encryption: TableEncryption.AWS_MANAGED }),
-      // The notifier only needs what was written: a new tip's full item.
-      stream: StreamViewType.NEW_IMAGE,
+      // The notifier reads a new tip's full item (NEW_IMAGE); the expiry function reads what a
+      // TTL removal deleted (OLD_IMAGE: the tip's attachment ids).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       // A lost tip can be a lost story: the table outlives the stack and refuses deletion.
       removalPolicy: RemovalPolicy.RETAIN,

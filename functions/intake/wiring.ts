@@ -8,7 +8,8 @@ import { type GuardedIntake, makeGuardedIntake } from '#core/intake/guarded-inta
 import { makeIdempotentIntake } from '#core/intake/idempotency';
 import type { SubmitTip } from '#core/intake/submit-tip';
 import { makeSubmitTip } from '#core/intake/submit-tip';
-import { type DynamoClients, makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
+import { type DynamoClients, makeDynamoClients } from '#core/platform/aws-clients';
+import { lazyS3Client } from '#core/platform/lazy-s3-client';
 import { type Logger, makeLogger } from '#core/platform/logger';
 import { makeMetrics } from '#core/platform/metrics';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
@@ -100,7 +101,8 @@ export function intakeGuardsFromConfig(config: IntakeConfig, dynamo: DynamoClien
   const uploads =
     config.UPLOADS_BUCKET && secret
       ? {
-          s3: makeS3Client({ region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
+          // Made, and the S3 SDK loaded, on the first request that needs it: not at cold start.
+          s3: lazyS3Client({ region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
           bucket: config.UPLOADS_BUCKET,
         }
       : undefined;

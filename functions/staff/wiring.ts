@@ -8,6 +8,7 @@ import { makeListTips } from '#core/staff/list-tips';
 import { makeTriageTip } from '#core/staff/triage-tip';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
 import { makeTipStore } from '#core/tips/tip-store';
+import { makeAttachmentObjects } from '#core/uploads/attachment-objects';
 import { makeStaffHandler } from './make-staff-handler';
 
 /** The staff function wired from its config: handler.ts in AWS, local/ on a laptop. */
@@ -27,7 +28,11 @@ export function staffFromConfig(
       cursors: makeCursorCodec(config.CURSOR_SECRET),
       receiptKeys: makeReceiptKeys(config.RECEIPT_HASH_SECRET),
     }),
-    triageTip: makeTriageTip({ store, retention: config.RETENTION_POLICY }),
+    triageTip: makeTriageTip({
+      store,
+      retention: config.RETENTION_POLICY,
+      attachmentObjects: makeAttachmentObjects({ s3, bucket: config.CLEAN_BUCKET }),
+    }),
     downloadAttachment: makeDownloadAttachment({
       store,
       files: makeAttachmentFiles({ s3, bucket: config.CLEAN_BUCKET, fileBaseUrl: config.FILE_BASE_URL }),

@@ -215,6 +215,7 @@ export function formatTip(tip: TipRecord): string {
 function formatAttachments(attachments: TipRecord['attachments']): string {
   if (!attachments?.length) return '';
   const lines = attachments.map((a) => {
+    if (a.cleaning?.status === 'erased') return `  ${oneLine(a.id)}  erased: deleted for good`;
     const what = [a.kind, a.mime, sizeWords(a.sizeBytes)];
     if (a.width && a.height) what.push(`${a.width}x${a.height}`);
     if (a.durationSeconds !== undefined) what.push(durationWords(a.durationSeconds));

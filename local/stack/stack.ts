@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { attachmentStorageConfigSchema } from '#core/config/attachment-storage-config';
 import { cleanerConfigSchema } from '#core/config/cleaner-config';
 import { ENV } from '#core/config/env-names';
+import { expiryConfigSchema } from '#core/config/expiry-config';
 import { intakeConfigSchema } from '#core/config/intake-config';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
@@ -11,6 +12,7 @@ import { receiptsConfigSchema } from '#core/config/receipts-config';
 import { staffConfigSchema } from '#core/config/staff-config';
 import { makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
 import { type CleanerInjections, cleanerFromConfig } from '../../functions/cleaner/wiring';
+import { expiryFromConfig } from '../../functions/expiry/wiring';
 import { intakeFromConfig } from '../../functions/intake/wiring';
 import { notifierFromConfig } from '../../functions/notifier/wiring';
 import { receiptsFromConfig } from '../../functions/receipts/wiring';
@@ -32,6 +34,7 @@ import {
   tipsTableInput,
 } from './tables';
 import { type RunningTokenIssuer, startTokenIssuer } from './token-issuer';
+import { sweepExpiredTips } from './ttl-sweep';
 import { attachUploadFeed, type S3ServerEvents, type UploadFeed } from './upload-feed';
 
 /** Signs list cursors locally; in AWS the staff function gets a generated secret instead. */
@@ -100,6 +103,13 @@ export interface LocalStack {
    * absent when the stack uses a shared S3 server (`external.s3Url`), whose events it cannot see.
    */
   uploadFeed?: UploadFeed;
+  /** The expiry function's feed: REMOVE records of deleted tips (TTL's, locally the sweep's). */
+  expiryFeed: StreamFeed;
+  /**
+   * DynamoDB's TTL, locally: deletes every tip whose expiresAt is past `now` (the expiry function
+   * then deletes its attachments). Runs with each digest tick; tests call it with a later `now`.
+   */
+  expireTips(now?: Date): Promise<number>;
   /** The local dead-letter queue of failed alerts (`npm run redrive` resends from it). */
   deadLetterFile: string;
   /** One scheduled notifier tick: sends the digests of closed flood windows. */
@@ -180,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     receiptsConfigSchema,
     attachmentStorageConfigSchema,
     cleanerConfigSchema,
+    expiryConfigSchema,
   ]) {
     loadConfig(schema, configEnv);
   }
@@ -254,6 +265,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Records the notifier could not even dead-letter itself land in the same local DLQ.
     deadLetterFile,
   });
+  // The expiry function's own mapping in AWS (REMOVE by TTL only): a tip's end deletes its files.
+  const expiryFeed = attachStreamFeed(intakeDynamo.client, {
+    tableName: intakeConfig.TIPS_TABLE,
+    events: ['REMOVE'],
+    consumer: expiryFromConfig(loadConfig(expiryConfigSchema, env)),
+    retryDelayMs: options.retryDelayMs ?? 500,
+    deadLetterFile: join(dirname(deadLetterFile), 'expiry-dlq.jsonl'),
+  });
+  const expireTips = (now?: Date) => sweepExpiredTips(intakeDynamo.client, intakeConfig.TIPS_TABLE, now);
   // EventBridge's one-minute schedule in AWS: digests of closed flood windows go out even
   // when no new tip arrives to trigger the notifier.
   let ticking: Promise<unknown> = Promise.resolve();
@@ -261,8 +281,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ticking = notifier({});
     await ticking;
   };
+  let sweeping: Promise<unknown> = Promise.resolve();
   const ticker = setInterval(
-    () => void tick().catch(() => undefined),
+    () => {
+      void tick().catch(() => undefined);
+      sweeping = expireTips().catch(() => undefined);
+    },
     Math.min(60_000, notifierConfig.FLOOD_WINDOW_SECONDS * 500),
   );
   ticker.unref();
@@ -306,6 +330,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     env,
     feed,
     ...(uploadFeed ? { uploadFeed } : {}),
+    expiryFeed,
+    expireTips,
     deadLetterFile,
     tick,
     issuer,
@@ -313,6 +339,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clearInterval(ticker);
       // A tick in flight must finish before dynalite closes (dynalite throws on a closed database).
       await ticking.catch(() => undefined);
+      await sweeping;
       await gateway.close();
       await issuer.close();
       if (!dataDir) rmSync(issuerDir, { recursive: true, force: true });
@@ -320,7 +347,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       uploadFeed?.stop();
       cleanerS3.destroy();
       await feed.drained();
+      await expiryFeed.drained();
       feed.stop();
+      expiryFeed.stop();
       intakeDynamo.client.destroy();
       s3Client.destroy();
       await s3.close();

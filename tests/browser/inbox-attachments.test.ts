@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Attachment } from '#core/attachments/attachment-record';
+import { type Attachment, erasedAttachment } from '#core/attachments/attachment-record';
 import { makeDynamoClients } from '#core/platform/aws-clients';
 import type { LocalStack } from '../../local/stack/stack';
 import { attachmentRecord, typicalAttachments } from '../support/attachment-fixtures';
@@ -36,6 +36,12 @@ describe('attachments on the inbox tip page in Chromium', () => {
         kind: 'other',
         sizeBytes: 700,
         cleaning: { status: 'pending', removed: [] },
+      }),
+      // Erased by an editor: only the id is left.
+      erasedAttachment({
+        id: 'att-erased-1',
+        uploadedAt: '2026-11-14T09:30:00.000Z',
+        scan: { status: 'not-scanned' },
       }),
     ],
   });
@@ -87,7 +93,7 @@ describe('attachments on the inbox tip page in Chromium', () => {
     const { ctx, page } = await openTip(withFiles.id);
     try {
       const items = page.locator('#tip-attachments > li');
-      await expect.poll(() => items.count()).toBe(6);
+      await expect.poll(() => items.count()).toBe(7);
       const text = (await items.allTextContents()).map((t) => t.replace(/\s+/g, ' '));
       expect(text[0]).toContain('Photo · image/jpeg · 1.2 MB · 4032 × 3024 px');
       expect(text[0]).toContain('Metadata removed: GPS position, camera serial number');
@@ -97,7 +103,11 @@ describe('attachments on the inbox tip page in Chromium', () => {
       expect(text[5]).toContain('File · 700 bytes');
       expect(text[5]).toContain('Being cleaned');
       expect(text[5]).not.toContain('application/octet-stream');
-      for (const t of text) expect(t).toContain('Not scanned for malware');
+      expect(text[6]).toContain('File · erased');
+      expect(text[6]).toContain('Erased: the file was deleted for good');
+      expect(text[6]).not.toContain('application/octet-stream');
+      // A file that is gone has no scan to speak of.
+      for (const t of text.slice(0, 6)) expect(t).toContain('Not scanned for malware');
       // The warnings are marked as such; the cleaned reports are not.
       expect(await page.locator('#tip-attachments .warning').count()).toBe(2);
       // Only cleaned photos and videos get a preview; nothing is linked, framed or embedded.
@@ -140,7 +150,7 @@ describe('attachments on the inbox tip page in Chromium', () => {
       const items = page.locator('#tips > li');
       await expect.poll(() => items.count()).toBe(2);
       expect(await items.nth(0).textContent()).toContain(
-        '6 attachments (2 photos, 1 video, 1 document, 1 other file, 1 being cleaned)',
+        '7 attachments (2 photos, 1 video, 1 document, 1 other file, 1 being cleaned, 1 erased)',
       );
       expect(await items.nth(1).textContent()).toContain('2 attachments (2 other files)');
     } finally {

@@ -103,3 +103,49 @@ describe('the attachment cleaner, bundled as a Lambda would ship it', () => {
     expect(iphone.status === 'cleaned' && findsSourceStrings(iphone.bytes)).toEqual([]);
   });
 });
+
+describe('the S3 SDK in the intake bundle (issue 12: 634 → 881 KB with /uploads)', () => {
+  it('holds one copy of @aws-sdk/client-s3 (s3-presigned-post shares the project’s, by an npm override)', async () => {
+    const result = await build({
+      ...lambdaBundleOptions,
+      entryPoints: [FUNCTION_ENTRIES.intake],
+      write: false,
+      outdir: 'out',
+    });
+    const inputs = Object.keys((result.metafile as Metafile).inputs);
+    const copies = new Set(
+      inputs
+        .map((i) => /^(.*node_modules\/@aws-sdk\/client-s3)\//.exec(i)?.[1])
+        .filter((c) => c !== undefined),
+    );
+    expect([...copies]).toEqual(['node_modules/@aws-sdk/client-s3']);
+  });
+
+  it('loads client-s3 and the POST signer only when a request needs them, never at cold start', async () => {
+    // Built with code splitting, each dynamic import becomes a chunk of its own: what is left in the
+    // entry chunk, after tree shaking, is what a cold start evaluates. CDK ships one file, where
+    // the same code is in the bundle but evaluated only when the import() runs.
+    const result = await build({
+      ...lambdaBundleOptions,
+      entryPoints: [FUNCTION_ENTRIES.intake],
+      splitting: true,
+      write: false,
+      outdir: 'out',
+    });
+    const outputs = Object.values((result.metafile as Metafile).outputs);
+    const entry = outputs.find((o) => o.entryPoint === FUNCTION_ENTRIES.intake);
+    const used = (o: (typeof outputs)[number] | undefined) =>
+      Object.entries(o?.inputs ?? {})
+        .filter(([, i]) => i.bytesInOutput > 0)
+        .map(([path]) => path);
+    const s3 = (files: string[]) =>
+      files.filter((f) => /node_modules\/@aws-sdk\/(client-s3|s3-presigned-post)\//.test(f));
+
+    expect(s3(used(entry))).toEqual([]);
+    expect(used(entry).some((f) => f.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
+    // The S3 SDK is there, in the lazily loaded part: HeadObject for a tip's files, the POST signer.
+    const lazy = outputs.filter((o) => o !== entry).flatMap(used);
+    expect(lazy.some((f) => f.includes('client-s3/dist-es/commands/HeadObjectCommand.js'))).toBe(true);
+    expect(lazy.some((f) => f.includes('node_modules/@aws-sdk/s3-presigned-post/'))).toBe(true);
+  });
+});

@@ -80,15 +80,16 @@ describe('customer-managed key', () => {
     }
   });
 
-  test('encrypts the dead-letter queue and the alarm topic', () => {
+  test('encrypts the dead-letter queues and the alarm topic', () => {
     expect(props(stack.alerts.deadLetterQueue).KmsMasterKeyId).toEqual(keyArn());
+    expect(props(stack.expiry.deadLetterQueue).KmsMasterKeyId).toEqual(keyArn());
     expect(props(stack.alarms.topic).KmsMasterKeyId).toEqual(keyArn());
   });
 
   test('encrypts every log group, each kept 90 days', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    // One per function (intake, staff, receipts, notifier, cleaner) and the API's access log.
-    expect(groups).toHaveLength(6);
+    // One per function (intake, staff, receipts, notifier, cleaner, expiry) and the API's access log.
+    expect(groups).toHaveLength(7);
     for (const group of groups) {
       expect(group.Properties).toMatchObject({ KmsKeyId: keyArn(), RetentionInDays: 90 });
     }

@@ -27,8 +27,9 @@ const secretIds = () =>
 
 describe('secrets in Secrets Manager, read at cold start', () => {
   test('no function environment holds a secret value, a dynamic reference or a secret variable', () => {
-    expect(tiplineFunctions()).toHaveLength(5);
-    expect(functions()).toHaveLength(6);
+    // intake, staff, receipts, notifier, cleaner, expiry.
+    expect(tiplineFunctions()).toHaveLength(6);
+    expect(functions()).toHaveLength(7);
     for (const [id, fn] of functions()) {
       const env = fn.Properties.Environment?.Variables ?? {};
       expect(JSON.stringify(env), id).not.toMatch(/resolve:secretsmanager|\{\{resolve:/);

@@ -75,13 +75,14 @@ const logWrite = (fn: TiplineFunction) => ({
 });
 
 describe('tips table', () => {
-  test('is keyed by id, on demand, with PITR, encryption, a NEW_IMAGE stream and the expiresAt TTL', () => {
+  test('is keyed by id, on demand, with PITR, encryption, a NEW_AND_OLD_IMAGES stream and the expiresAt TTL', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: Match.objectLike({ SSEEnabled: true }),
-      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      // Old images too: the expiry function reads a TTL-removed tip's attachments from them.
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
       DeletionProtectionEnabled: true,
     });
@@ -116,7 +117,8 @@ describe('tips table', () => {
 
 describe('alert delivery', () => {
   test('the notifier reads the stream with retries, bisect, partial batch failures and the DLQ', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    // Two readers of the stream: this one and the expiry function's (attachment-expiry.test.ts).
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: ref(stack.alerts.notifier),
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.tips.table), 'StreamArn'] },

@@ -144,8 +144,9 @@ describe('user pool', () => {
 });
 
 describe('staff function', () => {
-  test('may read and update tips, query the 8 list indexes and the receipt index (GET /tips?receipt=): no PutItem, DeleteItem or Scan', () => {
+  test('may read and update tips, query the 8 list indexes and the receipt index (GET /tips?receipt=), delete attachment copies: no PutItem, DeleteItem or Scan', () => {
     const table = { 'Fn::GetAtt': [logicalId(stack, stack.tips.table), 'Arn'] };
+    const cleanArn = { 'Fn::GetAtt': [logicalId(stack, stack.attachments.clean), 'Arn'] };
     const statements = roleStatements(template, stack, stack.staff);
     expect(statements).toEqual(
       sortStatements([
@@ -153,6 +154,11 @@ describe('staff function', () => {
         ...[...LIST_INDEXES, RECEIPT_INDEX].map((i) => ({
           actions: ['dynamodb:Query'],
           resource: { 'Fn::Join': ['', [table, `/index/${i.indexName}`]] },
+        })),
+        // eraseAttachments: delete only, the clean copies and the kept originals, nothing else in S3.
+        ...[CLEAN_PREFIX, ORIGINALS_PREFIX].map((prefix) => ({
+          actions: ['s3:DeleteObject'],
+          resource: { 'Fn::Join': ['', [cleanArn, `/${prefix}*`]] },
         })),
         {
           actions: [
@@ -205,7 +211,12 @@ describe('staff function', () => {
       ]),
     );
     const actions = statements.flatMap((s) => s.actions);
-    expect(actions.filter((a) => a.startsWith('s3:') && /Put|Delete/.test(a))).toEqual([]);
+    // No write to S3; the one delete is eraseAttachments' s3:DeleteObject, in the list above.
+    expect(actions.filter((a) => a.startsWith('s3:') && /Put/.test(a))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('s3:') && /Delete/.test(a))).toEqual([
+      's3:DeleteObject',
+      's3:DeleteObject',
+    ]);
     for (const forbidden of [
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',
@@ -223,5 +234,9 @@ describe('staff function', () => {
       Ref: logicalId(stack, stack.secrets.of(ENV.CURSOR_SECRET)),
     });
     expect(fn.Environment.Variables[ENV.CURSOR_SECRET]).toBeUndefined();
+    // The bucket eraseAttachments deletes from.
+    expect(fn.Environment.Variables[ENV.CLEAN_BUCKET]).toEqual({
+      Ref: logicalId(stack, stack.attachments.clean),
+    });
   });
 });

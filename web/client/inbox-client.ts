@@ -316,6 +316,15 @@ function attachmentItem(a: Attachment): HTMLLIElement {
     );
     return withScan(li, a);
   }
+  if (a.cleaning?.status === 'erased') {
+    // Erased by an editor: the file is gone from storage; only its id is left.
+    li.append(
+      el('strong', 'File · erased'),
+      el('span', ` (id ${a.id})`, 'meta'),
+      el('p', 'Erased: the file was deleted for good, nothing to open', 'meta'),
+    );
+    return li;
+  }
   const what = [KIND_LABELS[a.kind] ?? 'Other file', a.mime, sizeWords(a.sizeBytes)];
   if (a.width && a.height) what.push(`${a.width} × ${a.height} px`);
   if (a.durationSeconds !== undefined) what.push(durationWords(a.durationSeconds));

@@ -19,8 +19,11 @@ export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
  * `pending`: intake stored the tip with the upload checked (present, this submission's, within
  * limits) but the cleaner has not read it yet: its type is not known (`application/octet-stream`,
  * kind `other`) and staff are told it is being cleaned.
+ * `erased`: an editor erased the tip's attachments (the staff PATCH's `eraseAttachments`): the
+ * clean copy and any original are deleted from storage and the record keeps only the id and
+ * when it arrived, like a pending one (no type, size 0), so every view says "erased".
  */
-export const CLEANING_STATUSES = ['pending', 'cleaned', 'not-cleaned', 'refused-inert'] as const;
+export const CLEANING_STATUSES = ['pending', 'cleaned', 'not-cleaned', 'refused-inert', 'erased'] as const;
 /** The type of a file nobody has sniffed yet: a pending record says no more than this. */
 export const UNSNIFFED_MIME = 'application/octet-stream';
 export type CleaningStatus = (typeof CLEANING_STATUSES)[number];
@@ -126,6 +129,23 @@ const DOCUMENTS =
  * The kind staff see, from the sniffed type. A file refused as inert (an SVG, an HTML page
  * called `.jpg`) is `other` whatever its type says: never counted or shown as a photo.
  */
+/**
+ * What is left of an attachment once erased: its id (the history and the export name files by
+ * it) and when it arrived; nothing of what the file was (type, size, dimensions, the cleaning
+ * report), since an editor erases a file because even that could point at the source.
+ */
+export function erasedAttachment(a: Pick<Attachment, 'id' | 'uploadedAt' | 'scan'>): Attachment {
+  return {
+    id: a.id,
+    mime: UNSNIFFED_MIME,
+    kind: 'other',
+    sizeBytes: 0,
+    cleaning: { status: 'erased', removed: [] },
+    scan: a.scan,
+    uploadedAt: a.uploadedAt,
+  };
+}
+
 export function attachmentKind(mime: string, cleaning: CleaningStatus): AttachmentKind {
   if (cleaning === 'refused-inert') return 'other';
   const top = mime.split('/')[0] ?? '';

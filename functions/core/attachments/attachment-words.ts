@@ -24,11 +24,17 @@ export function attachmentCountLine(
   if (!attachments || attachments.length === 0) return undefined;
   const byKind = new Map<AttachmentKind, number>();
   let beingCleaned = 0;
+  let erased = 0;
   // A kind this code does not know (a record from a newer writer) is counted as other.
   for (const a of attachments) {
     // Not read yet: its kind is not known, so it is counted as what it is, a file being cleaned.
     if (a.cleaning?.status === 'pending') {
       beingCleaned += 1;
+      continue;
+    }
+    // Erased by an editor: nothing of the file is left, not even its kind.
+    if (a.cleaning?.status === 'erased') {
+      erased += 1;
       continue;
     }
     const kind = KIND_ORDER.includes(a.kind) ? a.kind : 'other';
@@ -38,6 +44,7 @@ export function attachmentCountLine(
     counted(byKind.get(k) ?? 0, KIND_WORDS[k]),
   );
   if (beingCleaned > 0) parts.push(`${beingCleaned} being cleaned`);
+  if (erased > 0) parts.push(`${erased} erased`);
   return `${counted(attachments.length, ['attachment', 'attachments'])} (${parts.join(', ')})`;
 }
 

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-interface ClientOptions {
+export interface ClientOptions {
   region: string;
   /** Set locally (dynalite, SES emulator); absent in AWS. */
   endpoint?: string | undefined;
@@ -48,18 +48,25 @@ export function makeSesClient({ region, endpoint }: ClientOptions): SESv2Client 
 // s3rver knows one account (its built-in S3RVER key) and answers 403 to any other key id.
 const localS3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export function makeS3Client({
+/** The S3 client's settings, for makeS3Client and lazy-s3-client.ts alike. */
+export function s3ClientConfig({
   region,
   endpoint,
   requestTimeoutMs = requestHandler.requestTimeout,
-}: ClientOptions & {
-  /** Idle time allowed per request: the cleaner moves files of up to 100 MB, intake only metadata. */
-  requestTimeoutMs?: number;
-}): S3Client {
-  return new S3Client({
+}: S3ClientOptions): S3ClientConfig {
+  return {
     region,
     maxAttempts: 3,
     requestHandler: { ...requestHandler, requestTimeout: requestTimeoutMs },
     ...(endpoint ? { endpoint, forcePathStyle: true, credentials: localS3Credentials } : {}),
-  });
+  };
+}
+
+export interface S3ClientOptions extends ClientOptions {
+  /** Idle time allowed per request: the cleaner moves files of up to 100 MB, intake only metadata. */
+  requestTimeoutMs?: number;
+}
+
+export function makeS3Client(options: S3ClientOptions): S3Client {
+  return new S3Client(s3ClientConfig(options));
 }

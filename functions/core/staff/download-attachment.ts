@@ -128,6 +128,10 @@ export function makeDownloadAttachment({
     const attachment = tip.attachments?.find((a) => a.id === attachmentId);
     if (!attachment) throw new NotFoundError(`no attachment ${attachmentId} on tip ${tip.id}`);
     if (attachment.cleaning.status === 'pending') throw new AttachmentPendingError();
+    // Erased (eraseAttachments): its objects are gone; no URL, and no download in the history.
+    if (attachment.cleaning.status === 'erased') {
+      throw new NotFoundError(`attachment ${attachmentId} on tip ${tip.id} was erased`);
+    }
     if (request.inline && !inlineElement(attachment)) throw new InlineNotAllowedError();
     const copy = request.original ? 'original' : 'clean';
     const key = copy === 'original' ? originalKey(attachment.id) : cleanKey(attachment.id);

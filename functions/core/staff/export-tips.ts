@@ -79,7 +79,10 @@ export function csvRow(cells: readonly unknown[]): string {
  * JSONL export carries the whole records (cleaning report and scan status too).
  */
 export function attachmentsCell(attachments: TipRecord['attachments']): string[] {
-  return (attachments ?? []).map((a) => `${a.id} ${a.mime} ${a.sizeBytes}`);
+  // An erased file has no type or size left: `id erased 0`.
+  return (attachments ?? []).map((a) =>
+    a.cleaning.status === 'erased' ? `${a.id} erased 0` : `${a.id} ${a.mime} ${a.sizeBytes}`,
+  );
 }
 
 export function csvLine(tip: TipRecord): string {

@@ -19,6 +19,7 @@ import { planProtections, protectionPatchShape } from '#core/tips/tip-protection
 import { type HistoryEntry, TIP_STATUSES, type TipRecord, type TipStatus } from '#core/tips/tip-record';
 import { fieldIssues } from '#core/tips/tip-schema';
 import { storedTipBytes, type TipChanges, type TipStore } from '#core/tips/tip-store';
+import type { AttachmentObjects } from '#core/uploads/attachment-objects';
 
 /**
  * The triage workflow: where a tip may go from each status. `quarantined` → `new` releases a
@@ -73,7 +74,8 @@ export const triagePatchSchema = z
     ...protectionPatchShape,
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), {
-    message: 'send at least one of status, assignee, tags, note, reply, eraseContact, legalHold',
+    message:
+      'send at least one of status, assignee, tags, note, reply, eraseContact, eraseAttachments, legalHold',
     path: [],
   });
 
@@ -98,6 +100,9 @@ export function parseIfMatch(value: string | undefined): number {
 const sameTags = (a: string[] = [], b: string[] = []) =>
   a.length === b.length && a.every((t, i) => t === b[i]);
 
+/** A planned change: what updateTip writes, and the attachment objects to delete before it. */
+export type TriagePlan = Omit<TipChanges, 'expectedVersion'> & { eraseObjects?: string[] };
+
 /**
  * The change a patch makes to a tip as an editor saw it: the fields to set or remove and one
  * history entry per change. Unchanged values make no entry; an impossible status change is
@@ -107,7 +112,7 @@ export function planTriage(
   tip: TipRecord,
   patch: TriagePatch,
   { by, at, retention }: { by: string; at: string; retention?: RetentionPolicy | undefined },
-): Omit<TipChanges, 'expectedVersion'> {
+): TriagePlan {
   const set: TipChanges['set'] = {};
   const remove: NonNullable<TipChanges['remove']> = [];
   const history: HistoryEntry[] = [];
@@ -147,7 +152,7 @@ export function planTriage(
   Object.assign(set, care.set);
   remove.push(...care.remove);
   history.push(...care.history);
-  return { set, remove, history };
+  return { set, remove, history, ...(care.eraseObjects ? { eraseObjects: care.eraseObjects } : {}) };
 }
 
 /** The tip as the planned change leaves it (what updateTip writes). */
@@ -167,6 +172,8 @@ export interface TriageTipDeps {
   clock?: () => Date;
   /** RETENTION_POLICY: a status change recomputes expiresAt from it. */
   retention?: RetentionPolicy;
+  /** The clean bucket's copies (CLEAN_BUCKET): what eraseAttachments deletes. */
+  attachmentObjects?: AttachmentObjects;
 }
 
 export interface TriageRequest {
@@ -181,11 +188,16 @@ export interface TriageRequest {
  * the stored one, checked by the write itself (not by the read before it), so of two editors
  * who saw the same version exactly one succeeds and the other gets 409 with the current version.
  */
-export function makeTriageTip({ store, clock = () => new Date(), retention }: TriageTipDeps) {
+export function makeTriageTip({
+  store,
+  clock = () => new Date(),
+  retention,
+  attachmentObjects,
+}: TriageTipDeps) {
   return async function triageTip({ id, expectedVersion, patch, by }: TriageRequest): Promise<TipRecord> {
     const tip = await store.getTip(id, { consistent: true });
     if (tip.version !== expectedVersion) throw new VersionConflictError(tip.version, expectedVersion);
-    const plan = planTriage(tip, patch, { by, at: clock().toISOString(), retention });
+    const { eraseObjects, ...plan } = planTriage(tip, patch, { by, at: clock().toISOString(), retention });
     // A patch that changes nothing (the same status, the same tags) is answered with the tip as is.
     if (plan.history.length === 0) return tip;
     // Sized from the whole item as it will be stored (the version check makes it exact): a tip
@@ -196,6 +208,14 @@ export function makeTriageTip({ store, clock = () => new Date(), retention }: Tr
     const attachments = Math.min(valueBytes(tip.attachments ?? []), ATTACHMENTS_HEADROOM_BYTES);
     if (sizeBytes > TIP_BUDGET_BYTES + TRIAGE_HEADROOM_BYTES + attachments)
       throw new TipTooLargeError(TIP_BUDGET_BYTES);
+    // Objects first, then the records: if the write below fails (another editor's change, a
+    // throttle), the records still name the files, the editor's retry deletes what is left (a
+    // missing object is no error) and then writes "erased". Never a record saying "erased"
+    // over a file that is still stored.
+    if (eraseObjects) {
+      if (!attachmentObjects) throw new Error('eraseAttachments needs CLEAN_BUCKET, which is not set');
+      await attachmentObjects.deleteAll(eraseObjects);
+    }
     const outcome = await store.updateTip(tip, { expectedVersion, ...plan, sizeBytes });
     if (outcome.ok) return outcome.tip;
     const current = await store.getTip(id, { consistent: true }).catch((err: unknown) => {

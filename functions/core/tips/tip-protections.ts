@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { erasedAttachment } from '#core/attachments/attachment-record';
 import { DESK_REPLY_ACTION, READER_MESSAGE_LIMITS } from '#core/receipts/follow-up';
 import { DEFAULT_RETENTION, expiresAtFor, type RetentionPolicy } from './retention';
 import { MESSAGE_CONTROL } from './text-safety';
@@ -26,6 +27,14 @@ export const protectionPatchShape = {
   eraseContact: z
     .literal(true, { error: 'eraseContact can only be true (erasing cannot be undone)' })
     .optional(),
+  /**
+   * true deletes every attachment's stored copies (clean copy and original) and leaves an
+   * "erased" record of each; like eraseContact it cannot be undone and a legal hold does not
+   * stop it (erasure protects a source; the hold only stops retention).
+   */
+  eraseAttachments: z
+    .literal(true, { error: 'eraseAttachments can only be true (erasing cannot be undone)' })
+    .optional(),
   /** true suspends retention (removes expiresAt); false lifts the hold and retention starts again. */
   legalHold: z.boolean().optional(),
 };
@@ -33,13 +42,20 @@ export const protectionPatchShape = {
 export interface ProtectionPatch {
   reply?: string | undefined;
   eraseContact?: true | undefined;
+  eraseAttachments?: true | undefined;
   legalHold?: boolean | undefined;
 }
 
 export interface ProtectionPlan {
-  set: { expiresAt?: number; legalHold?: true };
+  set: { expiresAt?: number; legalHold?: true; attachments?: TipRecord['attachments'] };
   remove: Array<'expiresAt' | 'legalHold' | (typeof CONTACT_FIELDS)[number]>;
   history: HistoryEntry[];
+  /**
+   * The attachments whose objects must be deleted before the change is written (objects first:
+   * a failure in between leaves records that a retry erases, never a record saying "erased"
+   * over a file still stored).
+   */
+  eraseObjects?: string[];
 }
 
 /**
@@ -48,7 +64,7 @@ export interface ProtectionPlan {
  * the tip is, or is being put, under hold), so the retention period counts from that change.
  */
 export function planProtections(
-  tip: Pick<TipRecord, 'status' | 'legalHold' | CONTACT_FIELDS_KEY>,
+  tip: Pick<TipRecord, 'status' | 'legalHold' | CONTACT_FIELDS_KEY> & Partial<Pick<TipRecord, 'attachments'>>,
   patch: ProtectionPatch,
   {
     by,
@@ -86,6 +102,17 @@ export function planProtections(
       plan.remove.push(...present);
       // Which kinds of detail were erased, so an editor knows; never the values.
       plan.history.push({ at, by, action: 'contact-erased', note: present.join(',') });
+    }
+  }
+
+  if (patch.eraseAttachments === true) {
+    const all = tip.attachments ?? [];
+    const toErase = all.filter((a) => a.cleaning.status !== 'erased').map((a) => a.id);
+    if (toErase.length > 0) {
+      plan.set.attachments = all.map((a) => (a.cleaning.status === 'erased' ? a : erasedAttachment(a)));
+      plan.eraseObjects = toErase;
+      // How many and which (by id, as the export names them); never what they were.
+      plan.history.push({ at, by, action: 'attachments-erased', note: toErase.join(',') });
     }
   }
 

@@ -32,7 +32,7 @@ export interface ListPage {
 /** Fields a staff update may set; status also rewrites the list-index keys in the same write. */
 export interface TipChanges {
   expectedVersion: number;
-  set: Partial<Pick<TipRecord, 'status' | 'assignee' | 'tags' | 'expiresAt' | 'legalHold'>>;
+  set: Partial<Pick<TipRecord, 'status' | 'assignee' | 'tags' | 'expiresAt' | 'legalHold' | 'attachments'>>;
   remove?: Array<'assignee' | 'tags' | 'expiresAt' | 'legalHold' | 'name' | 'email' | 'phone'>;
   history: HistoryEntry[];
   /** The item's size after the change (storedTipItem), kept in SIZE_ATTRIBUTE for the follow-up's budget. */

@@ -27,9 +27,11 @@ export interface AttachTarget {
 
 /**
  * `applied`: the pending record is now the cleaner's; `already`: it was before (a redelivered
- * event, or intake and the cleaner both saw the finished claim); `tip-missing`: no such tip (yet).
+ * event, or intake and the cleaner both saw the finished claim); `erased`: an editor erased the
+ * tip's attachments while the file was being cleaned (the record stays erased); `tip-missing`:
+ * no such tip (yet).
  */
-export type AttachOutcome = 'applied' | 'already' | 'tip-missing';
+export type AttachOutcome = 'applied' | 'already' | 'erased' | 'tip-missing';
 
 /**
  * Puts the cleaner's record of a file in its place on the tip, in ONE conditional UpdateItem:
@@ -98,6 +100,7 @@ export function makeAttachToTip({ doc, tableName }: { doc: DynamoDBDocumentClien
     const there = (item[ATTACH_ATTRIBUTES.attachments] as Attachment[] | undefined)?.[position];
     // Another file in that place would be a bug of intake's: said loudly, never overwritten.
     if (there?.id !== record.id) throw new Error(`tip ${tipId} holds another file at ${position}`);
+    if (there.cleaning?.status === 'erased') return 'erased';
     return 'already';
   };
 }

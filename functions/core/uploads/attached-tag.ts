@@ -1,9 +1,5 @@
-import {
-  GetObjectTaggingCommand,
-  PutObjectTaggingCommand,
-  type S3Client,
-  type Tag,
-} from '@aws-sdk/client-s3';
+import type { Tag } from '@aws-sdk/client-s3';
+import { type S3Source, s3Of } from '#core/platform/lazy-s3-client';
 import { ATTACHED_TAG, cleanKey, originalKey } from './storage-layout';
 
 /**
@@ -27,10 +23,15 @@ export function withAttachedTag(tags: readonly Tag[]): Tag[] {
  * so a verdict GuardDuty writes between the two calls is lost (docs/architecture.md says so):
  * the window is one round trip, once per file.
  */
-export function makeMarkAttached({ s3, bucket }: { s3: S3Client; bucket: string }) {
+export function makeMarkAttached({ s3, bucket }: { s3: S3Source; bucket: string }) {
   async function tag(Key: string): Promise<void> {
-    const current = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key }));
-    await s3.send(
+    // A dynamic import: intake loads the S3 SDK only when a tip names files (lazy-s3-client.ts).
+    const [{ GetObjectTaggingCommand, PutObjectTaggingCommand }, client] = await Promise.all([
+      import('#core/platform/s3-sdk'),
+      s3Of(s3),
+    ]);
+    const current = await client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key }));
+    await client.send(
       new PutObjectTaggingCommand({
         Bucket: bucket,
         Key,

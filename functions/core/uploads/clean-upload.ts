@@ -41,7 +41,7 @@ export interface CleanUploadResult {
   cleanBytes?: number;
   removed?: string[];
   /** Whether this run put the record on the tip (`already`: someone did before). */
-  attached: 'applied' | 'already' | 'no-tip-yet';
+  attached: 'applied' | 'already' | 'erased' | 'no-tip-yet';
   /** This run only finished what an earlier one had cleaned (a redelivery or a retry). */
   resumed: boolean;
 }
@@ -97,6 +97,9 @@ export function makeCleanUpload({
       return 'no-tip-yet' as const;
     const outcome = await attachToTip({ tipId, position, record: result, uploadBytes });
     if (outcome === 'tip-missing') throw new TipNotStoredError(`tip ${tipId} is not stored yet`);
+    // Erased while it was being cleaned: the copies stay tagged unattached, so the clean bucket's
+    // lifecycle rule deletes them within UNATTACHED_EXPIRY_DAYS (the cleaner may not delete there).
+    if (outcome === 'erased') return outcome;
     await markAttached(id, { keptOriginal: claim.keptOriginal === true });
     return outcome;
   }

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { deriveKey } from '#core/guards/client-key';
+import { type S3Source, s3Of } from '#core/platform/lazy-s3-client';
 import { DEFAULT_MAX_FILE_BYTES, UPLOAD_PREFIX } from './storage-layout';
 
 /** A presigned POST is good for this long: enough to start a large upload on a slow line. */
@@ -25,7 +24,8 @@ export interface UploadGrant {
 }
 
 export interface UploadGrantsProps {
-  s3: S3Client;
+  /** A client, or lazyS3Client's maker: the S3 SDK is then loaded by the first upload request. */
+  s3: S3Source;
   bucket: string;
   /** The HMAC key the upload ids are signed with (CLIENT_HASH_SECRET, derived for this purpose). */
   secret: string;
@@ -63,7 +63,9 @@ export function makeUploadGrants({
     if (!SUBMISSION_NONCE.test(submissionNonce)) throw new BadUploadIdError('not a submission nonce');
     const objectId = randomBytes(16).toString('base64url');
     const uploadId = `${VERSION}.${objectId}.${sign(submissionNonce, objectId).toString('base64url')}`;
-    const { url, fields } = await createPresignedPost(s3, {
+    // Dynamic imports: intake loads the S3 SDK and the POST signer only for POST /uploads.
+    const [{ createPresignedPost }, client] = await Promise.all([import('./presigned-post'), s3Of(s3)]);
+    const { url, fields } = await createPresignedPost(client, {
       Bucket: bucket,
       Key: `${UPLOAD_PREFIX}${objectId}`,
       Conditions: [['content-length-range', 1, maxFileBytes]],
@@ -91,14 +93,15 @@ export function makeUploadGrants({
   /**
    * The origin the browser posts uploads to (S3's bucket endpoint, the local server's locally),
    * for the pages' connect-src: taken from a presigned POST, so it is the SDK's own choice of URL.
-   * Signing is local (no request), made once per cold start.
+   * Signing is local (no request), made once per container, on the first page that needs it
+   * (the SDK and the signer are loaded then, not at cold start).
    */
   function uploadOrigin(): Promise<string> {
-    origin ??= createPresignedPost(s3, {
-      Bucket: bucket,
-      Key: `${UPLOAD_PREFIX}origin`,
-      Expires: 60,
-    }).then(({ url }) => new URL(url).origin);
+    origin ??= Promise.all([import('./presigned-post'), s3Of(s3)])
+      .then(([{ createPresignedPost }, client]) =>
+        createPresignedPost(client, { Bucket: bucket, Key: `${UPLOAD_PREFIX}origin`, Expires: 60 }),
+      )
+      .then(({ url }) => new URL(url).origin);
     return origin;
   }
 

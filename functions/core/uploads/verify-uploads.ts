@@ -1,5 +1,5 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ValidationError } from '#core/http/errors';
+import { type S3Source, s3Of } from '#core/platform/lazy-s3-client';
 import type { FieldIssue } from '#core/tips/tip-schema';
 import type { AttachmentClaims } from './attachment-claims';
 import {
@@ -19,7 +19,8 @@ export interface VerifiedUpload {
 }
 
 export interface VerifyUploadsProps {
-  s3: S3Client;
+  /** A client, or lazyS3Client's maker: the S3 SDK is then loaded by the first tip with files. */
+  s3: S3Source;
   bucket: string;
   grants: UploadGrants;
   maxFiles?: number;
@@ -62,7 +63,9 @@ export function makeVerifyUploads({
 }: VerifyUploadsProps) {
   async function sizeOf(key: string): Promise<number | undefined> {
     try {
-      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      // A dynamic import: intake loads the S3 SDK only when a tip names files.
+      const [{ HeadObjectCommand }, client] = await Promise.all([import('#core/platform/s3-sdk'), s3Of(s3)]);
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return head.ContentLength ?? 0;
     } catch (err) {
       if (!isNotFound(err)) throw err;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Attachment } from '#core/attachments/attachment-record';
+import { type Attachment, erasedAttachment } from '#core/attachments/attachment-record';
 import type { TipRecord } from '#core/tips/tip-record';
 import { attachmentRecord } from '../../support/attachment-fixtures';
 import { type StaffStack, startStaffStack } from '../../support/staff-client';
@@ -42,6 +42,7 @@ function hostileTip(): TipRecord {
         ...attachmentRecord({ id: 'att-2', mime: 'application/zip', kind: 'other', width: undefined }),
         cleaning: { status: 'not-cleaned', removed: [], reason: 'cannot\u009b2J clean' },
       } as Attachment,
+      erasedAttachment({ id: 'att-3\u001b[2J', uploadedAt: tip.createdAt, scan: { status: 'not-scanned' } }),
     ],
     history: [
       ...tip.history,
@@ -88,6 +89,8 @@ describe('npm run tips prints nothing a terminal would act on, whatever is store
     expect(shown).toContain(
       '  att-2  other  application/zip  1.2 MB  NOT CLEANED: cannot clean  not-scanned',
     );
+    // An erased file: only its id, and that it is gone.
+    expect(shown).toContain('  att-3  erased: deleted for good\n');
 
     const asJson = JSON.parse((await run(['show', tip.id, '--json'])).stdout) as TipRecord;
     expect(asJson.subject).toBe(tip.subject);

@@ -1,15 +1,18 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { StoreUnavailableError } from '#core/http/errors';
 import { makeSubmitTip } from '#core/intake/submit-tip';
 import { makeDynamoClients, makeS3Client } from '#core/platform/aws-clients';
+import { makeTriageTip } from '#core/staff/triage-tip';
 import { makeReceiptKeys } from '#core/tips/receipt-key';
 import type { TipStore } from '#core/tips/tip-store';
 import { makeTipStore } from '#core/tips/tip-store';
 import { makeAttachToTip } from '#core/uploads/attach-to-tip';
 import { makeMarkAttached } from '#core/uploads/attached-tag';
 import { makeAttachmentClaims } from '#core/uploads/attachment-claims';
+import { makeAttachmentObjects } from '#core/uploads/attachment-objects';
 import { makeCleanUpload, TipNotStoredError } from '#core/uploads/clean-upload';
+import { ATTACHED_TAG, cleanKey } from '#core/uploads/storage-layout';
 import { makeUploadGrants } from '#core/uploads/upload-grant';
 import { makeVerifyUploads } from '#core/uploads/verify-uploads';
 import { ensureBucket } from '../../../local/stack/buckets';
@@ -193,5 +196,32 @@ describe('a failure after the file was cleaned', () => {
 
     expect(third).toMatchObject({ status: 'cleaned', mime: 'image/jpeg' });
     expect((await claims.read(id))?.attempts).toBe(0);
+  });
+});
+
+describe('an editor erasing the attachments while a file is still being cleaned', () => {
+  it('the cleaner leaves the record erased and its copy unattached (the lifecycle rule deletes it)', async () => {
+    const { uploadId, id } = await uploaded();
+    const { tip } = await submitWith(store)(tipWith([uploadId]));
+    expect(tip.attachments?.[0]?.cleaning.status).toBe('pending');
+    // The editor erases before the cleaner has run: nothing is in the clean bucket yet.
+    const erased = await makeTriageTip({
+      store,
+      attachmentObjects: makeAttachmentObjects({ s3, bucket: CLEAN }),
+    })({ id: tip.id, expectedVersion: tip.version, patch: { eraseAttachments: true }, by: 'alice' });
+    expect(erased.attachments?.[0]?.cleaning.status).toBe('erased');
+
+    const result = await cleanUpload(id, { uploadedAt: new Date() });
+
+    expect(result).toMatchObject({ attached: 'erased', status: 'cleaned' });
+    expect((await store.getTip(tip.id, { consistent: true })).attachments?.[0]).toMatchObject({
+      id,
+      sizeBytes: 0,
+      cleaning: { status: 'erased' },
+    });
+    // Never tagged attached: the clean bucket's rule for unattached copies expires it. (s3rver
+    // drops PutObject's tagging header, so the cleaner's `no` is not there to read locally.)
+    const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: CLEAN, Key: cleanKey(id) }));
+    expect(tags.TagSet ?? []).not.toContainEqual({ Key: ATTACHED_TAG.key, Value: ATTACHED_TAG.attached });
   });
 });

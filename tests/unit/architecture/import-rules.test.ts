@@ -43,7 +43,7 @@ function violations(from: (path: string) => boolean, allowed: (to: string, from:
   return edges.filter((e) => from(e.from) && !allowed(e.to, e.from)).map((e) => `${e.from} → ${e.to}`);
 }
 
-const FUNCTION_DIRS = ['intake', 'staff', 'receipts', 'notifier'];
+const FUNCTION_DIRS = ['intake', 'staff', 'receipts', 'notifier', 'expiry'];
 
 describe('what each folder may import', () => {
   it('sees the edges of every source folder', () => {

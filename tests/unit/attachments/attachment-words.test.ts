@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttachmentKind } from '#core/attachments/attachment-record';
+import { type AttachmentKind, erasedAttachment } from '#core/attachments/attachment-record';
 import { attachmentCountLine, durationWords, sizeWords } from '#core/attachments/attachment-words';
 
 const kinds = (...list: AttachmentKind[]) => list.map((kind) => ({ kind }));
@@ -18,6 +18,17 @@ describe('the words for attachments', () => {
     const cleaned = { kind: 'photo' as const, cleaning: { status: 'cleaned' } };
     expect(attachmentCountLine([pending, pending])).toBe('2 attachments (2 being cleaned)');
     expect(attachmentCountLine([cleaned, pending])).toBe('2 attachments (1 photo, 1 being cleaned)');
+  });
+
+  it('counts an erased file as erased, not as an other file', () => {
+    const erased = erasedAttachment({
+      id: 'a1',
+      uploadedAt: '2026-11-14T09:30:00.000Z',
+      scan: { status: 'not-scanned' },
+    });
+    const cleaned = { kind: 'photo' as const, cleaning: { status: 'cleaned' } };
+    expect(attachmentCountLine([erased, erased])).toBe('2 attachments (2 erased)');
+    expect(attachmentCountLine([cleaned, erased])).toBe('2 attachments (1 photo, 1 erased)');
   });
 
   it('says nothing for a tip without attachments, and counts an unknown kind as other', () => {

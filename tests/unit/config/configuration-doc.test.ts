@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { cleanerConfigSchema } from '#core/config/cleaner-config';
 import { ENV } from '#core/config/env-names';
+import { expiryConfigSchema } from '#core/config/expiry-config';
 import { intakeConfigSchema } from '#core/config/intake-config';
 import { loadConfig } from '#core/config/load-config';
 import { notifierConfigSchema } from '#core/config/notifier-config';
@@ -18,7 +19,7 @@ import { LOCAL_START_VARIABLES, localStartSchema } from '../../../local/stack/en
 import { staffPageConfigSchema } from '../../../web/pages/staff-page-config';
 
 const DOC = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
-const FUNCTIONS = ['intake', 'notifier', 'staff', 'receipts', 'cleaner'] as const;
+const FUNCTIONS = ['intake', 'notifier', 'staff', 'receipts', 'cleaner', 'expiry'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 /** The rows of the tables under one `## ` heading: first cell's code span → the cells. */
@@ -75,6 +76,7 @@ const READERS: [FunctionName, z.ZodObject][] = [
   ['staff', staffConfigSchema],
   ['receipts', receiptsConfigSchema],
   ['cleaner', cleanerConfigSchema],
+  ['expiry', expiryConfigSchema],
 ];
 
 describe('docs/configuration.md describes every setting the code has, and no other', () => {
@@ -151,6 +153,7 @@ describe('docs/configuration.md describes every setting the code has, and no oth
       staff: stack.staff,
       receipts: stack.receipts,
       cleaner: stack.cleaner.fn,
+      expiry: stack.expiry.fn,
     };
     const envOf = (fn: IFunction): string[] => {
       const id = (stack as Stack).getLogicalId(fn.node.defaultChild as Parameters<Stack['getLogicalId']>[0]);

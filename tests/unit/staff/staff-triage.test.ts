@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidTransitionError, PreconditionRequiredError, ValidationError } from '#core/http/errors';
 import { parseIfMatch, parseTriagePatch, planTriage, TRANSITIONS } from '#core/staff/triage-tip';
 import { TIP_STATUSES, type TipRecord } from '#core/tips/tip-record';
+import { typicalAttachments } from '../../support/attachment-fixtures';
 
 const tip = (over: Partial<TipRecord> = {}): TipRecord => ({
   id: '01KDVKAJS0JCPVCBP08PMQX13Q',
@@ -82,5 +83,44 @@ describe('the triage workflow', () => {
     expect(parseIfMatch('W/"12"')).toBe(12);
     expect(() => parseIfMatch(undefined)).toThrow(PreconditionRequiredError);
     expect(() => parseIfMatch('*')).toThrow(ValidationError);
+  });
+});
+
+describe('eraseAttachments', () => {
+  const files = typicalAttachments();
+
+  it('plans erased records, the objects to delete first, and one history entry naming the ids', () => {
+    const plan = planTriage(tip({ attachments: files }), parseTriagePatch({ eraseAttachments: true }), who);
+
+    expect(plan.eraseObjects).toEqual(files.map((a) => a.id));
+    expect(plan.set.attachments?.map((a) => [a.id, a.cleaning.status, a.sizeBytes])).toEqual(
+      files.map((a) => [a.id, 'erased', 0]),
+    );
+    expect(plan.history).toEqual([
+      { ...who, action: 'attachments-erased', note: files.map((a) => a.id).join(',') },
+    ]);
+  });
+
+  it('erases only what is not erased yet, and plans nothing for a tip without files', () => {
+    const [first, ...rest] = files;
+    const once =
+      planTriage(tip({ attachments: files }), { eraseAttachments: true }, who).set.attachments ?? [];
+    const partly = [once[0], ...rest].filter((a) => a !== undefined);
+
+    expect(planTriage(tip({ attachments: partly }), { eraseAttachments: true }, who).eraseObjects).toEqual(
+      rest.map((a) => a.id),
+    );
+    expect(planTriage(tip({ attachments: once }), { eraseAttachments: true }, who)).toEqual({
+      set: {},
+      remove: [],
+      history: [],
+    });
+    expect(planTriage(tip(), { eraseAttachments: true }, who).history).toEqual([]);
+    expect(first?.cleaning.status).toBe('cleaned');
+  });
+
+  it('takes only true', () => {
+    expect(() => parseTriagePatch({ eraseAttachments: false })).toThrow(ValidationError);
+    expect(() => parseTriagePatch({ eraseAttachments: 'yes' })).toThrow(ValidationError);
   });
 });
