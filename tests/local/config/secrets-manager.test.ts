@@ -69,7 +69,12 @@ describe('secrets from Secrets Manager (SDK + Powertools against a GetSecretValu
 
     const config = await loadConfigWithSecrets(
       staffConfigSchema,
-      { TIPS_TABLE: 'tips', CURSOR_SECRET_ARN: ARN, RECEIPT_HASH_SECRET_ARN: RECEIPT_ARN },
+      {
+        TIPS_TABLE: 'tips',
+        CLEAN_BUCKET: 'clean',
+        CURSOR_SECRET_ARN: ARN,
+        RECEIPT_HASH_SECRET_ARN: RECEIPT_ARN,
+      },
       read,
     );
 
@@ -100,6 +105,7 @@ describe('secrets from Secrets Manager (SDK + Powertools against a GetSecretValu
     // service endpoint variable points it at the stand-in.
     Object.assign(process.env, {
       TIPS_TABLE: 'tips',
+      CLEAN_BUCKET: 'clean',
       CURSOR_SECRET_ARN: ARN,
       RECEIPT_HASH_SECRET_ARN: RECEIPT_ARN,
       AWS_REGION: 'us-east-1',
