@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -6,9 +6,10 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, type EnvName } from '#core/config/env-names';
+import { failureQueue } from './failure-queue';
 import { TiplineFunction } from './tipline-function';
 
 /** Attempts the stream gives a failing record after the first. */
@@ -52,14 +53,7 @@ export class AlertDelivery extends Construct {
     // The stream's on-failure destination gets the batch's shard and sequence numbers (not
     // the tip itself); the notifier puts `{tipId, reason, failedAt}` here itself, which is
     // what `npm run redrive` and the AWS redrive in docs/operations.md resends.
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      ...(props.encryptionKey
-        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-        : { encryption: QueueEncryption.SQS_MANAGED }),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.deadLetterQueue = failureQueue(this, 'DeadLetterQueue', props.encryptionKey);
 
     this.notifier = new TiplineFunction(this, 'Notifier', {
       functionDir: 'notifier',

@@ -1,15 +1,16 @@
-import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#core/config/env-names';
 import { ATTACH_ATTRIBUTES } from '#core/uploads/attach-to-tip';
 import { CLEAN_ATTEMPTS, claimKey } from '#core/uploads/attachment-claims';
 import { CLEAN_PREFIX, ORIGINALS_PREFIX, UPLOAD_PREFIX } from '#core/uploads/storage-layout';
+import { failureQueue } from './failure-queue';
 import { dropRoleDependency, TiplineFunction } from './tipline-function';
 
 /**
@@ -54,14 +55,7 @@ export class AttachmentCleaner extends Construct {
 
   constructor(scope: Construct, id: string, props: AttachmentCleanerProps) {
     super(scope, id);
-    this.failures = new Queue(this, 'Failures', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      ...(props.encryptionKey
-        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-        : { encryption: QueueEncryption.SQS_MANAGED }),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.failures = failureQueue(this, 'Failures', props.encryptionKey);
 
     this.fn = new TiplineFunction(this, 'Function', {
       functionDir: 'cleaner',

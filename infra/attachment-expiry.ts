@@ -1,14 +1,15 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#core/config/env-names';
 import { TTL_DELETER } from '#core/uploads/expired-attachments';
 import { CLEAN_PREFIX, ORIGINALS_PREFIX } from '#core/uploads/storage-layout';
+import { failureQueue } from './failure-queue';
 import { TiplineFunction } from './tipline-function';
 
 /**
@@ -37,14 +38,7 @@ export class AttachmentExpiry extends Construct {
 
   constructor(scope: Construct, id: string, props: AttachmentExpiryProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      ...(props.encryptionKey
-        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-        : { encryption: QueueEncryption.SQS_MANAGED }),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.deadLetterQueue = failureQueue(this, 'DeadLetterQueue', props.encryptionKey);
 
     this.fn = new TiplineFunction(this, 'Function', {
       functionDir: 'expiry',
